@@ -1,0 +1,170 @@
+internal import CSQLite
+import Synchronization
+
+/// How a top-level transaction takes its locks.
+public enum TransactionKind: Sendable {
+    /// Takes the write lock at BEGIN, so the transaction never fails to upgrade later.
+    case immediate
+    /// Takes locks as statements need them; right for read-only work.
+    case deferred
+}
+
+/// One SQLite connection. Not thread-safe: exactly one owner (a `Database` actor, or a
+/// single-threaded tool) uses it at a time.
+public final class Connection {
+    let handle: OpaquePointer
+    /// The path the connection was opened with (":memory:" for an in-memory database).
+    public let path: String
+    /// Stops the running statement from another thread; see `Database` for cancellation.
+    public let interruptHandle: InterruptHandle
+    private var statementCache: [String: Statement] = [:]
+    private var transactionDepth = 0
+    private static let statementCacheLimit = 256
+
+    /// Opens (creating if needed) the database at `path` with WAL, foreign keys, a busy
+    /// timeout, and no SQLite-level mutex (the single owner makes it unnecessary).
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(DatabaseError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = db
+        self.path = path
+        self.interruptHandle = InterruptHandle(db)
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        do {
+            try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        } catch {
+            interruptHandle.detach()
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        interruptHandle.detach()
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more `;`-separated statements that take no arguments (DDL, pragmas).
+    public func executeScript(_ sql: String) throws(DatabaseError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard code == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw DatabaseError(
+                code: code & 0xFF, extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// A new prepared statement, not cached; it is finalized when released.
+    public func prepare(_ sql: String) throws(DatabaseError) -> Statement {
+        try Statement(connection: handle, sql: sql)
+    }
+
+    /// The prepared statement for `sql`, prepared once and reused.
+    public func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try Statement(connection: handle, sql: sql)
+        if statementCache.count >= Self.statementCacheLimit { statementCache.removeAll(keepingCapacity: true) }
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// Runs `sql` (cached) with `arguments`, ignoring rows.
+    public func execute(_ sql: String, _ arguments: any DatabaseValueConvertible...) throws(DatabaseError) {
+        try cachedStatement(sql).execute(arguments)
+    }
+
+    /// Runs `sql` (cached) with an argument array, ignoring rows.
+    public func execute(_ sql: String, arguments: [any DatabaseValueConvertible]) throws(DatabaseError) {
+        try cachedStatement(sql).execute(arguments)
+    }
+
+    /// Runs `sql` (cached) and maps every row.
+    public func query<T>(
+        _ sql: String, _ arguments: any DatabaseValueConvertible..., map: (Row) throws -> T
+    ) throws -> [T] {
+        try cachedStatement(sql).query(arguments, map)
+    }
+
+    /// Runs `sql` (cached) with an argument array and maps every row.
+    public func query<T>(
+        _ sql: String, arguments: [any DatabaseValueConvertible], map: (Row) throws -> T
+    ) throws -> [T] {
+        try cachedStatement(sql).query(arguments, map)
+    }
+
+    /// Runs `sql` (cached) and maps the first row, if any.
+    public func queryFirst<T>(
+        _ sql: String, _ arguments: any DatabaseValueConvertible..., map: (Row) throws -> T
+    ) throws -> T? {
+        try cachedStatement(sql).queryFirst(arguments, map)
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// True while a transaction (or savepoint) opened through `transaction` is running.
+    public var isInTransaction: Bool { transactionDepth > 0 }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Nested calls become savepoints, so an inner failure undoes only the inner work.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        let depth = transactionDepth
+        let savepoint = "baohao_sp\(depth)"
+        if depth == 0 {
+            try executeScript(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        } else {
+            try executeScript("SAVEPOINT \(savepoint)")
+        }
+        transactionDepth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            transactionDepth -= 1
+            if depth == 0 {
+                try? executeScript("ROLLBACK")
+            } else {
+                try? executeScript("ROLLBACK TO \(savepoint); RELEASE \(savepoint)")
+            }
+            throw error
+        }
+        transactionDepth -= 1
+        do {
+            try executeScript(depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
+        } catch {
+            if depth == 0 { try? executeScript("ROLLBACK") }
+            throw error
+        }
+        return result
+    }
+}
+
+/// Lets another thread stop the statement a connection is running (`sqlite3_interrupt`,
+/// which SQLite documents as safe to call from any thread while the connection is open).
+public final class InterruptHandle: Sendable {
+    // The pointer is only handed to sqlite3_interrupt, under the lock, and cleared before close.
+    private struct Pointer: @unchecked Sendable { let raw: OpaquePointer }
+    private let pointer: Mutex<Pointer?>
+
+    init(_ connection: OpaquePointer) { pointer = Mutex(Pointer(raw: connection)) }
+
+    /// Interrupts the running statement, if any; a no-op once the connection is closed.
+    public func interrupt() {
+        pointer.withLock { if let p = $0 { sqlite3_interrupt(p.raw) } }
+    }
+
+    func detach() { pointer.withLock { $0 = nil } }
+}

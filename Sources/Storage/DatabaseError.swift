@@ -1,0 +1,33 @@
+internal import CSQLite
+
+/// An error from SQLite or from this layer, carrying what a person needs to find the cause.
+public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// SQLite's primary result code (`SQLITE_CONSTRAINT` is 19, ...); 0 for errors raised by this layer.
+    public let code: Int32
+    /// SQLite's extended result code, when it gave one.
+    public let extendedCode: Int32
+    /// SQLite's message, or this layer's.
+    public let message: String
+    /// The SQL that failed, when there was one.
+    public let sql: String?
+
+    public init(code: Int32, extendedCode: Int32? = nil, message: String, sql: String? = nil) {
+        self.code = code
+        self.extendedCode = extendedCode ?? code
+        self.message = message
+        self.sql = sql
+    }
+
+    /// True when the failure is a constraint violation (unique, foreign key, check, not null).
+    public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+    /// True when the statement was stopped by `interrupt()` (cancellation).
+    public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
+
+    public var description: String {
+        var text = "SQLite error \(code)"
+        if extendedCode != code { text += " (extended \(extendedCode))" }
+        text += ": \(message)"
+        if let sql { text += " — in: \(sql)" }
+        return text
+    }
+}

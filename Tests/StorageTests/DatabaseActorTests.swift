@@ -1,0 +1,64 @@
+import Testing
+@testable import Storage
+
+@Suite struct DatabaseActorTests {
+    @Test func manyConcurrentTasksShareOneDatabase() async throws {
+        let db = try await Database.open(
+            path: temporaryDatabasePath(),
+            migrations: [Migration(version: 1, name: "counter", sql: "CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0); CREATE TABLE log (task INTEGER, i INTEGER)")])
+        let tasks = 50, increments = 20
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<tasks {
+                group.addTask {
+                    for i in 0..<increments {
+                        try await db.write { conn in
+                            let n = try conn.queryFirst("SELECT n FROM counter") { $0.int(0) }!
+                            try conn.execute("UPDATE counter SET n = ?", n + 1)
+                            try conn.execute("INSERT INTO log VALUES (?, ?)", task, i)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (n, logged) = try await db.read { conn in
+            (try conn.queryFirst("SELECT n FROM counter") { $0.int(0) }!,
+             try conn.queryFirst("SELECT count(*) FROM log") { $0.int(0) }!)
+        }
+        #expect(n == tasks * increments)
+        #expect(logged == tasks * increments)
+    }
+
+    @Test func aThrowingWriteChangesNothing() async throws {
+        let db = try await Database.open(
+            path: ":memory:", migrations: [Migration(version: 1, name: "t", sql: "CREATE TABLE t (v)")])
+        await #expect(throws: Boom.self) {
+            try await db.write { conn in
+                try conn.execute("INSERT INTO t VALUES (?)", 1)
+                throw Boom()
+            }
+        }
+        #expect(try await db.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 0)
+    }
+
+    @Test func cancellationInterruptsARunningQuery() async throws {
+        let db = try await Database.open(path: ":memory:")
+        let task = Task {
+            try await db.read { conn in
+                // Runs for minutes unless interrupted.
+                try conn.queryFirst(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) FROM c"
+                ) { $0.int64(0) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let result = await task.result
+        switch result {
+        case .success(let value): Issue.record("query finished instead of being interrupted: \(String(describing: value))")
+        case .failure(let error): #expect((error as? DatabaseError)?.isInterrupted == true)
+        }
+        // The database still works afterwards.
+        #expect(try await db.read { try $0.queryFirst("SELECT 41 + 1") { $0.int(0) } } == 42)
+    }
+}
