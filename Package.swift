@@ -40,18 +40,20 @@ let package = Package(
             dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage"],
             swiftSettings: strictSettings),
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp"], swiftSettings: strictSettings),
+        // Helpers the test targets share (temporary files, the repository root).
+        .target(name: "TestSupport", swiftSettings: strictSettings),
 
-        .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strictSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "UnderstandingTests", dependencies: ["Understanding"],
+            name: "UnderstandingTests", dependencies: ["Understanding", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding"],
+            name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "TelegramTests", dependencies: ["Telegram", "CCurl"], swiftSettings: strictSettings),
+            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore"],
+            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "TestSupport"],
             swiftSettings: strictSettings),
     ]
 )

@@ -1,14 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Storage
-
-/// A fresh database file in a temporary directory, removed by the caller.
-func temporaryDatabasePath(_ name: String = "test") -> String {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("baohao-tests-\(UUID().uuidString)", isDirectory: true)
-    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent("\(name).sqlite").path
-}
 
 @Suite struct ConnectionTests {
     @Test func opensWithWALForeignKeysAndBusyTimeout() throws {

@@ -1,0 +1,77 @@
+import BaohaoCore
+
+/// The `baohao` command: parses the command line, runs the command and turns every error
+/// into a clear message and a sysexits exit code.
+public enum BaohaoCLI {
+    /// The version `--version` prints.
+    public static let version = "0.1.0"
+
+    /// Runs the command line `arguments` (without the program name) and returns the exit code.
+    public static func main(
+        arguments: [String], environment: ProcessEnvironment = .current, io: CommandIO = .standard
+    ) async -> Int32 {
+        let outcome: ParseOutcome
+        do {
+            outcome = try CommandTree.parser.parse(arguments)
+        } catch {
+            io.err(error.description)
+            return ExitCode.usage
+        }
+        switch outcome {
+        case .help(let text):
+            io.out(text)
+            return ExitCode.success
+        case .version:
+            io.out("baohao \(version)")
+            return ExitCode.success
+        case .run(let command):
+            let context = CommandContext(command: command, environment: environment, io: io)
+            do {
+                return try await dispatch(context)
+            } catch let error as ConfigurationError {
+                io.err("baohao: \(error)")
+                return ExitCode.config
+            } catch let error as CommandFailure {
+                io.err("baohao: \(error.message)")
+                return error.exitCode
+            } catch {
+                io.err("baohao: \(error)")
+                return ExitCode.failure
+            }
+        }
+    }
+
+    static func dispatch(_ context: CommandContext) async throws -> Int32 {
+        switch context.command.path {
+        case ["run"]: return try await RunCommand.run(context)
+        case ["check-config"]: return try CheckConfigCommand.run(context)
+        case ["migrate"]: return try await MigrateCommand.run(context)
+        default:
+            throw CommandFailure(exitCode: ExitCode.software, message: "no handler for '\(context.command.path.joined(separator: " "))'")
+        }
+    }
+}
+
+/// What a command handler receives.
+struct CommandContext: Sendable {
+    let command: ParsedCommand
+    let environment: ProcessEnvironment
+    let io: CommandIO
+
+    /// The effective configuration, with `--config` and `--db` applied.
+    func configuration() throws(ConfigurationError) -> BotConfiguration {
+        try ConfigurationLoader(environment: environment)
+            .load(configPath: command.value("--config"), databasePath: command.value("--db"))
+    }
+
+    /// A logger at the configured level whose redactor knows the token.
+    func logger(for configuration: BotConfiguration) -> Logger {
+        Logger(level: configuration.logLevel, redactor: Redactor(secrets: configuration.token.map { [$0.secret] } ?? []))
+    }
+}
+
+/// A command could not do its work; `message` says why.
+struct CommandFailure: Error {
+    let exitCode: Int32
+    let message: String
+}

@@ -1,0 +1,16 @@
+import BaohaoCore
+
+/// `baohao run`: serves Telegram with a token, otherwise the console chat on a demo database.
+enum RunCommand {
+    static func run(_ context: CommandContext) async throws -> Int32 {
+        let config = try context.configuration()
+        let logger = context.logger(for: config)
+        if let token = config.token {
+            logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID)])
+            context.io.out("Would serve Telegram as bot \(token.botID) at \(config.apiBaseURL) with database \(config.databasePath); long polling arrives with the Telegram issue.")
+        } else {
+            context.io.out("No BOT_TOKEN: would open a console chat on a demo database; the console arrives with the assistant issue.")
+        }
+        return ExitCode.success
+    }
+}

@@ -1,0 +1,71 @@
+public import Understanding
+
+/// Everything the bot can be configured with. Every field has a default, so an empty
+/// `bot.json` (or none) is a valid configuration.
+public struct BotConfiguration: Sendable, Equatable {
+    /// Bot API base URL, without a trailing slash; requests go to `BASE/bot<token>/<method>`.
+    public var apiBaseURL = "https://api.telegram.org"
+    /// The bot token, from `BOT_TOKEN` or the file `tokenFile` names; nil means console mode.
+    public var token: BotToken?
+    /// A file holding the token (for systemd's credentials or a secrets mount).
+    public var tokenFile: String?
+    /// The SQLite database file.
+    public var databasePath = "baohao.sqlite"
+    /// getUpdates long-poll timeout, seconds (1...50).
+    public var pollTimeoutSeconds = 50
+    /// Telegram user ids with operator rights from the start.
+    public var operators: [Int64] = []
+    /// The chat that receives operator notifications (cancellations, digests).
+    public var operatorChatID: Int64?
+    /// Lowest log level written.
+    public var logLevel: LogLevel = .info
+    /// Language for chats whose language cannot be told from their messages.
+    public var defaultLanguage: Language = .zhHans
+    /// Folder with intents, synonyms and the seed FAQ.
+    public var intentsDirectory = "Intents"
+    /// The carrier and plan catalogue.
+    public var carriersFile = "Config/carriers.json"
+    /// Template of the payment link of a renewal order; `{ref}` is replaced by the order reference.
+    public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
+    public var understanding = UnderstandingSettings()
+    public var alerts = AlertSettings()
+    public var rateLimits = RateLimitSettings()
+
+    public init() {}
+}
+
+/// How sure the understanding must be before it answers.
+public struct UnderstandingSettings: Sendable, Equatable {
+    /// Below this confidence (0...1) a message is out of scope.
+    public var confidenceThreshold = 0.35
+    /// When the two best answers differ by less than this (0...1), the bot asks which one.
+    public var clarifyMargin = 0.08
+
+    public init() {}
+}
+
+/// When expiry alerts are looked for and when they may be delivered.
+public struct AlertSettings: Sendable, Equatable {
+    /// How often the scheduler looks for due alerts, seconds.
+    public var checkIntervalSeconds = 60
+    /// Start of quiet hours, minutes after local midnight (default 22:00).
+    public var quietHoursStartMinute = 22 * 60
+    /// End of quiet hours, minutes after local midnight (default 08:00).
+    public var quietHoursEndMinute = 8 * 60
+    /// Local time of the operators' daily digest, minutes after midnight (default 09:00).
+    public var digestMinute = 9 * 60
+
+    public init() {}
+}
+
+/// Telegram's sending limits, as the sender enforces them.
+public struct RateLimitSettings: Sendable, Equatable {
+    /// Messages per second to one chat.
+    public var perChatPerSecond = 1.0
+    /// Messages per second overall.
+    public var globalPerSecond = 30.0
+    /// Messages per minute to one group chat.
+    public var perGroupPerMinute = 20
+
+    public init() {}
+}

@@ -1,0 +1,166 @@
+import FoundationEssentials
+import Understanding
+
+/// Builds the effective configuration: defaults, then `bot.json`, then the environment,
+/// then command-line overrides. Every problem is reported with its source and key.
+public struct ConfigurationLoader: Sendable {
+    /// The default location of `bot.json`, used when it exists and nothing else is named.
+    public static let defaultConfigPath = "Config/bot.json"
+
+    public var environment: ProcessEnvironment
+
+    public init(environment: ProcessEnvironment) { self.environment = environment }
+
+    /// The effective configuration.
+    /// - Parameters:
+    ///   - configPath: `--config`; wins over `BAOHAO_CONFIG`. A named file must exist.
+    ///   - databasePath: `--db`; wins over `BAOHAO_DB` and the file.
+    public func load(configPath: String? = nil, databasePath: String? = nil) throws(ConfigurationError) -> BotConfiguration {
+        var config = BotConfiguration()
+        var problems: [ConfigurationProblem] = []
+
+        let namedPath = configPath ?? environment["BAOHAO_CONFIG"]
+        let path = namedPath ?? Self.defaultConfigPath
+        if namedPath != nil || FileManager.default.fileExists(atPath: path) {
+            readFile(path, into: &config, problems: &problems)
+        }
+        applyEnvironment(to: &config, problems: &problems)
+        if let databasePath {
+            if databasePath.isEmpty {
+                problems.append(.init(source: "command line", key: "--db", reason: "must not be empty"))
+            } else {
+                config.databasePath = databasePath
+            }
+        }
+        readToken(into: &config, problems: &problems)
+        guard problems.isEmpty else { throw ConfigurationError(problems) }
+        return config
+    }
+
+    // MARK: - bot.json
+
+    private func readFile(_ path: String, into config: inout BotConfiguration, problems: inout [ConfigurationProblem]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            problems.append(.init(source: path, key: "", reason: "cannot read the file (does it exist?)"))
+            return
+        }
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            problems.append(.init(source: path, key: "", reason: "not valid JSON: \(Self.describe(error))"))
+            return
+        }
+        var reader = JSONObjectReader(source: path, path: "", value: root)
+        if let v = reader.string("api_base_url") { setBaseURL(v, source: path, key: "api_base_url", config: &config, problems: &reader.problems) }
+        if let v = reader.string("token_file") { config.tokenFile = v }
+        if let v = reader.string("database_path") {
+            if v.isEmpty { reader.fail("database_path", "must not be empty") } else { config.databasePath = v }
+        }
+        if let v = reader.integer("poll_timeout_seconds", in: 1...50) { config.pollTimeoutSeconds = v }
+        if let v = reader.integerArray("operators") { config.operators = v }
+        if let v = reader.int64OrNull("operator_chat_id") { config.operatorChatID = v }
+        if let v = reader.string("log_level") {
+            if let level = LogLevel(name: v) { config.logLevel = level } else { reader.fail("log_level", "'\(v)' is not one of debug, info, warning, error") }
+        }
+        if let v = reader.string("default_language") {
+            if let language = Language(rawValue: v) { config.defaultLanguage = language } else { reader.fail("default_language", "'\(v)' is not one of zh-Hans, zh-Hant, en") }
+        }
+        if let v = reader.string("intents_dir") { config.intentsDirectory = v }
+        if let v = reader.string("carriers_file") { config.carriersFile = v }
+        if let v = reader.string("payment_link_template") {
+            if v.contains("{ref}") { config.paymentLinkTemplate = v } else { reader.fail("payment_link_template", "must contain {ref}, where the order reference goes") }
+        }
+        if var sub = reader.object("understanding") {
+            if let v = sub.fraction("confidence_threshold") { config.understanding.confidenceThreshold = v }
+            if let v = sub.fraction("clarify_margin") { config.understanding.clarifyMargin = v }
+            reader.absorb(sub)
+        }
+        if var sub = reader.object("alerts") {
+            if let v = sub.integer("check_interval_seconds", in: 5...3600) { config.alerts.checkIntervalSeconds = v }
+            if let v = sub.clockTime("digest_time") { config.alerts.digestMinute = v }
+            if var quiet = sub.object("quiet_hours") {
+                if let v = quiet.clockTime("start") { config.alerts.quietHoursStartMinute = v }
+                if let v = quiet.clockTime("end") { config.alerts.quietHoursEndMinute = v }
+                sub.absorb(quiet)
+            }
+            reader.absorb(sub)
+        }
+        if var sub = reader.object("rate_limits") {
+            if let v = sub.positiveNumber("per_chat_per_second") { config.rateLimits.perChatPerSecond = v }
+            if let v = sub.positiveNumber("global_per_second") { config.rateLimits.globalPerSecond = v }
+            if let v = sub.integer("per_group_per_minute", in: 1...10_000) { config.rateLimits.perGroupPerMinute = v }
+            reader.absorb(sub)
+        }
+        reader.rejectUnknownKeys()
+        problems += reader.problems
+    }
+
+    // MARK: - Environment
+
+    private func applyEnvironment(to config: inout BotConfiguration, problems: inout [ConfigurationProblem]) {
+        let source = "environment"
+        if let v = environment["BAOHAO_DB"] { config.databasePath = v }
+        if let v = environment["BAOHAO_API_BASE"] { setBaseURL(v, source: source, key: "BAOHAO_API_BASE", config: &config, problems: &problems) }
+        if let v = environment["BAOHAO_OPERATORS"] {
+            var ids: [Int64] = []
+            for part in v.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = String(part).trimmingASCIIWhitespace()
+                if let id = Int64(text), id > 0 { ids.append(id) } else {
+                    problems.append(.init(source: source, key: "BAOHAO_OPERATORS", reason: "'\(text)' is not a Telegram user id (comma-separated positive integers expected)"))
+                }
+            }
+            config.operators = ids
+        }
+        if let v = environment["BAOHAO_OPERATOR_CHAT"] {
+            if let id = Int64(v.trimmingASCIIWhitespace()), id != 0 { config.operatorChatID = id } else {
+                problems.append(.init(source: source, key: "BAOHAO_OPERATOR_CHAT", reason: "'\(v)' is not a Telegram chat id (an integer, negative for groups)"))
+            }
+        }
+        if let v = environment["BAOHAO_LOG_LEVEL"] {
+            if let level = LogLevel(name: v) { config.logLevel = level } else {
+                problems.append(.init(source: source, key: "BAOHAO_LOG_LEVEL", reason: "'\(v)' is not one of debug, info, warning, error"))
+            }
+        }
+    }
+
+    private func readToken(into config: inout BotConfiguration, problems: inout [ConfigurationProblem]) {
+        if let raw = environment["BOT_TOKEN"] {
+            if let token = BotToken(raw) { config.token = token } else {
+                problems.append(.init(source: "environment", key: "BOT_TOKEN", reason: "not a bot token (expected the form 123456:ABC-xyz from @BotFather)"))
+            }
+        } else if let file = config.tokenFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(.init(source: file, key: "token_file", reason: "cannot read the token file"))
+                return
+            }
+            if let token = BotToken(String(decoding: data, as: UTF8.self)) { config.token = token } else {
+                problems.append(.init(source: file, key: "token_file", reason: "the file does not hold a bot token (expected the form 123456:ABC-xyz)"))
+            }
+        }
+    }
+
+    private func setBaseURL(_ value: String, source: String, key: String, config: inout BotConfiguration, problems: inout [ConfigurationProblem]) {
+        var url = value.trimmingASCIIWhitespace()
+        while url.hasSuffix("/") { url.removeLast() }
+        let lower = url.lowercased()
+        let schemeEnd = lower.hasPrefix("https://") ? 8 : lower.hasPrefix("http://") ? 7 : 0
+        guard schemeEnd > 0, url.count > schemeEnd, !url.contains(" "), !url.contains("?"), !url.contains("#") else {
+            problems.append(.init(source: source, key: key, reason: "'\(value)' is not an http(s) base URL such as https://api.telegram.org"))
+            return
+        }
+        config.apiBaseURL = url
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .dataCorrupted(let context):
+                let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+                return context.debugDescription + underlying
+            default: return String(describing: decoding)
+            }
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// A new empty directory under the system's temporary directory.
+public func makeTemporaryDirectory(_ prefix: String = "baohao-tests") -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.path
+}
+
+/// Writes `contents` to a new file named `name` in a fresh temporary directory; returns its path.
+public func writeTemporaryFile(_ contents: String, name: String = "bot.json") -> String {
+    let path = makeTemporaryDirectory() + "/" + name
+    try! contents.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// A path for a new database file in a fresh temporary directory.
+public func temporaryDatabasePath(_ name: String = "test") -> String {
+    makeTemporaryDirectory() + "/\(name).sqlite"
+}
+
+/// The repository's root folder, found from this source file's location.
+public let repositoryRoot: String = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
