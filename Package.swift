@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "baohao", targets: ["baohao"]),
+        .executable(name: "baohao-bench", targets: ["BaohaoBench"]),
     ],
     targets: [
         // System libraries with tiny prefixed C shims (variadic setopt/getinfo, SQLITE_TRANSIENT).
@@ -40,6 +41,10 @@ let package = Package(
             dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage"],
             swiftSettings: strictSettings),
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp"], swiftSettings: strictSettings),
+        // `make bench`: figures against the budgets of DESIGN.md.
+        .executableTarget(
+            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage"],
+            swiftSettings: strictSettings),
         // Helpers the test targets share (temporary files, the repository root).
         .target(name: "TestSupport", swiftSettings: strictSettings),
 

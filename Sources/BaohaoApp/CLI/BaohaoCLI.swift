@@ -45,6 +45,8 @@ public enum BaohaoCLI {
         switch context.command.path {
         case ["run"]: return try await RunCommand.run(context)
         case ["check-config"]: return try CheckConfigCommand.run(context)
+        case ["classify"]: return try ClassifyCommand.run(context)
+        case ["eval"]: return try EvalCommand.run(context)
         case ["migrate"]: return try await MigrateCommand.run(context)
         default:
             throw CommandFailure(exitCode: ExitCode.software, message: "no handler for '\(context.command.path.joined(separator: " "))'")

@@ -13,6 +13,14 @@ enum CommandTree {
             CommandSpec(
                 "check-config", "Print the effective configuration (token redacted); exit 0 when it is valid, 78 when not."),
             CommandSpec(
+                "classify", "Show what the bot makes of a message: normalized text, decision, top candidates with scores and matched tokens, entities.",
+                arguments: [ArgumentSpec("TEXT", "the customer's message")]),
+            CommandSpec(
+                "eval", "Measure the understanding on a labelled JSON Lines file: accuracy, macro-F1, per-label scores, confusions, clarify rate, time.",
+                discussion: "Each line of FILE is {\"text\": ..., \"intent\": LABEL}. A clarifying question counts as its top candidate.",
+                arguments: [ArgumentSpec("FILE", "the labelled utterances (.jsonl)")],
+                options: [OptionSpec("--json", "Print one JSON object (accuracy, macro_f1, count, clarify_rate, per_label, p50_us, p99_us).")]),
+            CommandSpec(
                 "migrate", "Create or upgrade the database schema and print the applied versions."),
         ])
 

@@ -1,0 +1,85 @@
+import Foundation
+import Understanding
+
+/// Classification time with the shipped data and with a synthetic 10,000-entry FAQ, and
+/// index build time for 1,000 entries.
+enum UnderstandingBench {
+    struct Figures {
+        var p50: Sample
+        var p99: Sample
+        var p50At10k: Sample
+        var build1k: Sample
+        var stages: [(String, Double)]
+    }
+
+    static func run(intentsDirectory: String, messages: [String], runs: Int) throws -> Figures {
+        let loaded = try UnderstandingDataLoader.load(directory: intentsDirectory)
+        let classifier = Classifier(data: loaded.data)
+        for m in messages.prefix(50) { _ = classifier.classify(m) }
+
+        var p50s: [Double] = [], p99s: [Double] = []
+        for _ in 0..<runs {
+            let times = perCallMicroseconds(messages) { _ = classifier.classify($0) }
+            p50s.append(percentile(times, 0.5))
+            p99s.append(percentile(times, 0.99))
+        }
+
+        // Stage breakdown (median µs), to see where time goes.
+        let normalizer = classifier.normalizer, tokenizer = classifier.tokenizer
+        let normalized = messages.map { normalizer.normalize($0) }
+        let stages: [(String, Double)] = [
+            ("normalize", percentile(perCallMicroseconds(messages) { _ = normalizer.normalize($0) }, 0.5)),
+            ("tokenize", percentile(perCallMicroseconds(normalized) { _ = tokenizer.tokens($0) }, 0.5)),
+            ("entities", percentile(perCallMicroseconds(messages) { _ = classifier.entities.extract($0) }, 0.5)),
+        ]
+
+        let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? ""
+        if only == "shipped" { return Figures(p50: Sample(p50s), p99: Sample(p99s), p50At10k: Sample([]), build1k: Sample([]), stages: stages) }
+        let big = synthetic(loaded.data, entries: 10_000)
+        let bigClassifier = Classifier(data: big)
+        for m in messages.prefix(50) { _ = bigClassifier.classify(m) }
+        var big50: [Double] = []
+        for _ in 0..<runs {
+            big50.append(percentile(perCallMicroseconds(messages) { _ = bigClassifier.classify($0) }, 0.5))
+        }
+
+        if only == "10k" { return Figures(p50: Sample(p50s), p99: Sample(p99s), p50At10k: Sample(big50), build1k: Sample([]), stages: stages) }
+        let thousand = synthetic(loaded.data, entries: 1_000)
+        let build = repeatRuns(runs) { milliseconds { _ = Classifier(data: thousand) } }
+        return Figures(p50: Sample(p50s), p99: Sample(p99s), p50At10k: Sample(big50), build1k: build, stages: stages)
+    }
+
+    /// The shipped data with its FAQ replaced by `entries` generated entries: real questions
+    /// recombined with carrier names and filler words, so posting lists grow as they would.
+    static func synthetic(_ data: UnderstandingData, entries count: Int) -> UnderstandingData {
+        var generator = SplitMix(seed: 42)
+        let fillers = ["请问", "麻烦", "想知道", "急", "唔該", "please", "help", "今日", "香港", "美国", "英国", "卡", "号码", "月", "plan", "line"]
+        let carriers = ["ultra", "tello", "t-mobile", "us mobile", "mint", "cmhk", "csl", "3hk", "smartone", "giffgaff"]
+        var faq: [FAQDocument] = []
+        faq.reserveCapacity(count)
+        let topics = Labels.faqTopics + ["renew", "cancel", "check_balance"]
+        for i in 0..<count {
+            let base = data.faq[i % data.faq.count]
+            let questions = base.questions.map { q in
+                "\(carriers[Int(generator.next() % UInt64(carriers.count))]) \(q) \(fillers[Int(generator.next() % UInt64(fillers.count))])"
+            }
+            faq.append(FAQDocument(id: "synthetic-\(i)", topic: topics[i % topics.count], questions: questions))
+        }
+        var copy = data
+        copy.faq = faq
+        return copy
+    }
+}
+
+/// A small deterministic random generator, so the synthetic data is the same every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Understanding
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `make bench`: measures every figure we have a budget for and prints it against the budget.
+/// Writes the same figures to .bench/latest.json.
+let root = FileManager.default.currentDirectoryPath
+let runs = 5
+let messages: [String] = (try? EvaluationSet.load(root + "/Tests/Fixtures/devset.jsonl").map(\.text)) ?? []
+guard !messages.isEmpty else {
+    print("baohao-bench: run from the repository root (Tests/Fixtures/devset.jsonl not found)")
+    exit(66)
+}
+
+struct Row {
+    let key: String
+    let label: String
+    let sample: Sample
+    let unit: String
+    let budget: String
+    let withinBudget: Bool
+}
+
+var rows: [Row] = []
+do {
+    let nlu = try UnderstandingBench.run(intentsDirectory: root + "/Intents", messages: messages, runs: runs)
+    rows.append(Row(key: "nlu_p50_us", label: "classify one message, median (shipped data)", sample: nlu.p50, unit: "µs", budget: "≤ 20", withinBudget: nlu.p50.median <= 20))
+    rows.append(Row(key: "nlu_p99_us", label: "classify one message, p99 (shipped data)", sample: nlu.p99, unit: "µs", budget: "—", withinBudget: true))
+    rows.append(Row(key: "nlu_10k_p50_us", label: "classify one message, median (10,000-entry FAQ)", sample: nlu.p50At10k, unit: "µs", budget: "≤ 100", withinBudget: nlu.p50At10k.median <= 100))
+    rows.append(Row(key: "index_build_1k_ms", label: "build the index for 1,000 FAQ entries", sample: nlu.build1k, unit: "ms", budget: "≤ 50", withinBudget: nlu.build1k.median <= 50))
+    print("stages (median µs): " + nlu.stages.map { "\($0.0) \(format($0.1, 2))" }.joined(separator: ", "))
+} catch {
+    print("baohao-bench: \(error)")
+    exit(65)
+}
+
+print("")
+print("figure                                              median    (min … max)         budget   ok")
+for row in rows {
+    let name = row.label + String(repeating: " ", count: max(0, 50 - row.label.count))
+    let value = format(row.sample.median) + " " + row.unit
+    let spread = "(" + format(row.sample.minimum) + " … " + format(row.sample.maximum) + ")"
+    print("\(name)  \(value.padding(10))  \(spread.padding(18))  \((row.budget + " " + row.unit).padding(8))  \(row.withinBudget ? "yes" : "NO")")
+}
+print("(\(runs) runs each, \(messages.count) messages from Tests/Fixtures/devset.jsonl, release build, one core)")
+
+// JSON for machines.
+var json: [String: Double] = [:]
+for row in rows { json[row.key] = row.sample.median }
+var spread: [String: [Double]] = [:]
+for row in rows { spread[row.key] = [row.sample.minimum, row.sample.maximum] }
+struct Output: Encodable {
+    let figures: [String: Double]
+    let spread: [String: [Double]]
+    let cores: Int
+    let commit: String
+}
+func currentCommit() -> String {
+    guard let head = try? String(contentsOfFile: root + "/.git/HEAD", encoding: .utf8) else { return "unknown" }
+    let trimmed = head.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard trimmed.hasPrefix("ref: ") else { return trimmed }
+    let ref = String(trimmed.dropFirst(5))
+    return (try? String(contentsOfFile: root + "/.git/" + ref, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+}
+let output = Output(figures: json, spread: spread, cores: ProcessInfo.processInfo.activeProcessorCount, commit: currentCommit())
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+try? FileManager.default.createDirectory(atPath: root + "/.bench", withIntermediateDirectories: true)
+if let data = try? encoder.encode(output) {
+    FileManager.default.createFile(atPath: root + "/.bench/latest.json", contents: data)
+    print("wrote .bench/latest.json")
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,257 @@
+import FoundationEssentials
+
+/// Reads and validates the understanding data in `Intents/` (and carrier names from the
+/// catalogue when there is one). Any problem stops the load with file, entry, field and reason.
+public enum UnderstandingDataLoader {
+    /// Everything loaded, including full FAQ entries for the knowledge base.
+    public struct Loaded: Sendable {
+        public var data: UnderstandingData
+        public var faqEntries: [FAQEntry]
+    }
+
+    public static let regions: Set<String> = ["US", "HK", "UK"]
+
+    /// Loads `directory` (Intents/). Carrier names come from `carriersFile` when it exists,
+    /// otherwise from `directory/carriers.json`.
+    public static func load(directory: String, carriersFile: String? = nil) throws(UnderstandingDataError) -> Loaded {
+        let t2sPath = directory + "/t2s.tsv"
+        let t2s = try CharacterMap(tsv: try readText(t2sPath), source: t2sPath)
+        let phrases = try loadPhrases(directory + "/cantonese.json")
+        let synonyms = try loadSynonyms(directory + "/synonyms.json")
+        var intents: [IntentExamples] = []
+        for intent in ActionIntent.allCases.map(\.rawValue) + [Labels.outOfScope] {
+            intents.append(try loadIntent(directory + "/\(intent).json", expected: intent))
+        }
+        let faqEntries = try loadFAQ(directory + "/faq.json")
+        let cues = try loadCues(directory + "/cues.json", concepts: Set(synonyms.map(\.concept)))
+        let carriersPath = carriersFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? directory + "/carriers.json"
+        let carriers = try loadCarriers(carriersPath)
+        let data = UnderstandingData(
+            traditionalToSimplified: t2s, phrases: phrases, synonyms: synonyms, intents: intents,
+            faq: faqEntries.map(\.document), cues: cues, carriers: carriers)
+        return Loaded(data: data, faqEntries: faqEntries)
+    }
+
+    // MARK: - Files
+
+    private struct PhraseFile: Decodable { let phrases: [[String]] }
+    private struct SynonymFile: Decodable {
+        struct Group: Decodable { let concept: String; let terms: [String] }
+        let groups: [Group]
+    }
+    private struct IntentFile: Decodable {
+        let intent: String
+        let description: String?
+        let examples: [String: [String]]
+    }
+    private struct FAQFile: Decodable {
+        struct Entry: Decodable {
+            struct Tags: Decodable { let region: [String]?; let carrier: [String]? }
+            let id: String?
+            let topic: String?
+            let tags: Tags?
+            let question: [String: String]?
+            let phrasings: [String]?
+            let answer: [String: String]?
+            let threshold: Double?
+        }
+        let entries: [Entry]
+    }
+    private struct CueFile: Decodable {
+        struct Rule: Decodable {
+            let when_any: [String]
+            let unless_any: [String]?
+            let label: String
+            let boost: Double
+        }
+        let rules: [Rule]
+    }
+    private struct CarrierFile: Decodable {
+        struct Carrier: Decodable {
+            let id: String
+            let names: [String: String]?
+            let aliases: [String]?
+        }
+        let carriers: [Carrier]
+    }
+
+    static func readText(_ path: String) throws(UnderstandingDataError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UnderstandingDataError(file: path, entry: "", field: "", reason: "cannot read the file (does it exist?)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw UnderstandingDataError(file: path, entry: "", field: "", reason: "not valid UTF-8")
+        }
+        return text
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ path: String) throws(UnderstandingDataError) -> T {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UnderstandingDataError(file: path, entry: "", field: "", reason: "cannot read the file (does it exist?)")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw describe(error, file: path)
+        } catch {
+            throw UnderstandingDataError(file: path, entry: "", field: "", reason: "\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError, file: String) -> UnderstandingDataError {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return UnderstandingDataError(file: file, entry: path(context.codingPath), field: key.stringValue, reason: "missing")
+        case .typeMismatch(let type, let context):
+            return UnderstandingDataError(file: file, entry: path(context.codingPath), field: "", reason: "expected \(type)")
+        case .valueNotFound(let type, let context):
+            return UnderstandingDataError(file: file, entry: path(context.codingPath), field: "", reason: "expected \(type), found null")
+        case .dataCorrupted(let context):
+            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+            return UnderstandingDataError(file: file, entry: path(context.codingPath), field: "", reason: "not valid JSON: \(context.debugDescription)\(underlying)")
+        @unknown default:
+            return UnderstandingDataError(file: file, entry: "", field: "", reason: "\(error)")
+        }
+    }
+
+    private static func loadPhrases(_ path: String) throws(UnderstandingDataError) -> [(from: String, to: String)] {
+        let file = try decode(PhraseFile.self, path)
+        var result: [(from: String, to: String)] = []
+        for (index, pair) in file.phrases.enumerated() {
+            guard pair.count == 2, !pair[0].isEmpty else {
+                throw UnderstandingDataError(file: path, entry: "phrases[\(index)]", field: "", reason: "expected [\"phrase\", \"replacement\"] with a non-empty phrase")
+            }
+            result.append((pair[0], pair[1]))
+        }
+        return result
+    }
+
+    private static func loadSynonyms(_ path: String) throws(UnderstandingDataError) -> [SynonymGroup] {
+        let file = try decode(SynonymFile.self, path)
+        var seen: Set<String> = []
+        var groups: [SynonymGroup] = []
+        for (index, group) in file.groups.enumerated() {
+            let entry = "groups[\(index)] (\(group.concept))"
+            guard !group.concept.isEmpty, !seen.contains(group.concept) else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "concept", reason: "empty or repeated concept name")
+            }
+            seen.insert(group.concept)
+            if let empty = group.terms.firstIndex(where: { isBlank($0) }) {
+                throw UnderstandingDataError(file: path, entry: entry, field: "terms[\(empty)]", reason: "empty term")
+            }
+            guard !group.terms.isEmpty else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "terms", reason: "a group needs at least one term")
+            }
+            groups.append(SynonymGroup(concept: group.concept, terms: group.terms))
+        }
+        return groups
+    }
+
+    private static func loadIntent(_ path: String, expected: String) throws(UnderstandingDataError) -> IntentExamples {
+        let file = try decode(IntentFile.self, path)
+        guard file.intent == expected else {
+            throw UnderstandingDataError(file: path, entry: "", field: "intent", reason: "is '\(file.intent)', expected '\(expected)' (the file name)")
+        }
+        var examples: [String] = []
+        for (language, texts) in file.examples.sorted(by: { $0.key < $1.key }) {
+            guard Language(rawValue: language) != nil else {
+                throw UnderstandingDataError(file: path, entry: "examples", field: language, reason: "unknown language (zh-Hans, zh-Hant or en)")
+            }
+            for (index, text) in texts.enumerated() where isBlank(text) {
+                throw UnderstandingDataError(file: path, entry: "examples.\(language)[\(index)]", field: "", reason: "empty example")
+            }
+            examples += texts
+        }
+        guard expected == Labels.outOfScope || examples.count >= 25 else {
+            throw UnderstandingDataError(file: path, entry: "examples", field: "", reason: "\(examples.count) examples; an intent needs at least 25")
+        }
+        return IntentExamples(intent: expected, examples: examples)
+    }
+
+    /// Loads and validates FAQ entries from a file in the `faq.json` format.
+    public static func loadFAQ(_ path: String) throws(UnderstandingDataError) -> [FAQEntry] {
+        let file = try decode(FAQFile.self, path)
+        var ids: Set<String> = []
+        var entries: [FAQEntry] = []
+        let topics = Labels.faqEntryTopics
+        for (index, raw) in file.entries.enumerated() {
+            let entry = raw.id.map { "\($0)" } ?? "entries[\(index)]"
+            func fail(_ field: String, _ reason: String) -> UnderstandingDataError {
+                UnderstandingDataError(file: path, entry: entry, field: field, reason: reason)
+            }
+            guard let id = raw.id, !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+                throw fail("id", "missing or not lower-case kebab (a-z, 0-9, -)")
+            }
+            guard ids.insert(id).inserted else { throw fail("id", "repeats an earlier entry's id") }
+            guard let topic = raw.topic, topics.contains(topic) else {
+                throw fail("topic", "'\(raw.topic ?? "")' is not a known topic (\(topics.sorted().joined(separator: ", ")))")
+            }
+            let regions = raw.tags?.region ?? []
+            if let bad = regions.first(where: { !regions_ok($0) }) { throw fail("tags.region", "'\(bad)' is not US, HK or UK") }
+            let question = try languages(raw.question, field: "question", fail: fail)
+            guard question.count == Language.allCases.count else {
+                throw fail("question", "needs zh-Hans, zh-Hant and en")
+            }
+            let phrasings = raw.phrasings ?? []
+            guard phrasings.count >= 4 else { throw fail("phrasings", "\(phrasings.count) phrasings; at least 4 are needed") }
+            if let empty = phrasings.firstIndex(where: { isBlank($0) }) {
+                throw fail("phrasings[\(empty)]", "empty phrasing")
+            }
+            let answer = try languages(raw.answer, field: "answer", fail: fail)
+            guard !answer.isEmpty else { throw fail("answer", "needs at least one language") }
+            if let threshold = raw.threshold, !(0...1).contains(threshold) {
+                throw fail("threshold", "\(threshold) is out of range 0...1")
+            }
+            entries.append(FAQEntry(
+                id: id, topic: topic, regions: regions, carriers: raw.tags?.carrier ?? [], question: question,
+                phrasings: phrasings, answer: answer, threshold: raw.threshold))
+        }
+        return entries
+    }
+
+    private static func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
+
+    private static func regions_ok(_ region: String) -> Bool { regions.contains(region) }
+
+    private static func languages(
+        _ values: [String: String]?, field: String, fail: (String, String) -> UnderstandingDataError
+    ) throws(UnderstandingDataError) -> [Language: String] {
+        var result: [Language: String] = [:]
+        for (key, text) in values ?? [:] {
+            guard let language = Language(rawValue: key) else { throw fail("\(field).\(key)", "unknown language (zh-Hans, zh-Hant or en)") }
+            guard !isBlank(text) else { throw fail("\(field).\(key)", "empty text") }
+            result[language] = text
+        }
+        return result
+    }
+
+    private static func loadCues(_ path: String, concepts: Set<String>) throws(UnderstandingDataError) -> [CueRule] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let file = try decode(CueFile.self, path)
+        let labels = Set(Labels.evaluationLabels).union(Labels.faqEntryTopics)
+        var rules: [CueRule] = []
+        for (index, rule) in file.rules.enumerated() {
+            let entry = "rules[\(index)]"
+            for concept in rule.when_any + (rule.unless_any ?? []) where !concepts.contains(concept) {
+                throw UnderstandingDataError(file: path, entry: entry, field: "when_any/unless_any", reason: "'\(concept)' is not a concept of synonyms.json")
+            }
+            guard !rule.when_any.isEmpty else { throw UnderstandingDataError(file: path, entry: entry, field: "when_any", reason: "must name at least one concept") }
+            guard labels.contains(rule.label) else { throw UnderstandingDataError(file: path, entry: entry, field: "label", reason: "'\(rule.label)' is not a known label") }
+            guard (-1...1).contains(rule.boost) else { throw UnderstandingDataError(file: path, entry: entry, field: "boost", reason: "\(rule.boost) is out of range -1...1") }
+            rules.append(CueRule(whenAny: rule.when_any, unlessAny: rule.unless_any ?? [], label: rule.label, boost: rule.boost))
+        }
+        return rules
+    }
+
+    private static func loadCarriers(_ path: String) throws(UnderstandingDataError) -> [CarrierNames] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let file = try decode(CarrierFile.self, path)
+        return file.carriers.map { carrier in
+            let names = (carrier.names.map { Array($0.values) } ?? []) + (carrier.aliases ?? [])
+            return CarrierNames(id: carrier.id, names: names.filter { !$0.isEmpty })
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/// Decides what a customer's message asks for: normalization, tokens, retrieval over the
+/// examples and FAQ, cue rules, carrier fit, then threshold and margin. Immutable and
+/// thread-safe; build a new one to change data and swap it in.
+public struct Classifier: Sendable {
+    public let normalizer: TextNormalizer
+    public let tokenizer: Tokenizer
+    public let index: RetrievalIndex
+    public let entities: EntityExtractor
+    public var policy: DecisionPolicy
+    private let cues: [CompiledCue]
+
+    struct CompiledCue: Sendable {
+        /// Concept bits (one per synonym group, first 64 groups).
+        let when: UInt64
+        let unless: UInt64
+        let labelID: Int?
+        let boost: Double
+        let name: String
+    }
+
+    /// Builds everything from `data`.
+    public init(data: UnderstandingData, policy: DecisionPolicy = DecisionPolicy(), weights: RetrievalIndex.Weights = RetrievalIndex.Weights()) {
+        let bare = TextNormalizer(traditionalToSimplified: data.traditionalToSimplified)
+        var phrases = PhraseTable()
+        for (from, to) in data.phrases {
+            phrases.add(bare.normalize(from).scalars, replacement: bare.normalize(to).scalars)
+        }
+        let normalizer = TextNormalizer(traditionalToSimplified: data.traditionalToSimplified, phrases: phrases)
+        let tokenizer = Tokenizer(synonyms: data.synonyms.map { group in
+            (group.concept, group.terms.map { normalizer.normalize($0) })
+        })
+        self.normalizer = normalizer
+        self.tokenizer = tokenizer
+        self.policy = policy
+        let index = RetrievalIndex(intents: data.intents, faq: data.faq, normalizer: normalizer, tokenizer: tokenizer, weights: weights)
+        self.index = index
+        self.entities = EntityExtractor(carriers: data.carriers, traditionalToSimplified: data.traditionalToSimplified)
+        let conceptIndex = Dictionary(uniqueKeysWithValues: tokenizer.conceptNames.enumerated().map { ($1, $0) })
+        self.cues = data.cues.map { rule in
+            CompiledCue(
+                when: Self.bits(rule.whenAny.compactMap { conceptIndex[$0] }), unless: Self.bits(rule.unlessAny.compactMap { conceptIndex[$0] }),
+                labelID: index.labelID(rule.label), boost: rule.boost,
+                name: "cue \(rule.whenAny.joined(separator: "|"))\(rule.unlessAny.isEmpty ? "" : " unless \(rule.unlessAny.joined(separator: "|"))")→\(rule.label) \(rule.boost >= 0 ? "+" : "")\(rule.boost)")
+        }
+    }
+
+    /// The decision for `text`. With `explain`, matched and unknown tokens are filled in.
+    public func classify(_ text: String, explain: Bool = false) -> Decision {
+        let normalized = normalizer.normalize(text)
+        let tokens = tokenizer.tokens(normalized)
+        let entities = self.entities.extract(text)
+        let carriers = EntityExtractor.carrierIDs(entities)
+
+        // Cue rules become a boost per label for this message.
+        var conceptsPresent: UInt64 = 0
+        for token in tokens where token.kind == .concept && token.payload < 64 { conceptsPresent |= 1 << token.payload }
+        var labelBoost: [Float] = []
+        var fired: [Int] = []
+        for (k, cue) in cues.enumerated() where cue.when & conceptsPresent != 0 && cue.unless & conceptsPresent == 0 {
+            guard let label = cue.labelID else { continue }
+            if labelBoost.isEmpty { labelBoost = [Float](repeating: 0, count: index.labels.count) }
+            labelBoost[label] += Float(cue.boost)
+            fired.append(k)
+        }
+        var carrierMask: UInt64 = 0
+        for carrier in carriers { carrierMask |= index.carrierBits[carrier] ?? 0 }
+        let adjustments = RetrievalIndex.Adjustments(
+            labelBoost: labelBoost, carrierMask: carrierMask, sameCarrierBonus: Float(policy.sameCarrierBonus),
+            otherCarrierFactor: Float(policy.otherCarrierFactor))
+
+        var top = index.topTargets(tokens, adjustments: adjustments, limit: 5).map { scored -> Candidate in
+            let info = index.targets[Int(scored.target)]
+            var notes = fired.filter { cues[$0].labelID == Int(info.labelID) }.map { cues[$0].name }
+            if scored.carrierFit > 0 { notes.append("carrier match +\(policy.sameCarrierBonus)") }
+            if scored.carrierFit < 0 { notes.append("other carrier ×\(policy.otherCarrierFactor)") }
+            return Candidate(
+                target: info.target, label: info.label, score: Double(scored.score), nearest: Double(scored.nearest),
+                centroid: Double(scored.centroid), nearestExample: index.documentText[Int(scored.nearestDocument)], adjustments: notes)
+        }
+
+        var matched: [String] = [], unknown: [String] = []
+        if explain {
+            let explained = tokenizer.explainedTokens(normalized)
+            for (token, readable) in explained {
+                if index.knows(token) { matched.append(readable) } else { unknown.append(readable) }
+            }
+            for i in top.indices {
+                let exampleTokens = Set(tokenizer.tokens(normalizer.normalize(top[i].nearestExample)))
+                var seen: Set<String> = []
+                top[i].sharedTokens = explained.filter { exampleTokens.contains($0.0) }.map(\.1).filter { seen.insert($0).inserted }
+            }
+        }
+        return Decision(
+            normalized: normalized, outcome: decide(top), candidates: top, entities: entities,
+            matchedTokens: matched, unknownTokens: unknown)
+    }
+
+    private static func bits(_ indices: [Int]) -> UInt64 {
+        indices.reduce(0) { $1 < 64 ? $0 | (1 << UInt64($1)) : $0 }
+    }
+
+    private func decide(_ ranked: [Candidate]) -> Decision.Outcome {
+        guard let best = ranked.first else { return .outOfScope }
+        if best.target == .outOfScope { return .outOfScope }
+        let threshold = index.threshold(for: best.target) ?? policy.threshold
+        if best.score < threshold { return .outOfScope }
+        // Close runners-up with other labels (not the fallback) make a question.
+        var options = [best]
+        for candidate in ranked.dropFirst() where candidate.target != .outOfScope {
+            guard best.score - candidate.score < policy.clarifyMargin, candidate.score >= policy.threshold else { break }
+            if !options.contains(where: { $0.label == candidate.label }) { options.append(candidate) }
+            if options.count == 3 { break }
+        }
+        return options.count > 1 ? .clarify(options) : .answer(best)
+    }
+}
+
+extension RetrievalIndex {
+    func threshold(for target: MatchTarget) -> Double? {
+        guard case .faq = target else { return nil }
+        return targets.first { $0.target == target }?.threshold
+    }
+}

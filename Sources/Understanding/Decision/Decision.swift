@@ -1,0 +1,70 @@
+/// One possible answer, with why it scored as it did.
+public struct Candidate: Sendable, Equatable {
+    public let target: MatchTarget
+    /// The evaluation label: the intent, the FAQ entry's topic, or `out_of_scope`.
+    public let label: String
+    /// 0...1 after cue rules and carrier fit.
+    public let score: Double
+    /// Similarity to the nearest example, and to the target's centroid.
+    public let nearest: Double
+    public let centroid: Double
+    /// The example or FAQ question closest to the message.
+    public let nearestExample: String
+    /// Cue rules and carrier adjustments applied, e.g. `cue fail→renewal_failed +0.15`.
+    public let adjustments: [String]
+    /// Message tokens shared with the nearest example (filled in when explaining).
+    public var sharedTokens: [String] = []
+}
+
+/// What the bot makes of a message.
+public struct Decision: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// Answer with this candidate.
+        case answer(Candidate)
+        /// The top candidates are too close: ask which one is meant.
+        case clarify([Candidate])
+        /// Nothing fits well enough.
+        case outOfScope
+    }
+
+    public let normalized: NormalizedText
+    public let outcome: Outcome
+    /// The best candidates, at most one per target, best first (up to 5).
+    public let candidates: [Candidate]
+    public let entities: [Entity]
+    /// Tokens of the message the index knows, readable (`续费`, `续费→<renew>`).
+    public let matchedTokens: [String]
+    /// Tokens the index has never seen.
+    public let unknownTokens: [String]
+
+    /// The evaluation label: the answer's label, the top candidate's for a clarify, or `out_of_scope`.
+    public var label: String {
+        switch outcome {
+        case .answer(let candidate): candidate.label
+        case .clarify(let options): options.first?.label ?? Labels.outOfScope
+        case .outOfScope: Labels.outOfScope
+        }
+    }
+
+    public var isClarify: Bool { if case .clarify = outcome { true } else { false } }
+
+    /// The winning score, 0 when nothing matched.
+    public var confidence: Double { candidates.first?.score ?? 0 }
+}
+
+/// How sure the understanding must be.
+public struct DecisionPolicy: Sendable, Equatable {
+    /// Below this score the message is out of scope (an FAQ entry's own threshold wins).
+    public var threshold: Double
+    /// Top two labels closer than this, both above the threshold: ask which.
+    public var clarifyMargin: Double
+    /// Score factor for FAQ entries about another carrier than the one the message names.
+    public var otherCarrierFactor: Double = 0.8
+    /// Score added to FAQ entries about the carrier the message names.
+    public var sameCarrierBonus: Double = 0.06
+
+    public init(threshold: Double = 0.35, clarifyMargin: Double = 0.08) {
+        self.threshold = threshold
+        self.clarifyMargin = clarifyMargin
+    }
+}

@@ -1,0 +1,110 @@
+/// Text reduced to what matching needs: half-width, lower-case, simplified script, standard
+/// written Chinese for Cantonese phrases, ASCII digits for quantities, no punctuation, emoji,
+/// control or format characters, single spaces. Bounded in length.
+public struct NormalizedText: Sendable, Equatable {
+    /// The normalized characters as Unicode scalar values.
+    public let scalars: [UInt32]
+
+    /// The normalized text as a string.
+    public var string: String {
+        var s = String.UnicodeScalarView()
+        for v in scalars { if let u = Unicode.Scalar(v) { s.append(u) } }
+        return String(s)
+    }
+}
+
+/// Normalizes customer text. Total on every input: any Unicode, any length.
+public struct TextNormalizer: Sendable {
+    /// At most this many input scalars are read; the rest of a long message is ignored for matching.
+    public static let maximumInputScalars = 1000
+    /// At most this many scalars come out.
+    public static let maximumOutputScalars = 400
+
+    public let traditionalToSimplified: CharacterMap
+    public let phrases: PhraseTable
+
+    public init(traditionalToSimplified: CharacterMap = CharacterMap(), phrases: PhraseTable = PhraseTable()) {
+        self.traditionalToSimplified = traditionalToSimplified
+        self.phrases = phrases
+    }
+
+    public func normalize(_ text: String) -> NormalizedText {
+        var out: [UInt32] = []
+        out.reserveCapacity(min(text.utf8.count, Self.maximumInputScalars))
+        var read = 0
+        var hasHan = false
+        var lastWasSpace = true
+        @inline(__always) func space() {
+            if !lastWasSpace { out.append(0x20); lastWasSpace = true }
+        }
+        @inline(__always) func emit(_ v: UInt32) {
+            out.append(v)
+            lastWasSpace = false
+        }
+        for scalar in text.unicodeScalars {
+            read += 1
+            if read > Self.maximumInputScalars { break }
+            var v = scalar.value
+            // Full-width ASCII and the ideographic space.
+            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { space(); continue }
+            if v < 0x80 {
+                switch v {
+                case 0x41...0x5A: emit(v + 0x20)
+                case 0x61...0x7A, 0x30...0x39: emit(v)
+                default: space()  // punctuation, symbols, controls, whitespace
+                }
+                continue
+            }
+            if Self.isHan(v) {
+                hasHan = true
+                emit(traditionalToSimplified.map(v))
+                continue
+            }
+            guard let u = Unicode.Scalar(v) else { space(); continue }
+            let properties = u.properties
+            switch properties.generalCategory {
+            case .uppercaseLetter, .titlecaseLetter:
+                for l in properties.lowercaseMapping.unicodeScalars { emit(Self.foldLatin(l.value)) }
+            case .lowercaseLetter, .otherLetter, .modifierLetter:
+                emit(Self.foldLatin(v))
+            case .decimalNumber:
+                if let value = properties.numericValue, value >= 0, value <= 9 { emit(0x30 + UInt32(value)) } else { space() }
+            case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .privateUse, .unassigned:
+                continue  // combining marks, ZWJ, RTL marks, variation selectors: dropped
+            default:
+                space()  // punctuation, symbols, emoji, separators
+            }
+        }
+        while out.last == 0x20 { out.removeLast() }
+        if hasHan {
+            out = phrases.apply(out)
+            out = ChineseNumerals.rewrite(out)
+        }
+        if out.count > Self.maximumOutputScalars { out.removeSubrange(Self.maximumOutputScalars...) }
+        return NormalizedText(scalars: out)
+    }
+
+    /// CJK unified ideographs (and extensions, compatibility ideographs).
+    @inline(__always)
+    public static func isHan(_ v: UInt32) -> Bool {
+        (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x20000 && v <= 0x3134F)
+            || (v >= 0xF900 && v <= 0xFAFF)
+    }
+
+    /// Latin letters with common diacritics folded to ASCII (é → e), others unchanged.
+    @inline(__always)
+    static func foldLatin(_ v: UInt32) -> UInt32 {
+        guard v >= 0xC0 && v <= 0x17F else { return v }
+        switch v {
+        case 0xE0...0xE5: return 0x61
+        case 0xE7: return 0x63
+        case 0xE8...0xEB: return 0x65
+        case 0xEC...0xEF: return 0x69
+        case 0xF1: return 0x6E
+        case 0xF2...0xF6, 0xF8: return 0x6F
+        case 0xF9...0xFC: return 0x75
+        case 0xFD, 0xFF: return 0x79
+        default: return v
+        }
+    }
+}

@@ -1,0 +1,134 @@
+/// Turns normalized text into tokens: CJK unigrams and bigrams, stemmed Latin words, number
+/// size classes, and synonym concepts (leftmost-longest, over characters and words alike).
+public struct Tokenizer: Sendable {
+    /// Words too common to carry meaning.
+    static let stopWords: Set<UInt64> = Set(
+        ["a", "an", "the", "to", "of", "is", "are", "am", "be", "i", "me", "my", "it", "its", "this", "that",
+         "for", "on", "in", "at", "and", "or", "so", "pls", "plz", "please", "u", "im", "just", "hi"]
+            .filter { $0 != "hi" }
+            .map { Token.hash(Stemmer.stem(Array($0.utf8))) })
+    /// Chinese particles that say nothing on their own (simplified).
+    static let stopCharacters: Set<UInt32> = Set("的了吗呢啊吧呀么嘛哦喔啦哈诶欸哇噢嗯喂咯".unicodeScalars.map(\.value))
+
+    private let concepts: ScalarTrie<Int>
+    /// Concept names, by index.
+    public let conceptNames: [String]
+
+    /// A tokenizer without synonyms.
+    public init() {
+        concepts = ScalarTrie()
+        conceptNames = []
+    }
+
+    /// A tokenizer that also emits a concept token wherever one of a group's terms occurs.
+    /// Terms must already be normalized.
+    public init(synonyms: [(concept: String, terms: [NormalizedText])]) {
+        var trie = ScalarTrie<Int>()
+        for (index, group) in synonyms.enumerated() {
+            for term in group.terms {
+                let units = Self.units(of: term.scalars).map(\.key)
+                if !units.isEmpty { trie.insert(units, value: index) }
+            }
+        }
+        concepts = trie
+        conceptNames = synonyms.map(\.concept)
+    }
+
+    /// A unit of text: one CJK (or other non-Latin) character, one stemmed Latin word, or a number.
+    struct Unit {
+        var key: UInt64
+        var isHan: Bool
+        var digits: Int
+        var text: ArraySlice<UInt32>
+        /// True when a space precedes this unit (no bigram across it).
+        var afterSpace: Bool
+    }
+
+    static func units(of s: [UInt32]) -> [Unit] {
+        var units: [Unit] = []
+        units.reserveCapacity(s.count)
+        var i = 0
+        var afterSpace = true
+        var bytes: [UInt8] = []
+        while i < s.count {
+            let v = s[i]
+            if v == 0x20 { afterSpace = true; i += 1; continue }
+            if (v >= 0x61 && v <= 0x7A) {
+                var j = i
+                bytes.removeAll(keepingCapacity: true)
+                while j < s.count, s[j] >= 0x61 && s[j] <= 0x7A { bytes.append(UInt8(s[j])); j += 1 }
+                let stemmed = Stemmer.stem(bytes)
+                units.append(Unit(key: Token.word(hash: Token.hash(stemmed)).raw, isHan: false, digits: 0, text: s[i..<j], afterSpace: afterSpace))
+                i = j
+            } else if v >= 0x30 && v <= 0x39 {
+                var j = i
+                while j < s.count, s[j] >= 0x30 && s[j] <= 0x39 { j += 1 }
+                // Numbers match synonyms by their digits ("3q", "30天"), so key on the digit string.
+                units.append(Unit(key: Token.word(hash: Token.hash(s[i..<j].map { UInt8($0) })).raw, isHan: false, digits: j - i, text: s[i..<j], afterSpace: afterSpace))
+                i = j
+            } else {
+                units.append(Unit(key: UInt64(v), isHan: true, digits: 0, text: s[i..<(i + 1)], afterSpace: afterSpace))
+                i += 1
+            }
+            afterSpace = false
+        }
+        return units
+    }
+
+    /// The tokens of `text`, with repeats (term frequency matters).
+    public func tokens(_ text: NormalizedText) -> [Token] {
+        var result: [Token] = []
+        tokens(text) { token, _ in result.append(token) }
+        return result
+    }
+
+    /// Calls `emit` for every token with the span of units it came from (for explanations).
+    func tokens(_ text: NormalizedText, _ emit: (Token, Range<Int>) -> Void) {
+        let units = Self.units(of: text.scalars)
+        for (index, unit) in units.enumerated() {
+            if unit.isHan {
+                let c = UInt32(unit.key)
+                if !Self.stopCharacters.contains(c) { emit(.unigram(c), index..<(index + 1)) }
+                if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
+                    emit(.bigram(c, UInt32(units[index + 1].key)), index..<(index + 2))
+                }
+            } else if unit.digits > 0 {
+                emit(.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1), index..<(index + 1))
+            } else if !Self.stopWords.contains(Token(raw: unit.key).payload) {
+                emit(Token(raw: unit.key), index..<(index + 1))
+            }
+        }
+        guard !concepts.isEmpty else { return }
+        let keys = units.map(\.key)
+        var i = 0
+        while i < keys.count {
+            if let (length, concept) = concepts.longestMatch(in: keys, from: i) {
+                emit(.concept(concept), i..<(i + length))
+                i += length
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// A readable form of each token of `text`: `续费`, `renew`, `<concept:renew>`, `<number:phone>`.
+    public func explainedTokens(_ text: NormalizedText) -> [(Token, String)] {
+        let units = Self.units(of: text.scalars)
+        var result: [(Token, String)] = []
+        tokens(text) { token, span in
+            let surface = units[span].map { String(String.UnicodeScalarView($0.text.compactMap(Unicode.Scalar.init))) }
+            let joined = surface.allSatisfy { $0.unicodeScalars.count == 1 && TextNormalizer.isHan($0.unicodeScalars.first!.value) }
+                ? surface.joined() : surface.joined(separator: " ")
+            switch token.kind {
+            case .concept: result.append((token, "\(joined)→<\(conceptNames[Int(token.payload)])>"))
+            case .number: result.append((token, "<number:\(["", "short", "medium", "long"][Int(token.payload)])>"))
+            default: result.append((token, joined))
+            }
+        }
+        return result
+    }
+}
+
+extension Token {
+    init(raw: UInt64) { self.raw = raw }
+}
