@@ -8,7 +8,11 @@ import Glibc
 /// `make bench`: measures every figure we have a budget for and prints it against the budget.
 /// Writes the same figures to .bench/latest.json.
 let root = FileManager.default.currentDirectoryPath
-let runs = 5
+let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 5
+if CommandLine.arguments.dropFirst().first == "sweep" {
+    do { try Sweep.run(root: root) } catch { print("baohao-bench: \(error)"); exit(65) }
+    exit(0)
+}
 let messages: [String] = (try? EvaluationSet.load(root + "/Tests/Fixtures/devset.jsonl").map(\.text)) ?? []
 guard !messages.isEmpty else {
     print("baohao-bench: run from the repository root (Tests/Fixtures/devset.jsonl not found)")

@@ -37,7 +37,7 @@ public struct BotConfiguration: Sendable, Equatable {
 /// How sure the understanding must be before it answers.
 public struct UnderstandingSettings: Sendable, Equatable {
     /// Below this confidence (0...1) a message is out of scope.
-    public var confidenceThreshold = 0.35
+    public var confidenceThreshold = 0.18
     /// When the two best answers differ by less than this (0...1), the bot asks which one.
     public var clarifyMargin = 0.08
 

@@ -68,14 +68,16 @@ public struct Classifier: Sendable {
             labelBoost: labelBoost, carrierMask: carrierMask, sameCarrierBonus: Float(policy.sameCarrierBonus),
             otherCarrierFactor: Float(policy.otherCarrierFactor))
 
-        var top = index.topTargets(tokens, adjustments: adjustments, limit: 5).map { scored -> Candidate in
+        let query = index.query(tokens)
+        var top = index.topTargets(query, adjustments: adjustments, limit: 10).map { scored -> Candidate in
             let info = index.targets[Int(scored.target)]
-            var notes = fired.filter { cues[$0].labelID == Int(info.labelID) }.map { cues[$0].name }
+            var notes: [String] = fired.isEmpty ? [] : fired.filter { cues[$0].labelID == Int(info.labelID) }.map { cues[$0].name }
             if scored.carrierFit > 0 { notes.append("carrier match +\(policy.sameCarrierBonus)") }
             if scored.carrierFit < 0 { notes.append("other carrier ×\(policy.otherCarrierFactor)") }
             return Candidate(
                 target: info.target, label: info.label, score: Double(scored.score), nearest: Double(scored.nearest),
-                centroid: Double(scored.centroid), nearestExample: index.documentText[Int(scored.nearestDocument)], adjustments: notes)
+                centroid: Double(scored.centroid), nearestExample: index.documentText[Int(scored.nearestDocument)], adjustments: notes,
+                targetIndex: scored.target, labelID: info.labelID)
         }
 
         var matched: [String] = [], unknown: [String] = []
@@ -90,8 +92,10 @@ public struct Classifier: Sendable {
                 top[i].sharedTokens = explained.filter { exampleTokens.contains($0.0) }.map(\.1).filter { seen.insert($0).inserted }
             }
         }
+        let posteriors = policy.bayesWeight > 0 ? index.labelPosteriors(query) : []
+        let outcome = decide(top, posteriors: posteriors)
         return Decision(
-            normalized: normalized, outcome: decide(top), candidates: top, entities: entities,
+            normalized: normalized, outcome: outcome, candidates: Array(top.prefix(5)), entities: entities,
             matchedTokens: matched, unknownTokens: unknown)
     }
 
@@ -99,25 +103,38 @@ public struct Classifier: Sendable {
         indices.reduce(0) { $1 < 64 ? $0 | (1 << UInt64($1)) : $0 }
     }
 
-    private func decide(_ ranked: [Candidate]) -> Decision.Outcome {
-        guard let best = ranked.first else { return .outOfScope }
-        if best.target == .outOfScope { return .outOfScope }
-        let threshold = index.threshold(for: best.target) ?? policy.threshold
-        if best.score < threshold { return .outOfScope }
+    /// Picks the label with the best support (best target plus a share of its runner-up of
+    /// the same label), then applies the threshold and the clarify margin between labels.
+    private func decide(_ ranked: [Candidate], posteriors: [Float]) -> Decision.Outcome {
+        guard !ranked.isEmpty else { return .outOfScope }
+        // Per label: its best candidate and its support score.
+        var labels: [(label: Int32, best: Candidate, support: Double)] = []
+        for candidate in ranked {
+            if let i = labels.firstIndex(where: { $0.label == candidate.labelID }) {
+                if labels[i].support == labels[i].best.score {
+                    labels[i].support += policy.labelSupport * candidate.score
+                }
+            } else {
+                labels.append((candidate.labelID, candidate, candidate.score))
+            }
+        }
+        if !posteriors.isEmpty {
+            for i in labels.indices {
+                labels[i].support += policy.bayesWeight * Double(posteriors[Int(labels[i].label)])
+            }
+        }
+        labels.sort { $0.support > $1.support }
+        let best = labels[0]
+        if best.best.target == .outOfScope { return .outOfScope }
+        let threshold = index.targets[Int(best.best.targetIndex)].threshold ?? policy.threshold
+        if best.best.score < threshold { return .outOfScope }
         // Close runners-up with other labels (not the fallback) make a question.
-        var options = [best]
-        for candidate in ranked.dropFirst() where candidate.target != .outOfScope {
-            guard best.score - candidate.score < policy.clarifyMargin, candidate.score >= policy.threshold else { break }
-            if !options.contains(where: { $0.label == candidate.label }) { options.append(candidate) }
+        var options = [best.best]
+        for other in labels.dropFirst() where other.best.target != .outOfScope {
+            guard best.support - other.support < policy.clarifyMargin, other.best.score >= policy.threshold else { break }
+            options.append(other.best)
             if options.count == 3 { break }
         }
-        return options.count > 1 ? .clarify(options) : .answer(best)
-    }
-}
-
-extension RetrievalIndex {
-    func threshold(for target: MatchTarget) -> Double? {
-        guard case .faq = target else { return nil }
-        return targets.first { $0.target == target }?.threshold
+        return options.count > 1 ? .clarify(options) : .answer(best.best)
     }
 }

@@ -14,6 +14,9 @@ public struct Candidate: Sendable, Equatable {
     public let adjustments: [String]
     /// Message tokens shared with the nearest example (filled in when explaining).
     public var sharedTokens: [String] = []
+    /// Position of the target and of its label in the index that produced this candidate.
+    let targetIndex: Int32
+    let labelID: Int32
 }
 
 /// What the bot makes of a message.
@@ -62,8 +65,13 @@ public struct DecisionPolicy: Sendable, Equatable {
     public var otherCarrierFactor: Double = 0.8
     /// Score added to FAQ entries about the carrier the message names.
     public var sameCarrierBonus: Double = 0.06
+    /// A label's score is its best target's plus this share of its second best target's,
+    /// so a label several entries support wins over a lone near match.
+    public var labelSupport: Double = 0.15
+    /// Weight of the naive Bayes label posterior added to each label's score.
+    public var bayesWeight: Double = 0.3
 
-    public init(threshold: Double = 0.35, clarifyMargin: Double = 0.08) {
+    public init(threshold: Double = 0.18, clarifyMargin: Double = 0.08) {
         self.threshold = threshold
         self.clarifyMargin = clarifyMargin
     }

@@ -18,7 +18,9 @@ enum AmountExtractor {
         while i < t.count {
             if taken.contains(where: { $0.contains(i) }) { i += 1; continue }
             // Currency first: $10, HK$ 50, RMB100.
-            if !t.isLetter(i - 1), let prefix = prefixes.first(where: { t.matches($0.word, at: i) }) {
+            let c = t.scalars[i]
+            if c == 0x24 || c == 0xA3 || c == 0xA5 || c == 0xFFE5 || c == 0x75 || c == 0x68 || c == 0x67 || c == 0x72 || c == 0x63,
+                !t.isLetter(i - 1), let prefix = prefixes.first(where: { t.matches($0.word, at: i) }) {
                 let numberStart = t.skipSpaces(i + prefix.word.count)
                 if let (hundredths, end) = NumberReader.readDecimal(t, at: numberStart) {
                     found.append(Entity(value: .amount(Money(minorUnits: hundredths, currency: prefix.currency)), range: i..<end, text: t.text(i..<end)))
@@ -27,7 +29,7 @@ enum AmountExtractor {
                 }
             }
             // Number first: 50港币, 10 usd, 五十块.
-            if !t.isDigit(i - 1), t.isDigit(i) || NumberReader.chineseNumeral.contains(t.scalars[i]) {
+            if !t.isDigit(i - 1), t.isDigit(i) || ChineseNumerals.isNumeral(t.scalars[i]) {
                 let read: (hundredths: Int64, end: Int)?
                 if t.isDigit(i) {
                     read = NumberReader.readDecimal(t, at: i)

@@ -20,7 +20,10 @@ enum DurationExtractor {
         var found: [Entity] = []
         var i = 0
         while i < t.count {
-            if taken.contains(where: { $0.contains(i) }) { i += 1; continue }
+            let c = t.scalars[i]
+            let mayStart = (c >= 0x30 && c <= 0x39) || c == CJK.ban || ChineseNumerals.isNumeral(c)
+                || ((c >= 0x61 && c <= 0x7A) && !t.isLetter(i - 1))
+            if !mayStart || taken.contains(where: { $0.contains(i) }) { i += 1; continue }
             if let (duration, end) = read(t, at: i) {
                 found.append(Entity(value: .duration(duration), range: i..<end, text: t.text(i..<end)))
                 i = end

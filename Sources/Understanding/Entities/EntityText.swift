@@ -2,7 +2,7 @@
 /// back), with full-width forms folded, ASCII lower-cased and traditional characters simplified.
 struct EntityText {
     let scalars: [UInt32]
-    let original: [Unicode.Scalar]
+    private let source: String
     /// Whether any ASCII digit, Chinese numeral (or 半) or ASCII letter occurs: extractors
     /// that need one skip the message when it has none.
     let hasDigit: Bool
@@ -11,26 +11,44 @@ struct EntityText {
 
     init(_ text: String, map: CharacterMap) {
         var scalars: [UInt32] = []
-        var original: [Unicode.Scalar] = []
-        for scalar in text.unicodeScalars.prefix(TextNormalizer.maximumInputScalars) {
-            original.append(scalar)
+        scalars.reserveCapacity(min(text.utf8.count, TextNormalizer.maximumInputScalars))
+        var digit = false, numeral = false, letter = false
+        for scalar in text.unicodeScalars {
+            if scalars.count == TextNormalizer.maximumInputScalars { break }
             var v = scalar.value
-            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 }
-            if v >= 0x41 && v <= 0x5A { v += 0x20 }
-            scalars.append(map.map(v))
+            if v < 0x80 {
+                if v >= 0x41 && v <= 0x5A { v += 0x20 }
+                if v >= 0x30 && v <= 0x39 { digit = true } else if v >= 0x61 && v <= 0x7A { letter = true }
+            } else {
+                if v >= 0xFF01 && v <= 0xFF5E {
+                    v -= 0xFEE0
+                    if v >= 0x41 && v <= 0x5A { v += 0x20 }
+                    if v >= 0x30 && v <= 0x39 { digit = true } else if v >= 0x61 && v <= 0x7A { letter = true }
+                } else if v == 0x3000 {
+                    v = 0x20
+                } else {
+                    v = map.map(v)
+                    if v == CJK.ban || ChineseNumerals.isNumeral(v) { numeral = true }
+                }
+            }
+            scalars.append(v)
         }
         self.scalars = scalars
-        self.original = original
-        hasDigit = scalars.contains { $0 >= 0x30 && $0 <= 0x39 }
-        hasNumeral = scalars.contains { $0 == CJK.ban || NumberReader.chineseNumeral.contains($0) }
-        hasLetter = scalars.contains { $0 >= 0x61 && $0 <= 0x7A }
+        self.source = text
+        hasDigit = digit
+        hasNumeral = numeral
+        hasLetter = letter
     }
 
     var count: Int { scalars.count }
 
+    /// The message's own text for `range` (as written, before folding).
     func text(_ range: Range<Int>) -> String {
         var view = String.UnicodeScalarView()
-        view.append(contentsOf: original[range])
+        for (offset, scalar) in source.unicodeScalars.enumerated() {
+            if offset >= range.upperBound { break }
+            if offset >= range.lowerBound { view.append(scalar) }
+        }
         return String(view)
     }
 

@@ -35,10 +35,9 @@ enum NumberReader {
             return t.isDigit(i) ? nil : (value, i)
         }
         var i = start
-        while i < t.count, chineseNumeral.contains(t.scalars[i]) { i += 1 }
+        while i < t.count, ChineseNumerals.isNumeral(t.scalars[i]) { i += 1 }
         guard i > start, let value = ChineseNumerals.parse(t.scalars[start..<i]) else { return nil }
         return (value, i)
     }
 
-    static let chineseNumeral: Set<UInt32> = Set("零〇一二两三四五六七八九十百千".scalarValues)
 }

@@ -72,11 +72,14 @@ enum PhoneNumberExtractor {
 
     private static func isSeparator(_ v: UInt32) -> Bool { v == 0x20 || v == 0x2D || v == 0x2E || v == 0x28 || v == 0x29 }
 
-    /// 2026-12-05, 2026.12.05, 2026/12/05.
+    /// 2026-12-05, 2026.12.05, 2026/12/05: a year from 1900 to 2100, a separator, a month.
     private static func isDateShaped(_ t: EntityText, _ i: Int, _ j: Int) -> Bool {
         guard j - i >= 8, (i..<(i + 4)).allSatisfy(t.isDigit) else { return false }
+        let year = t.scalars[i..<(i + 4)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         let sep = t.scalars[i + 4]
-        return (sep == 0x2D || sep == 0x2E || sep == 0x2F) && t.isDigit(i + 5)
+        guard (1900...2100).contains(year), sep == 0x2D || sep == 0x2E || sep == 0x2F, t.isDigit(i + 5) else { return false }
+        let month = Int(t.scalars[i + 5] - 0x30) * (t.isDigit(i + 6) ? 10 : 1) + (t.isDigit(i + 6) ? Int(t.scalars[i + 6] - 0x30) : 0)
+        return (1...12).contains(month)
     }
 
     private static func precededByContext(_ t: EntityText, _ i: Int) -> Bool {

@@ -14,7 +14,7 @@ enum ChineseNumerals {
     private static let units: Set<UInt32> = Set("个月年天日周星块元蚊镑刀号次小张条".unicodeScalars.map(\.value))
 
     static func rewrite(_ s: [UInt32]) -> [UInt32] {
-        guard s.contains(where: { digits[$0] != nil || $0 == ten || $0 == half }) else { return s }
+        guard s.contains(where: { isNumeral($0) || $0 == half }) else { return s }
         var out: [UInt32] = []
         out.reserveCapacity(s.count)
         var i = 0
@@ -29,7 +29,7 @@ enum ChineseNumerals {
                 }
             }
             var j = i
-            while j < s.count, digits[s[j]] != nil || s[j] == ten || s[j] == hundred || s[j] == thousand { j += 1 }
+            while j < s.count, isNumeral(s[j]) { j += 1 }
             if j > i, j < s.count, units.contains(s[j]), let value = parse(s[i..<j]) {
                 out += String(value).unicodeScalars.map(\.value)
                 i = j
@@ -44,6 +44,14 @@ enum ChineseNumerals {
             }
         }
         return out
+    }
+
+    @inline(__always)
+    static func isNumeral(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x96F6, 0x3007, 0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341, 0x767E, 0x5343: true
+        default: false
+        }
     }
 
     /// The value of a numeral such as 三, 十二, 二十, 一百五十, 两千.

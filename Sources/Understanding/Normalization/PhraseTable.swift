@@ -34,25 +34,40 @@ public struct PhraseTable: Sendable {
     }
 }
 
-/// A trie over 32-bit keys with a value at each terminal, for leftmost-longest matching.
+/// A trie over integer keys with a value at each terminal, for leftmost-longest matching.
+/// Built with `insert`, then read through sorted child lists (binary search, no hashing).
 struct ScalarTrie<Value: Sendable>: Sendable {
     private struct Node: Sendable {
-        var children: [UInt64: Int32] = [:]
+        var keys: [UInt64] = []
+        var children: [Int32] = []
         var value: Value?
     }
     private var nodes: [Node] = [Node()]
 
     var isEmpty: Bool { nodes.count == 1 }
 
+    @inline(__always)
+    private func child(_ node: Int, _ key: UInt64) -> Int? {
+        let keys = nodes[node].keys
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if keys[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < keys.count && keys[low] == key ? Int(nodes[node].children[low]) : nil
+    }
+
     mutating func insert<C: Collection>(_ key: C, value: Value) where C.Element: BinaryInteger {
         var node = 0
         for element in key {
             let k = UInt64(element)
-            if let next = nodes[node].children[k] {
-                node = Int(next)
+            if let next = child(node, k) {
+                node = next
             } else {
                 nodes.append(Node())
-                nodes[node].children[k] = Int32(nodes.count - 1)
+                let position = nodes[node].keys.firstIndex { $0 > k } ?? nodes[node].keys.count
+                nodes[node].keys.insert(k, at: position)
+                nodes[node].children.insert(Int32(nodes.count - 1), at: position)
                 node = nodes.count - 1
             }
         }
@@ -67,8 +82,8 @@ struct ScalarTrie<Value: Sendable>: Sendable {
         var index = start
         var length = 0
         while index != keys.endIndex {
-            guard let next = nodes[node].children[UInt64(keys[index])] else { break }
-            node = Int(next)
+            guard let next = child(node, UInt64(keys[index])) else { break }
+            node = next
             length += 1
             if let value = nodes[node].value { best = (length, value) }
             index = keys.index(after: index)

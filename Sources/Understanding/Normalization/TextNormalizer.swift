@@ -1,7 +1,7 @@
 /// Text reduced to what matching needs: half-width, lower-case, simplified script, standard
 /// written Chinese for Cantonese phrases, ASCII digits for quantities, no punctuation, emoji,
 /// control or format characters, single spaces. Bounded in length.
-public struct NormalizedText: Sendable, Equatable {
+public struct NormalizedText: Sendable, Hashable {
     /// The normalized characters as Unicode scalar values.
     public let scalars: [UInt32]
 

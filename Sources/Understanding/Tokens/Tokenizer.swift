@@ -8,7 +8,14 @@ public struct Tokenizer: Sendable {
             .filter { $0 != "hi" }
             .map { Token.hash(Stemmer.stem(Array($0.utf8))) })
     /// Chinese particles that say nothing on their own (simplified).
-    static let stopCharacters: Set<UInt32> = Set("的了吗呢啊吧呀么嘛哦喔啦哈诶欸哇噢嗯喂咯".unicodeScalars.map(\.value))
+    static let stopCharacters: [UInt32] = "的了吗呢啊吧呀么嘛哦喔啦哈诶欸哇噢嗯喂咯".unicodeScalars.map(\.value).sorted()
+
+    @inline(__always)
+    static func isStopCharacter(_ c: UInt32) -> Bool {
+        guard c >= stopCharacters[0], c <= stopCharacters[stopCharacters.count - 1] else { return false }
+        for s in stopCharacters where s == c { return true }
+        return false
+    }
 
     private let concepts: ScalarTrie<Int>
     /// Concept names, by index.
@@ -39,7 +46,9 @@ public struct Tokenizer: Sendable {
         var key: UInt64
         var isHan: Bool
         var digits: Int
-        var text: ArraySlice<UInt32>
+        /// The unit's characters: `start..<end` in the normalized text.
+        var start: Int32
+        var end: Int32
         /// True when a space precedes this unit (no bigram across it).
         var afterSpace: Bool
     }
@@ -58,16 +67,16 @@ public struct Tokenizer: Sendable {
                 bytes.removeAll(keepingCapacity: true)
                 while j < s.count, s[j] >= 0x61 && s[j] <= 0x7A { bytes.append(UInt8(s[j])); j += 1 }
                 let stemmed = Stemmer.stem(bytes)
-                units.append(Unit(key: Token.word(hash: Token.hash(stemmed)).raw, isHan: false, digits: 0, text: s[i..<j], afterSpace: afterSpace))
+                units.append(Unit(key: Token.word(hash: Token.hash(stemmed)).raw, isHan: false, digits: 0, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
                 i = j
             } else if v >= 0x30 && v <= 0x39 {
                 var j = i
                 while j < s.count, s[j] >= 0x30 && s[j] <= 0x39 { j += 1 }
                 // Numbers match synonyms by their digits ("3q", "30天"), so key on the digit string.
-                units.append(Unit(key: Token.word(hash: Token.hash(s[i..<j].map { UInt8($0) })).raw, isHan: false, digits: j - i, text: s[i..<j], afterSpace: afterSpace))
+                units.append(Unit(key: Token.word(hash: Token.hash(s[i..<j].lazy.map { UInt8($0) })).raw, isHan: false, digits: j - i, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
                 i = j
             } else {
-                units.append(Unit(key: UInt64(v), isHan: true, digits: 0, text: s[i..<(i + 1)], afterSpace: afterSpace))
+                units.append(Unit(key: UInt64(v), isHan: true, digits: 0, start: Int32(i), end: Int32(i + 1), afterSpace: afterSpace))
                 i += 1
             }
             afterSpace = false
@@ -88,7 +97,7 @@ public struct Tokenizer: Sendable {
         for (index, unit) in units.enumerated() {
             if unit.isHan {
                 let c = UInt32(unit.key)
-                if !Self.stopCharacters.contains(c) { emit(.unigram(c), index..<(index + 1)) }
+                if !Self.isStopCharacter(c) { emit(.unigram(c), index..<(index + 1)) }
                 if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
                     emit(.bigram(c, UInt32(units[index + 1].key)), index..<(index + 2))
                 }
@@ -116,7 +125,9 @@ public struct Tokenizer: Sendable {
         let units = Self.units(of: text.scalars)
         var result: [(Token, String)] = []
         tokens(text) { token, span in
-            let surface = units[span].map { String(String.UnicodeScalarView($0.text.compactMap(Unicode.Scalar.init))) }
+            let surface = units[span].map { unit in
+                String(String.UnicodeScalarView(text.scalars[Int(unit.start)..<Int(unit.end)].compactMap(Unicode.Scalar.init)))
+            }
             let joined = surface.allSatisfy { $0.unicodeScalars.count == 1 && TextNormalizer.isHan($0.unicodeScalars.first!.value) }
                 ? surface.joined() : surface.joined(separator: " ")
             switch token.kind {

@@ -1,0 +1,128 @@
+import Testing
+@testable import Understanding
+
+/// A tiny, controlled data set for decision behaviour.
+func tinyClassifier(threshold: Double = 0.2, margin: Double = 0.08, cues: [CueRule] = [], faq: [FAQDocument] = []) -> Classifier {
+    var examples = ActionIntent.allCases.map { IntentExamples(intent: $0.rawValue, examples: []) }
+    examples[ActionIntent.allCases.firstIndex(of: .renew)!] = IntentExamples(intent: "renew", examples: ["续费", "怎么续费", "renew my plan", "top up"])
+    examples[ActionIntent.allCases.firstIndex(of: .checkBalance)!] = IntentExamples(intent: "check_balance", examples: ["余额", "查余额", "balance", "还有多少钱"])
+    examples.append(IntentExamples(intent: "out_of_scope", examples: ["天气怎么样", "讲个笑话", "weather today"]))
+    let data = UnderstandingData(
+        synonyms: [SynonymGroup(concept: "fail", terms: ["失败"]), SynonymGroup(concept: "renew", terms: ["续费", "top up"])],
+        intents: examples, faq: faq, cues: cues)
+    var policy = DecisionPolicy(threshold: threshold, clarifyMargin: margin)
+    policy.bayesWeight = 0
+    policy.labelSupport = 0
+    return Classifier(data: data, policy: policy)
+}
+
+@Suite struct ClassifierTests {
+    @Test func answersTheClearBestMatch() {
+        let decision = tinyClassifier().classify("我想续费")
+        #expect(decision.outcome == .answer(decision.candidates[0]))
+        #expect(decision.label == "renew")
+        #expect(decision.candidates[0].target == .intent(.renew))
+    }
+
+    @Test func belowTheThresholdIsOutOfScope() {
+        let classifier = tinyClassifier(threshold: 0.99)
+        let decision = classifier.classify("我想续费")
+        #expect(decision.outcome == .outOfScope)
+        #expect(decision.label == "out_of_scope")
+        #expect(decision.candidates.first?.label == "renew")  // still explained
+    }
+
+    @Test func nothingKnownIsOutOfScopeWithNoCandidates() {
+        let decision = tinyClassifier().classify("zzzz qqqq")
+        #expect(decision.outcome == .outOfScope)
+        #expect(decision.candidates.isEmpty)
+    }
+
+    @Test func closestToOutOfScopeExamplesIsOutOfScope() {
+        let decision = tinyClassifier().classify("今天天气怎么样")
+        #expect(decision.candidates.first?.target == .outOfScope)
+        #expect(decision.outcome == .outOfScope)
+    }
+
+    @Test func closeScoresForDifferentLabelsAskWhichOne() {
+        // "续费 余额" matches both intents about equally.
+        let decision = tinyClassifier(margin: 0.3).classify("续费 余额")
+        guard case .clarify(let options) = decision.outcome else {
+            Issue.record("expected clarify, got \(decision.outcome)")
+            return
+        }
+        #expect(Set(options.map(\.label)) == ["renew", "check_balance"])
+        #expect(decision.isClarify)
+        #expect(decision.label == options[0].label)  // a clarify counts as its top candidate
+        // With no margin the same message is answered.
+        #expect(!tinyClassifier(margin: 0).classify("续费 余额").isClarify)
+    }
+
+    @Test func twoEntriesWithTheSameLabelNeverClarify() {
+        let faq = [
+            FAQDocument(id: "a", topic: "renew", questions: ["怎么续费 ultra"]),
+            FAQDocument(id: "b", topic: "renew", questions: ["怎么续费 tello"]),
+        ]
+        let decision = tinyClassifier(margin: 0.5, faq: faq).classify("怎么续费")
+        #expect(!decision.isClarify)
+        #expect(decision.label == "renew")
+    }
+
+    @Test func cueRulesBoostAndAreExplained() {
+        let faq = [FAQDocument(id: "failed", topic: "renewal_failed", questions: ["续费失败怎么办", "付款被拒"])]
+        let withoutCue = tinyClassifier(faq: faq).classify("续费失败")
+        let withCue = tinyClassifier(cues: [CueRule(whenAny: ["fail"], label: "renewal_failed", boost: 0.3)], faq: faq).classify("续费失败")
+        #expect(withCue.label == "renewal_failed")
+        let boosted = withCue.candidates.first { $0.label == "renewal_failed" }!
+        let plain = withoutCue.candidates.first { $0.label == "renewal_failed" }!
+        #expect(boosted.score > plain.score)
+        #expect(boosted.adjustments.contains { $0.hasPrefix("cue fail→renewal_failed +0.3") })
+    }
+
+    @Test func anFAQEntrysOwnThresholdWins() {
+        let strict = [FAQDocument(id: "strict", topic: "refund", questions: ["退款要多久才能到账"], threshold: 0.95)]
+        let decision = tinyClassifier(faq: strict).classify("退款")
+        #expect(decision.candidates.first?.target == .faq("strict"))
+        #expect(decision.outcome == .outOfScope)
+        let lenient = [FAQDocument(id: "lenient", topic: "refund", questions: ["退款要多久才能到账"], threshold: 0.01)]
+        #expect(tinyClassifier(faq: lenient).classify("退款").label == "refund")
+    }
+
+    @Test func explanationsNameMatchedTokensAndTheNearestExample() {
+        let decision = tinyClassifier().classify("怎么续费呢 xyz", explain: true)
+        let top = decision.candidates[0]
+        #expect(top.nearestExample == "怎么续费")
+        #expect(top.sharedTokens.contains("续费"))
+        #expect(top.sharedTokens.contains("续费→<renew>"))
+        #expect(decision.unknownTokens.contains("xyz"))
+    }
+
+    @Test func theNamedCarrierPrefersItsOwnEntry() {
+        var data = UnderstandingData(
+            intents: ActionIntent.allCases.map { IntentExamples(intent: $0.rawValue, examples: []) },
+            faq: [
+                FAQDocument(id: "ultra-renew", topic: "renew", questions: ["怎么续费"], carriers: ["ultra"]),
+                FAQDocument(id: "tello-renew", topic: "renew", questions: ["怎么续费"], carriers: ["tello"]),
+            ],
+            carriers: [CarrierNames(id: "ultra", names: ["ultra"]), CarrierNames(id: "tello", names: ["tello"])])
+        data.synonyms = []
+        let classifier = Classifier(data: data)
+        #expect(classifier.classify("tello 怎么续费").candidates.first?.target == .faq("tello-renew"))
+        #expect(classifier.classify("ultra 怎么续费").candidates.first?.target == .faq("ultra-renew"))
+    }
+
+    @Test func aHumanRequestWinsOverTheTopicItMentions() {
+        for text in ["续费失败了，我要找人工", "退款的事我要跟客服说", "I want to talk to a human about my refund"] {
+            #expect(shippedClassifier.classify(text).label == "human_agent", "\(text)")
+        }
+    }
+
+    @Test(arguments: [
+        ("余额", "check_balance"), ("點樣續費呀", "renew"), ("ultra 怎么 top up", "renew"), ("自动续费没扣成功", "renewal_failed"),
+        ("我要注销这个号码", "cancel"), ("hi", "greeting"), ("多謝晒", "thanks"), ("你能做什么", "help"),
+        ("今天天气怎么样", "out_of_scope"),
+    ])
+    func theIssuesExamplesAreUnderstood(text: String, label: String) {
+        #expect(shippedClassifier.classify(text).label == label)
+    }
+}
