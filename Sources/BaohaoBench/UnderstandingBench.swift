@@ -83,3 +83,12 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+extension UnderstandingBench {
+    /// For profiling: builds the 1,000-entry index `times` times.
+    static func buildOnly(intentsDirectory: String, times: Int) throws {
+        let loaded = try UnderstandingDataLoader.load(directory: intentsDirectory)
+        let thousand = synthetic(loaded.data, entries: 1_000)
+        for _ in 0..<times { _ = Classifier(data: thousand) }
+    }
+}

@@ -9,6 +9,10 @@ import Glibc
 /// Writes the same figures to .bench/latest.json.
 let root = FileManager.default.currentDirectoryPath
 let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 5
+if CommandLine.arguments.dropFirst().first == "build-only" {
+    try UnderstandingBench.buildOnly(intentsDirectory: root + "/Intents", times: 3)
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "sweep" {
     do { try Sweep.run(root: root) } catch { print("baohao-bench: \(error)"); exit(65) }
     exit(0)
@@ -74,7 +78,7 @@ let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
 try? FileManager.default.createDirectory(atPath: root + "/.bench", withIntermediateDirectories: true)
 if let data = try? encoder.encode(output) {
-    FileManager.default.createFile(atPath: root + "/.bench/latest.json", contents: data)
+    _ = FileManager.default.createFile(atPath: root + "/.bench/latest.json", contents: data)
     print("wrote .bench/latest.json")
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -80,7 +81,8 @@ public struct RetrievalIndex: Sendable {
     /// Indexes with at most this many documents are scored exhaustively.
     static let exhaustiveLimit = 6000
     /// Candidate documents rescored exactly in a large index.
-    static let candidateLimit = 128
+    static let candidateLimit = 96
+
 
     let weights: Weights
     let targets: [TargetInfo]
@@ -98,14 +100,16 @@ public struct RetrievalIndex: Sendable {
     let postingStart: [Int32]
     let postingDocument: [Int32]
     let postingWeight: [Float]
-    // Forward index by document (terms ascending and weights), for exact rescoring.
+    // Forward index by document (terms and weights), for exact rescoring.
     let forwardStart: [Int32]
     let forwardTerm: [Int32]
     let forwardWeight: [Float]
     /// Length of the sum of each target's (normalized) document vectors.
     let targetNorm: [Float]
-    /// Naive Bayes log-likelihoods, label-major: `labelLogLikelihood[label * termCount + term]`.
+    /// Naive Bayes: log(count + α), label-major (`[label * termCount + term]`), and each
+    /// label's log denominator.
     let labelLogLikelihood: [Float]
+    let labelLogDenominator: [Float]
     private let scratch: ScratchPool
 
     public var documentCount: Int { documentTarget.count }
@@ -114,45 +118,50 @@ public struct RetrievalIndex: Sendable {
     /// Builds the index from intent examples, out-of-scope examples and FAQ documents.
     public init(intents: [IntentExamples], faq: [FAQDocument], normalizer: TextNormalizer, tokenizer: Tokenizer, weights: Weights = Weights()) {
         self.weights = weights
+        // Targets, labels and carrier bits, in a fixed order: intents, the fallback, FAQ entries.
+        var sources: [(target: MatchTarget, label: String, threshold: Double?, carriers: [String], texts: [String])] = []
+        for examples in intents {
+            if examples.intent == Labels.outOfScope {
+                sources.append((.outOfScope, Labels.outOfScope, nil, [], examples.examples))
+            } else if let intent = ActionIntent(rawValue: examples.intent) {
+                sources.append((.intent(intent), intent.rawValue, nil, [], examples.examples))
+            }
+        }
+        for entry in faq { sources.append((.faq(entry.id), entry.topic, entry.threshold, entry.carriers, entry.questions)) }
         var targets: [TargetInfo] = []
+        targets.reserveCapacity(sources.count)
         var labelIDs: [String: Int32] = [:]
         var labels: [String] = []
         var carrierBits: [String: UInt64] = [:]
-        var documentTarget: [Int32] = []
-        var documentText: [String] = []
-        var documentTokens: [[UInt64]] = []
-        func labelID(_ label: String) -> Int32 {
-            if let id = labelIDs[label] { return id }
-            labels.append(label)
-            labelIDs[label] = Int32(labels.count - 1)
-            return Int32(labels.count - 1)
-        }
-        func add(_ target: MatchTarget, label: String, threshold: Double?, carriers: [String], texts: [String]) {
+        var texts: [(target: Int32, text: String)] = []
+        for source in sources {
             var mask: UInt64 = 0
-            for carrier in carriers {
+            for carrier in source.carriers {
                 if carrierBits[carrier] == nil, carrierBits.count < 64 { carrierBits[carrier] = 1 << UInt64(carrierBits.count) }
                 mask |= carrierBits[carrier] ?? 0
             }
+            let labelID: Int32
+            if let id = labelIDs[source.label] { labelID = id } else {
+                labelID = Int32(labels.count)
+                labels.append(source.label)
+                labelIDs[source.label] = labelID
+            }
             let index = Int32(targets.count)
-            targets.append(TargetInfo(target: target, label: label, labelID: labelID(label), threshold: threshold, carriers: carriers, carrierMask: mask))
-            for text in texts {
-                var tokens = tokenizer.tokens(normalizer.normalize(text)).map(\.raw)
-                guard !tokens.isEmpty else { continue }
-                tokens.sort()
-                documentTarget.append(index)
-                documentText.append(text)
-                documentTokens.append(tokens)
-            }
+            targets.append(TargetInfo(target: source.target, label: source.label, labelID: labelID, threshold: source.threshold, carriers: source.carriers, carrierMask: mask))
+            for text in source.texts { texts.append((index, text)) }
         }
-        for examples in intents {
-            if examples.intent == Labels.outOfScope {
-                add(.outOfScope, label: Labels.outOfScope, threshold: nil, carriers: [], texts: examples.examples)
-            } else if let intent = ActionIntent(rawValue: examples.intent) {
-                add(.intent(intent), label: intent.rawValue, threshold: nil, carriers: [], texts: examples.examples)
-            }
-        }
-        for entry in faq {
-            add(.faq(entry.id), label: entry.topic, threshold: entry.threshold, carriers: entry.carriers, texts: entry.questions)
+        // Tokenize every text (on all cores: each slot is written by one worker only).
+        let tokenized = Self.tokenize(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        var documentTarget: [Int32] = []
+        var documentText: [String] = []
+        var documentTokens: [[UInt64]] = []
+        documentTarget.reserveCapacity(texts.count)
+        documentText.reserveCapacity(texts.count)
+        documentTokens.reserveCapacity(texts.count)
+        for (i, tokens) in tokenized.enumerated() where !tokens.isEmpty {
+            documentTarget.append(texts[i].target)
+            documentText.append(texts[i].text)
+            documentTokens.append(tokens)
         }
         self.targets = targets
         self.labels = labels
@@ -161,35 +170,38 @@ public struct RetrievalIndex: Sendable {
         self.documentText = documentText
 
         // Vocabulary, term frequencies (from the sorted token lists) and document frequencies.
-        var vocabulary: [Token: Int32] = [:]
-        vocabulary.reserveCapacity(documentTokens.count * 4)
+        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
         var df: [Int32] = []
         var kinds: [Token.Kind] = []
         var documentTerms: [[(term: Int32, tf: Int32)]] = []
         documentTerms.reserveCapacity(documentTokens.count)
-        for tokens in documentTokens {
+        var lastDocument: [Int32] = []  // per term: the last document that counted it
+        var slotInDocument: [Int32] = []  // per term: its position in that document's row
+        for (d, tokens) in documentTokens.enumerated() {
             var terms: [(term: Int32, tf: Int32)] = []
-            var i = 0
-            while i < tokens.count {
-                var j = i + 1
-                while j < tokens.count, tokens[j] == tokens[i] { j += 1 }
-                let token = Token(raw: tokens[i])
-                let term: Int32
-                if let existing = vocabulary[token] { term = existing } else {
-                    term = Int32(df.count)
-                    vocabulary[token] = term
+            terms.reserveCapacity(tokens.count)
+            for raw in tokens {
+                let term = Int(vocabulary.value(for: raw) {
                     df.append(0)
-                    kinds.append(token.kind)
+                    kinds.append(Token(raw: raw).kind)
+                    lastDocument.append(-1)
+                    slotInDocument.append(0)
+                    return Int32(df.count - 1)
+                })
+                if lastDocument[term] == Int32(d) {
+                    terms[Int(slotInDocument[term])].tf += 1
+                } else {
+                    lastDocument[term] = Int32(d)
+                    slotInDocument[term] = Int32(terms.count)
+                    terms.append((Int32(term), 1))
+                    df[term] += 1
                 }
-                df[Int(term)] += 1
-                terms.append((term, Int32(j - i)))
-                i = j
             }
             documentTerms.append(terms)
         }
         let n = Float(max(documentTokens.count, 1))
         let idf = df.map { logf(1 + n / Float($0)) }
-        self.vocabulary = IntegerTable(vocabulary.map { ($0.key.raw, $0.value) })
+        self.vocabulary = vocabulary
         self.idf = idf
         self.documentFrequency = df
         self.maximumIDF = logf(1 + n)
@@ -199,13 +211,14 @@ public struct RetrievalIndex: Sendable {
         var forwardTerm: [Int32] = []
         var forwardWeight: [Float] = []
         forwardStart.reserveCapacity(documentTerms.count + 1)
+        let tfWeight = (0..<64).map { $0 == 0 ? Float(0) : 1 + logf(Float($0)) }
+        forwardTerm.reserveCapacity(documentTokens.count * 24)
+        forwardWeight.reserveCapacity(documentTokens.count * 24)
         for terms in documentTerms {
-            var sorted = terms
-            sorted.sort { $0.term < $1.term }
             var norm: Float = 0
             let base = forwardWeight.count
-            for (term, tf) in sorted {
-                let w = weights.weight(kinds[Int(term)]) * idf[Int(term)] * (1 + logf(Float(tf)))
+            for (term, tf) in terms {
+                let w = weights.weight(kinds[Int(term)]) * idf[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
                 forwardTerm.append(term)
                 forwardWeight.append(w)
                 norm += w * w
@@ -219,11 +232,13 @@ public struct RetrievalIndex: Sendable {
         self.forwardWeight = forwardWeight
 
         // Postings: invert the forward rows. Unigrams in more than 1/80 of the documents
-        // (characters such as 我, 号, 卡) get no postings: they still count in every norm, but
-        // adding them up costs more than the little they tell apart (measured: accuracy on the
-        // development and held-out sets moves by less than one utterance).
-        let commonCutoff = Int32(max(20, documentTerms.count / 80))
-        let posted = (0..<df.count).map { kinds[$0] != .unigram || df[$0] <= commonCutoff }
+        // (characters such as 我, 号, 卡) and any term in more than 1/8 get no postings: they
+        // still count in every norm, but adding them up costs more than the little they tell
+        // apart (measured: accuracy on the development and held-out sets moves by less than one
+        // utterance).
+        let commonUnigram = Int32(max(20, documentTerms.count / 80))
+        let commonTerm = Int32(max(100, documentTerms.count / 8))
+        let posted = (0..<df.count).map { (kinds[$0] != .unigram || df[$0] <= commonUnigram) && df[$0] <= commonTerm }
         var counts = [Int32](repeating: 0, count: df.count + 1)
         for term in forwardTerm where posted[Int(term)] { counts[Int(term) + 1] += 1 }
         for i in 1..<counts.count { counts[i] += counts[i - 1] }
@@ -265,27 +280,45 @@ public struct RetrievalIndex: Sendable {
         }
         self.targetNorm = targetNorm
 
-        // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing).
+        // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing). The
+        // table holds log(count + α); the per-label denominator is subtracted at query time.
         let termCount = df.count
-        var counts2 = [Float](repeating: 0, count: labels.count * termCount)
+        let alpha: Float = 0.1
+        var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
+        var raw = [Float](repeating: 0, count: labels.count * termCount)
         var totals = [Float](repeating: 0, count: labels.count)
+        var nonzero: [Int] = []
         for (d, terms) in documentTerms.enumerated() {
             let label = Int(targets[Int(documentTarget[d])].labelID)
             for (term, tf) in terms {
                 let c = weights.weight(kinds[Int(term)]) * Float(tf)
-                counts2[label * termCount + Int(term)] += c
+                let cell = label * termCount + Int(term)
+                if raw[cell] == 0 { nonzero.append(cell) }
+                raw[cell] += c
                 totals[label] += c
             }
         }
-        let alpha: Float = 0.1
-        for label in 0..<labels.count {
-            let denominator = logf(totals[label] + alpha * Float(max(termCount, 1)))
-            for term in 0..<termCount {
-                counts2[label * termCount + term] = logf(counts2[label * termCount + term] + alpha) - denominator
+        for cell in nonzero { table[cell] = logf(raw[cell] + alpha) }
+        self.labelLogLikelihood = table
+        self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
+        self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
+    }
+
+    /// Raw tokens of each text, computed in parallel chunks.
+    static func tokenize(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer) -> [[UInt64]] {
+        var result = [[UInt64]](repeating: [], count: texts.count)
+        let workers = texts.count >= 2000 ? 2 : 1
+        result.withUnsafeMutableBufferPointer { output in
+            let slots = SendableBuffer(base: output)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < texts.count {
+                    slots.base[i] = tokenizer.tokens(normalizer.normalize(texts[i])).map(\.raw)
+                    i += workers
+                }
             }
         }
-        self.labelLogLikelihood = counts2
-        self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
+        return result
     }
 
     /// A message as the index sees it.
@@ -332,40 +365,34 @@ public struct RetrievalIndex: Sendable {
     func topTargets(_ query: Query, adjustments: Adjustments, limit: Int) -> [TargetScore] {
         let terms = query.terms
         guard !terms.isEmpty else { return [] }
-        var buffers = scratch.take()
+        let buffers = scratch.take()
         defer { scratch.give(back: buffers) }
         if documentTarget.count <= Self.exhaustiveLimit {
-            accumulate(terms, into: &buffers)
+            accumulate(terms, into: buffers)
         } else {
-            retrieveAndRescore(terms, into: &buffers)
+            retrieveAndRescore(terms, into: buffers)
         }
         // Per target: nearest document and the sum of document scores (for the centroid).
         documentTarget.withUnsafeBufferPointer { owner in
-            var touchedTargets = buffers.touchedTargets
-            buffers.touchedTargets = []
-            let touched = buffers.touched
-            buffers.documentScores.withUnsafeBufferPointer { scores in
-                buffers.targetBest.withUnsafeMutableBufferPointer { best in
-                    buffers.targetSum.withUnsafeMutableBufferPointer { sum in
-                        for d in touched {
-                            let score = scores[Int(d)]
-                            let t = Int(owner[Int(d)])
-                            if best[t] < 0 {
-                                touchedTargets.append(Int32(t))
-                                best[t] = d
-                            } else if score > scores[Int(best[t])] {
-                                best[t] = d
-                            }
-                            sum[t] += score
-                        }
-                    }
+            let scores = buffers.documentScores, best = buffers.targetBest, sum = buffers.targetSum
+            for i in 0..<buffers.touchedCount {
+                let d = buffers.touched[i]
+                let score = scores[Int(d)]
+                let t = Int(owner[Int(d)])
+                if best[t] < 0 {
+                    buffers.touchedTargets[buffers.touchedTargetCount] = Int32(t)
+                    buffers.touchedTargetCount += 1
+                    best[t] = d
+                } else if score > scores[Int(best[t])] {
+                    best[t] = d
                 }
+                sum[t] += score
             }
-            buffers.touchedTargets = touchedTargets
         }
         var results: [TargetScore] = []
         results.reserveCapacity(limit + 1)
-        for t in buffers.touchedTargets {
+        for k in 0..<buffers.touchedTargetCount {
+            let t = buffers.touchedTargets[k]
             let info = targets[Int(t)]
             let best = buffers.targetBest[Int(t)]
             let nearest = buffers.documentScores[Int(best)]
@@ -396,22 +423,23 @@ public struct RetrievalIndex: Sendable {
     }
 
     /// Exact cosine for every document sharing a term with the query.
-    private func accumulate(_ terms: [(term: Int32, weight: Float)], into buffers: inout Scratch) {
+    private func accumulate(_ terms: some Collection<(term: Int32, weight: Float)>, into buffers: Scratch) {
         postingDocument.withUnsafeBufferPointer { docs in
             postingWeight.withUnsafeBufferPointer { weightsBuffer in
                 postingStart.withUnsafeBufferPointer { start in
-                    var touched = buffers.touched
-                    buffers.touched = []
-                    buffers.documentScores.withUnsafeMutableBufferPointer { scores in
-                        for (term, q) in terms {
-                            for p in Int(start[Int(term)])..<Int(start[Int(term) + 1]) {
-                                let d = Int(docs[p])
-                                if scores[d] == 0 { touched.append(Int32(d)) }
-                                scores[d] += q * weightsBuffer[p]
+                    let scores = buffers.documentScores, touched = buffers.touched
+                    var count = buffers.touchedCount
+                    for (term, q) in terms {
+                        for p in Int(start[Int(term)])..<Int(start[Int(term) + 1]) {
+                            let d = Int(docs[p])
+                            if scores[d] == 0 {
+                                touched[count] = Int32(d)
+                                count += 1
                             }
+                            scores[d] += q * weightsBuffer[p]
                         }
                     }
-                    buffers.touched = touched
+                    buffers.touchedCount = count
                 }
             }
         }
@@ -419,59 +447,72 @@ public struct RetrievalIndex: Sendable {
 
     /// For large indexes: candidates from the query's most selective terms, then exact
     /// cosine for the best of them through the forward index.
-    private func retrieveAndRescore(_ terms: [(term: Int32, weight: Float)], into buffers: inout Scratch) {
-        let cap = Int32(max(128, documentTarget.count / 256))
+    private func retrieveAndRescore(_ terms: [(term: Int32, weight: Float)], into buffers: Scratch) {
+        // The rarest terms first, until a budget of postings is spent (at least one term):
+        // rare terms carry most of a cosine, and the budget bounds the work per message.
+        let budget = 1536
         let byRarity = terms.sorted { documentFrequency[Int($0.term)] < documentFrequency[Int($1.term)] }
-        var selective = byRarity.prefix { documentFrequency[Int($0.term)] <= cap }
-        if selective.count < 3 { selective = byRarity.prefix(3) }
-        accumulate(Array(selective), into: &buffers)
-        var candidates = buffers.touched
-        if candidates.count > Self.candidateLimit {
-            candidates = Self.best(Self.candidateLimit, of: candidates, by: buffers.documentScores)
-            for d in buffers.touched { buffers.documentScores[Int(d)] = 0 }
+        var spent = 0, taken = 0
+        for (term, _) in byRarity {
+            let length = Int(postingStart[Int(term) + 1] - postingStart[Int(term)])
+            if taken > 0 && spent + length > budget { break }
+            spent += length
+            taken += 1
         }
-        let queryTerms = terms.sorted { $0.term < $1.term }
-        for d in candidates {
-            // Merge the document's sorted terms with the query's sorted terms.
-            var score: Float = 0
-            var k = Int(forwardStart[Int(d)]), end = Int(forwardStart[Int(d) + 1]), q = 0
-            while k < end, q < queryTerms.count {
-                let a = forwardTerm[k], b = queryTerms[q].term
-                if a == b { score += forwardWeight[k] * queryTerms[q].weight; k += 1; q += 1 } else if a < b { k += 1 } else { q += 1 }
+        accumulate(byRarity.prefix(taken), into: buffers)
+
+        let candidates = Self.best(Self.candidateLimit, of: buffers.touched, count: buffers.touchedCount, by: buffers.documentScores)
+        if buffers.touchedCount > candidates.count {
+            for d in buffers.touched[0..<buffers.touchedCount] { buffers.documentScores[Int(d)] = 0 }
+        }
+        let queryWeight = buffers.queryWeight(termCount: idf.count)
+        for (term, weight) in terms { queryWeight[Int(term)] = weight }
+        forwardStart.withUnsafeBufferPointer { starts in
+            forwardTerm.withUnsafeBufferPointer { docTerms in
+                forwardWeight.withUnsafeBufferPointer { docWeights in
+                    for d in candidates {
+                        var score: Float = 0
+                        for k in Int(starts[Int(d)])..<Int(starts[Int(d) + 1]) {
+                            score += docWeights[k] * queryWeight[Int(docTerms[k])]
+                        }
+                        buffers.documentScores[Int(d)] = max(score, Float.leastNonzeroMagnitude)
+                    }
+                }
             }
-            buffers.documentScores[Int(d)] = max(score, Float.leastNonzeroMagnitude)
         }
-        buffers.touched = candidates
+        for (term, _) in terms { queryWeight[Int(term)] = 0 }
+        for (i, d) in candidates.enumerated() { buffers.touched[i] = d }
+        buffers.touchedCount = candidates.count
     }
 
-    /// The `k` documents with the highest scores, in no particular order (a min-heap pass).
-    static func best(_ k: Int, of documents: [Int32], by scores: [Float]) -> [Int32] {
-        var heap: [Int32] = []
-        heap.reserveCapacity(k)
-        func less(_ a: Int32, _ b: Int32) -> Bool { scores[Int(a)] < scores[Int(b)] }
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count, less(heap[l], heap[m]) { m = l }
-                if r < heap.count, less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
+    /// About the `k` documents with the highest scores (at most `k`, ties at the cut may be
+    /// dropped), in no particular order: one pass to histogram the scores, one to collect.
+    static func best(_ k: Int, of documents: UnsafeMutableBufferPointer<Int32>, count: Int, by scores: UnsafeMutableBufferPointer<Float>) -> [Int32] {
+        guard count > k else { return Array(documents[0..<count]) }
+        var maximum: Float = 0
+        for i in 0..<count { maximum = max(maximum, scores[Int(documents[i])]) }
+        guard maximum > 0 else { return Array(documents[0..<k]) }
+        let bins = 512
+        let scale = Float(bins - 1) / maximum
+        var histogram = [Int32](repeating: 0, count: bins)
+        for i in 0..<count { histogram[Int(scores[Int(documents[i])] * scale)] += 1 }
+        var cut = bins - 1, above = 0
+        while cut > 0, above + Int(histogram[cut]) <= k { above += Int(histogram[cut]); cut -= 1 }
+        // Bins above `cut` fit entirely; fill the rest from bin `cut`.
+        var chosen: [Int32] = []
+        chosen.reserveCapacity(k)
+        var fromCut = k - above
+        for i in 0..<count {
+            let d = documents[i]
+            let bin = Int(scores[Int(d)] * scale)
+            if bin > cut {
+                chosen.append(d)
+            } else if bin == cut, fromCut > 0 {
+                chosen.append(d)
+                fromCut -= 1
             }
         }
-        for d in documents {
-            if heap.count < k {
-                heap.append(d)
-                var i = heap.count - 1
-                while i > 0, less(heap[i], heap[(i - 1) / 2]) { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-            } else if scores[Int(d)] > scores[Int(heap[0])] {
-                heap[0] = d
-                siftDown(0)
-            }
-        }
-        return heap
+        return chosen
     }
 
     /// Naive Bayes posterior of every label (by label id) for the query, with a uniform prior.
@@ -479,11 +520,14 @@ public struct RetrievalIndex: Sendable {
         let termCount = idf.count
         guard !query.counts.isEmpty else { return [Float](repeating: 0, count: labels.count) }
         var logits = [Float](repeating: 0, count: labels.count)
+        var totalWeight: Float = 0
         labelLogLikelihood.withUnsafeBufferPointer { table in
             for (term, weight) in query.counts {
+                totalWeight += weight
                 for label in 0..<labels.count { logits[label] += weight * table[label * termCount + Int(term)] }
             }
         }
+        for label in 0..<labels.count { logits[label] -= totalWeight * labelLogDenominator[label] }
         let top = logits.max()!
         var sum: Float = 0
         for i in logits.indices { logits[i] = expf(logits[i] - top); sum += logits[i] }
@@ -498,26 +542,67 @@ public struct RetrievalIndex: Sendable {
     func labelID(_ label: String) -> Int? { labels.firstIndex(of: label) }
 }
 
+/// Lets parallel workers write disjoint slots of one buffer.
+// @unchecked Sendable: each worker writes only the indices congruent to its own number.
+private struct SendableBuffer: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<[UInt64]>
+}
+
 /// Reusable per-query buffers, so scoring allocates nothing proportional to the index.
-struct Scratch {
-    var documentScores: [Float]
-    var touched: [Int32] = []
-    var targetBest: [Int32]
-    var targetSum: [Float]
-    var touchedTargets: [Int32] = []
+/// Used by one query at a time (the pool hands it out); freed with the pool.
+final class Scratch {
+    let documentScores: UnsafeMutableBufferPointer<Float>
+    let targetBest: UnsafeMutableBufferPointer<Int32>
+    let targetSum: UnsafeMutableBufferPointer<Float>
+    /// Documents and targets touched by the current query, in touch order.
+    let touched: UnsafeMutableBufferPointer<Int32>
+    var touchedCount = 0
+    let touchedTargets: UnsafeMutableBufferPointer<Int32>
+    var touchedTargetCount = 0
 
     init(documents: Int, targets: Int) {
-        documentScores = [Float](repeating: 0, count: documents)
-        targetBest = [Int32](repeating: -1, count: targets)
-        targetSum = [Float](repeating: 0, count: targets)
+        documentScores = .allocate(capacity: max(documents, 1))
+        documentScores.initialize(repeating: 0)
+        touched = .allocate(capacity: max(documents, 1))
+        touched.initialize(repeating: 0)
+        targetBest = .allocate(capacity: max(targets, 1))
+        targetBest.initialize(repeating: -1)
+        targetSum = .allocate(capacity: max(targets, 1))
+        targetSum.initialize(repeating: 0)
+        touchedTargets = .allocate(capacity: max(targets, 1))
+        touchedTargets.initialize(repeating: 0)
+    }
+
+    private var queryWeights: UnsafeMutableBufferPointer<Float>?
+
+    /// A zeroed weight per term, for exact rescoring; callers zero what they set.
+    func queryWeight(termCount: Int) -> UnsafeMutableBufferPointer<Float> {
+        if let existing = queryWeights { return existing }
+        let fresh = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(termCount, 1))
+        fresh.initialize(repeating: 0)
+        queryWeights = fresh
+        return fresh
+    }
+
+    deinit {
+        queryWeights?.deallocate()
+        documentScores.deallocate()
+        touched.deallocate()
+        targetBest.deallocate()
+        targetSum.deallocate()
+        touchedTargets.deallocate()
     }
 
     /// Clears only what the last query touched.
-    mutating func reset() {
-        for d in touched { documentScores[Int(d)] = 0 }
-        for t in touchedTargets { targetBest[Int(t)] = -1; targetSum[Int(t)] = 0 }
-        touched.removeAll(keepingCapacity: true)
-        touchedTargets.removeAll(keepingCapacity: true)
+    func reset() {
+        for i in 0..<touchedCount { documentScores[Int(touched[i])] = 0 }
+        for i in 0..<touchedTargetCount {
+            let t = Int(touchedTargets[i])
+            targetBest[t] = -1
+            targetSum[t] = 0
+        }
+        touchedCount = 0
+        touchedTargetCount = 0
     }
 }
 
@@ -542,7 +627,6 @@ final class ScratchPool: @unchecked Sendable {
     }
 
     func give(back scratch: Scratch) {
-        var scratch = scratch
         scratch.reset()
         lock.lock()
         if free.count < 16 { free.append(scratch) }

@@ -1,10 +1,11 @@
-/// An immutable open-addressing hash map from 64-bit keys to 32-bit values, with a cheap
+/// An open-addressing hash map from 64-bit keys to 32-bit values, with a cheap
 /// multiplicative hash: lookups on the hot path cost a multiply and a probe or two.
 struct IntegerTable: Sendable {
-    private let keys: [UInt64]
-    private let values: [Int32]
-    private let shift: UInt64
-    private let mask: Int
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var shift: UInt64
+    private var mask: Int
+    private(set) var count = 0
     private static let empty = UInt64.max
 
     /// A table holding `pairs`; keys must not be `UInt64.max`.
@@ -25,6 +26,42 @@ struct IntegerTable: Sendable {
         }
         self.keys = keys
         self.values = values
+        self.count = list.count
+    }
+
+    /// The value stored for `key`, storing `make()` first when there is none.
+    @inline(__always)
+    mutating func value(for key: UInt64, orInsert make: () -> Int32) -> Int32 {
+        if (count + 1) * 2 > keys.count { grow() }
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let found = keys[slot]
+            if found == key { return values[slot] }
+            if found == Self.empty {
+                let value = make()
+                keys[slot] = key
+                values[slot] = value
+                count += 1
+                return value
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        var bigger = IntegerTable(EmptyCollection<(UInt64, Int32)>(), minimumCapacity: keys.count * 2)
+        for (k, v) in zip(keys, values) where k != Self.empty { _ = bigger.value(for: k) { v } }
+        self = bigger
+    }
+
+    /// An empty table with room for `minimumCapacity` / 2 keys before it grows.
+    init(_ pairs: EmptyCollection<(UInt64, Int32)>, minimumCapacity: Int) {
+        var bits: UInt64 = 4
+        while (1 << bits) < minimumCapacity { bits += 1 }
+        keys = [UInt64](repeating: Self.empty, count: 1 << Int(bits))
+        values = [Int32](repeating: -1, count: 1 << Int(bits))
+        shift = 64 - bits
+        mask = (1 << Int(bits)) - 1
     }
 
     @inline(__always)

@@ -2,26 +2,34 @@
 /// Cantonese and HK usage to standard written Chinese (增值→充值, 點樣→怎样).
 public struct PhraseTable: Sendable {
     private var trie = ScalarTrie<[UInt32]>()
+    /// One bit per BMP character that starts a phrase, for a quick "no phrase here".
+    private var starts = [UInt64](repeating: 0, count: 1024)
 
     public init() {}
 
     /// Adds a replacement. Keys are given already normalized (simplified script).
     public mutating func add(_ phrase: [UInt32], replacement: [UInt32]) {
-        guard !phrase.isEmpty else { return }
+        guard let first = phrase.first else { return }
         trie.insert(phrase, value: replacement)
+        if first < 0x10000 { starts[Int(first >> 6)] |= 1 << UInt64(first & 63) } else { starts[0] |= 1 }
+    }
+
+    @inline(__always)
+    private func mayStart(_ v: UInt32) -> Bool {
+        v >= 0x10000 || starts[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0
     }
 
     public var isEmpty: Bool { trie.isEmpty }
 
     /// `scalars` with every phrase replaced, scanning left to right, longest match first.
     public func apply(_ scalars: [UInt32]) -> [UInt32] {
-        guard !trie.isEmpty else { return scalars }
+        guard !trie.isEmpty, scalars.contains(where: mayStart) else { return scalars }
         var out: [UInt32] = []
         out.reserveCapacity(scalars.count + 8)
         var i = 0
         var changed = false
         while i < scalars.count {
-            if let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
+            if mayStart(scalars[i]), let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
                 out.append(contentsOf: replacement)
                 i += length
                 changed = true
@@ -72,6 +80,21 @@ struct ScalarTrie<Value: Sendable>: Sendable {
             }
         }
         nodes[node].value = value
+    }
+
+    /// The longest key made of `key(0)`, `key(1)`, ... (at most `length` keys): its length and value.
+    @inline(__always)
+    func longestMatch(length available: Int, key: (Int) -> UInt64) -> (Int, Value)? {
+        var node = 0
+        var best: (Int, Value)?
+        var length = 0
+        while length < available {
+            guard let next = child(node, key(length)) else { break }
+            node = next
+            length += 1
+            if let value = nodes[node].value { best = (length, value) }
+        }
+        return best
     }
 
     /// The longest key that starts at `start` in `keys`: its length and value.

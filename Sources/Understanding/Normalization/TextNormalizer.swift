@@ -34,45 +34,53 @@ public struct TextNormalizer: Sendable {
         var read = 0
         var hasHan = false
         var lastWasSpace = true
-        @inline(__always) func space() {
-            if !lastWasSpace { out.append(0x20); lastWasSpace = true }
-        }
-        @inline(__always) func emit(_ v: UInt32) {
-            out.append(v)
-            lastWasSpace = false
-        }
         for scalar in text.unicodeScalars {
             read += 1
             if read > Self.maximumInputScalars { break }
             var v = scalar.value
             // Full-width ASCII and the ideographic space.
-            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { space(); continue }
+            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 }
+            var emitted: UInt32 = 0  // 0: a space; 0xFFFFFFFF: nothing
             if v < 0x80 {
                 switch v {
-                case 0x41...0x5A: emit(v + 0x20)
-                case 0x61...0x7A, 0x30...0x39: emit(v)
-                default: space()  // punctuation, symbols, controls, whitespace
+                case 0x41...0x5A: emitted = v + 0x20
+                case 0x61...0x7A, 0x30...0x39: emitted = v
+                default: emitted = 0  // punctuation, symbols, controls, whitespace
                 }
-                continue
-            }
-            if Self.isHan(v) {
+            } else if Self.isHan(v) {
                 hasHan = true
-                emit(traditionalToSimplified.map(v))
-                continue
+                emitted = traditionalToSimplified.map(v)
+            } else if (v >= 0x3001 && v <= 0x303F) || (v >= 0xFF5F && v <= 0xFF65) || (v >= 0x2010 && v <= 0x2027) || (v >= 0x2030 && v <= 0x205E) {
+                emitted = 0  // CJK and general punctuation
+            } else if (v >= 0x200B && v <= 0x200F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2060 && v <= 0x206F) || v == 0xFEFF || (v >= 0xFE00 && v <= 0xFE0F) {
+                continue  // zero-width, direction and variation marks
+            } else if let u = Unicode.Scalar(v) {
+                let properties = u.properties
+                switch properties.generalCategory {
+                case .uppercaseLetter, .titlecaseLetter:
+                    for l in properties.lowercaseMapping.unicodeScalars {
+                        out.append(Self.foldLatin(l.value))
+                    }
+                    lastWasSpace = false
+                    continue
+                case .lowercaseLetter, .otherLetter, .modifierLetter:
+                    emitted = Self.foldLatin(v)
+                case .decimalNumber:
+                    if let value = properties.numericValue, value >= 0, value <= 9 { emitted = 0x30 + UInt32(value) }
+                case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .privateUse, .unassigned:
+                    continue  // combining marks, ZWJ, RTL marks, variation selectors: dropped
+                default:
+                    emitted = 0  // punctuation, symbols, emoji, separators
+                }
             }
-            guard let u = Unicode.Scalar(v) else { space(); continue }
-            let properties = u.properties
-            switch properties.generalCategory {
-            case .uppercaseLetter, .titlecaseLetter:
-                for l in properties.lowercaseMapping.unicodeScalars { emit(Self.foldLatin(l.value)) }
-            case .lowercaseLetter, .otherLetter, .modifierLetter:
-                emit(Self.foldLatin(v))
-            case .decimalNumber:
-                if let value = properties.numericValue, value >= 0, value <= 9 { emit(0x30 + UInt32(value)) } else { space() }
-            case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .privateUse, .unassigned:
-                continue  // combining marks, ZWJ, RTL marks, variation selectors: dropped
-            default:
-                space()  // punctuation, symbols, emoji, separators
+            if emitted == 0 {
+                if !lastWasSpace {
+                    out.append(0x20)
+                    lastWasSpace = true
+                }
+            } else {
+                out.append(emitted)
+                lastWasSpace = false
             }
         }
         while out.last == 0x20 { out.removeLast() }

@@ -18,12 +18,15 @@ public struct Tokenizer: Sendable {
     }
 
     private let concepts: ScalarTrie<Int>
+    /// One bit per BMP character that starts a concept term (words are always tried).
+    private let conceptStarts: [UInt64]
     /// Concept names, by index.
     public let conceptNames: [String]
 
     /// A tokenizer without synonyms.
     public init() {
         concepts = ScalarTrie()
+        conceptStarts = []
         conceptNames = []
     }
 
@@ -31,13 +34,17 @@ public struct Tokenizer: Sendable {
     /// Terms must already be normalized.
     public init(synonyms: [(concept: String, terms: [NormalizedText])]) {
         var trie = ScalarTrie<Int>()
+        var starts = [UInt64](repeating: 0, count: 1024)
         for (index, group) in synonyms.enumerated() {
             for term in group.terms {
                 let units = Self.units(of: term.scalars).map(\.key)
-                if !units.isEmpty { trie.insert(units, value: index) }
+                guard let first = units.first else { continue }
+                trie.insert(units, value: index)
+                if first < 0x10000 { starts[Int(first >> 6)] |= 1 << (first & 63) }
             }
         }
         concepts = trie
+        conceptStarts = starts
         conceptNames = synonyms.map(\.concept)
     }
 
@@ -66,8 +73,8 @@ public struct Tokenizer: Sendable {
                 var j = i
                 bytes.removeAll(keepingCapacity: true)
                 while j < s.count, s[j] >= 0x61 && s[j] <= 0x7A { bytes.append(UInt8(s[j])); j += 1 }
-                let stemmed = Stemmer.stem(bytes)
-                units.append(Unit(key: Token.word(hash: Token.hash(stemmed)).raw, isHan: false, digits: 0, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
+                Stemmer.stem(&bytes)
+                units.append(Unit(key: Token.word(hash: Token.hash(bytes)).raw, isHan: false, digits: 0, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
                 i = j
             } else if v >= 0x30 && v <= 0x39 {
                 var j = i
@@ -86,10 +93,44 @@ public struct Tokenizer: Sendable {
 
     /// The tokens of `text`, with repeats (term frequency matters).
     public func tokens(_ text: NormalizedText) -> [Token] {
+        let units = Self.units(of: text.scalars)
         var result: [Token] = []
-        tokens(text) { token, _ in result.append(token) }
+        result.reserveCapacity(units.count * 2 + 4)
+        for index in units.indices {
+            let unit = units[index]
+            if unit.isHan {
+                let c = UInt32(unit.key)
+                if !Self.isStopCharacter(c) { result.append(.unigram(c)) }
+                if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
+                    result.append(.bigram(c, UInt32(units[index + 1].key)))
+                }
+            } else if unit.digits > 0 {
+                result.append(.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1))
+            } else if Self.stopWordTable[Token(raw: unit.key).payload] == nil {
+                result.append(Token(raw: unit.key))
+            }
+        }
+        guard !concepts.isEmpty else { return result }
+        var i = 0
+        while i < units.count {
+            let key = units[i].key
+            // Han characters not starting any term are skipped without a trie probe.
+            if key < 0x10000, conceptStarts[Int(key >> 6)] & (1 << (key & 63)) == 0 {
+                i += 1
+                continue
+            }
+            if let (length, concept) = concepts.longestMatch(units: units, from: i) {
+                result.append(.concept(concept))
+                i += length
+            } else {
+                i += 1
+            }
+        }
         return result
     }
+
+    /// Stop words as a table (a hash lookup per word instead of a `Set`'s SipHash).
+    static let stopWordTable = IntegerTable(stopWords.map { ($0, 1) })
 
     /// Calls `emit` for every token with the span of units it came from (for explanations).
     func tokens(_ text: NormalizedText, _ emit: (Token, Range<Int>) -> Void) {
@@ -103,15 +144,20 @@ public struct Tokenizer: Sendable {
                 }
             } else if unit.digits > 0 {
                 emit(.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1), index..<(index + 1))
-            } else if !Self.stopWords.contains(Token(raw: unit.key).payload) {
+            } else if Self.stopWordTable[Token(raw: unit.key).payload] == nil {
                 emit(Token(raw: unit.key), index..<(index + 1))
             }
         }
         guard !concepts.isEmpty else { return }
-        let keys = units.map(\.key)
         var i = 0
-        while i < keys.count {
-            if let (length, concept) = concepts.longestMatch(in: keys, from: i) {
+        while i < units.count {
+            let key = units[i].key
+            // Han characters not starting any term are skipped without a trie probe.
+            if key < 0x10000, conceptStarts[Int(key >> 6)] & (1 << (key & 63)) == 0 {
+                i += 1
+                continue
+            }
+            if let (length, concept) = concepts.longestMatch(units: units, from: i) {
                 emit(.concept(concept), i..<(i + length))
                 i += length
             } else {
@@ -142,4 +188,12 @@ public struct Tokenizer: Sendable {
 
 extension Token {
     init(raw: UInt64) { self.raw = raw }
+}
+
+extension ScalarTrie {
+    /// `longestMatch` over the keys of tokenizer units.
+    @inline(__always)
+    func longestMatch(units: [Tokenizer.Unit], from start: Int) -> (Int, Value)? {
+        longestMatch(length: units.count - start) { units[start + $0].key }
+    }
 }
