@@ -150,75 +150,69 @@ public struct RetrievalIndex: Sendable {
             targets.append(TargetInfo(target: source.target, label: source.label, labelID: labelID, threshold: source.threshold, carriers: source.carriers, carrierMask: mask))
             for text in source.texts { texts.append((index, text)) }
         }
-        // Tokenize every text (on all cores: each slot is written by one worker only).
-        let tokenized = Self.tokenize(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        // Tokenize and count terms on all cores (worker-local term ids), then merge the
+        // workers' vocabularies into one and renumber each row.
+        var counted = Self.tokenizeAndCount(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
+        var df: [Int32] = []
+        var kinds: [Token.Kind] = []
+        let globalIDs: [[Int32]] = counted.vocabularies.map { local in
+            local.map { raw in
+                vocabulary.value(for: raw) {
+                    df.append(0)
+                    kinds.append(Token(raw: raw).kind)
+                    return Int32(df.count - 1)
+                }
+            }
+        }
         var documentTarget: [Int32] = []
         var documentText: [String] = []
-        var documentTokens: [[UInt64]] = []
+        var documentTerms: [[(term: Int32, tf: Int32)]] = []
         documentTarget.reserveCapacity(texts.count)
         documentText.reserveCapacity(texts.count)
-        documentTokens.reserveCapacity(texts.count)
-        for (i, tokens) in tokenized.enumerated() where !tokens.isEmpty {
+        documentTerms.reserveCapacity(texts.count)
+        for i in counted.rows.indices where !counted.rows[i].isEmpty {
+            var terms: [(term: Int32, tf: Int32)] = []
+            swap(&terms, &counted.rows[i])  // take the row without copying it
+            globalIDs[i % globalIDs.count].withUnsafeBufferPointer { map in
+                df.withUnsafeMutableBufferPointer { frequency in
+                    for k in terms.indices {
+                        let global = map[Int(terms[k].term)]
+                        terms[k].term = global
+                        frequency[Int(global)] += 1
+                    }
+                }
+            }
             documentTarget.append(texts[i].target)
             documentText.append(texts[i].text)
-            documentTokens.append(tokens)
+            documentTerms.append(terms)
         }
         self.targets = targets
         self.labels = labels
         self.carrierBits = carrierBits
         self.documentTarget = documentTarget
         self.documentText = documentText
-
-        // Vocabulary, term frequencies (from the sorted token lists) and document frequencies.
-        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
-        var df: [Int32] = []
-        var kinds: [Token.Kind] = []
-        var documentTerms: [[(term: Int32, tf: Int32)]] = []
-        documentTerms.reserveCapacity(documentTokens.count)
-        var lastDocument: [Int32] = []  // per term: the last document that counted it
-        var slotInDocument: [Int32] = []  // per term: its position in that document's row
-        for (d, tokens) in documentTokens.enumerated() {
-            var terms: [(term: Int32, tf: Int32)] = []
-            terms.reserveCapacity(tokens.count)
-            for raw in tokens {
-                let term = Int(vocabulary.value(for: raw) {
-                    df.append(0)
-                    kinds.append(Token(raw: raw).kind)
-                    lastDocument.append(-1)
-                    slotInDocument.append(0)
-                    return Int32(df.count - 1)
-                })
-                if lastDocument[term] == Int32(d) {
-                    terms[Int(slotInDocument[term])].tf += 1
-                } else {
-                    lastDocument[term] = Int32(d)
-                    slotInDocument[term] = Int32(terms.count)
-                    terms.append((Int32(term), 1))
-                    df[term] += 1
-                }
-            }
-            documentTerms.append(terms)
-        }
-        let n = Float(max(documentTokens.count, 1))
+        let n = Float(max(documentTerms.count, 1))
         let idf = df.map { logf(1 + n / Float($0)) }
         self.vocabulary = vocabulary
         self.idf = idf
         self.documentFrequency = df
         self.maximumIDF = logf(1 + n)
 
-        // Normalized, weighted document vectors: forward rows sorted by term.
+        // Normalized, weighted document vectors: the forward rows.
         var forwardStart: [Int32] = [0]
         var forwardTerm: [Int32] = []
         var forwardWeight: [Float] = []
         forwardStart.reserveCapacity(documentTerms.count + 1)
         let tfWeight = (0..<64).map { $0 == 0 ? Float(0) : 1 + logf(Float($0)) }
-        forwardTerm.reserveCapacity(documentTokens.count * 24)
-        forwardWeight.reserveCapacity(documentTokens.count * 24)
+        forwardTerm.reserveCapacity(documentTerms.count * 24)
+        forwardWeight.reserveCapacity(documentTerms.count * 24)
+        let termWeight = (0..<df.count).map { weights.weight(kinds[$0]) * idf[$0] }
         for terms in documentTerms {
             var norm: Float = 0
             let base = forwardWeight.count
             for (term, tf) in terms {
-                let w = weights.weight(kinds[Int(term)]) * idf[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
+                let w = termWeight[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
                 forwardTerm.append(term)
                 forwardWeight.append(w)
                 norm += w * w
@@ -304,21 +298,51 @@ public struct RetrievalIndex: Sendable {
         self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
     }
 
-    /// Raw tokens of each text, computed in parallel chunks.
-    static func tokenize(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer) -> [[UInt64]] {
-        var result = [[UInt64]](repeating: [], count: texts.count)
+    /// Each text's term counts, computed on all cores. Worker `w` handles texts `i` with
+    /// `i % workers == w`; its rows use its own term ids, listed (as raw tokens) in
+    /// `vocabularies[w]`.
+    static func tokenizeAndCount(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer)
+        -> (rows: [[(term: Int32, tf: Int32)]], vocabularies: [[UInt64]])
+    {
         let workers = texts.count >= 2000 ? 2 : 1
-        result.withUnsafeMutableBufferPointer { output in
-            let slots = SendableBuffer(base: output)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < texts.count {
-                    slots.base[i] = tokenizer.tokens(normalizer.normalize(texts[i])).map(\.raw)
-                    i += workers
+        var rows = [[(term: Int32, tf: Int32)]](repeating: [], count: texts.count)
+        var vocabularies = [[UInt64]](repeating: [], count: workers)
+        rows.withUnsafeMutableBufferPointer { rowSlots in
+            vocabularies.withUnsafeMutableBufferPointer { vocabularySlots in
+                let output = WorkerOutput(rows: rowSlots, vocabularies: vocabularySlots)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var local = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
+                    var raws: [UInt64] = []
+                    var lastText: [Int32] = []  // per local term: the last text that counted it
+                    var slot: [Int32] = []  // per local term: its position in that text's row
+                    var i = worker
+                    while i < texts.count {
+                        let tokens = tokenizer.rawTokens(normalizer.normalize(texts[i]))
+                        var row: [(term: Int32, tf: Int32)] = []
+                        row.reserveCapacity(tokens.count)
+                        for raw in tokens {
+                            let term = Int(local.value(for: raw) {
+                                raws.append(raw)
+                                lastText.append(-1)
+                                slot.append(0)
+                                return Int32(raws.count - 1)
+                            })
+                            if lastText[term] == Int32(i) {
+                                row[Int(slot[term])].tf += 1
+                            } else {
+                                lastText[term] = Int32(i)
+                                slot[term] = Int32(row.count)
+                                row.append((Int32(term), 1))
+                            }
+                        }
+                        output.rows[i] = row
+                        i += workers
+                    }
+                    output.vocabularies[worker] = raws
                 }
             }
         }
-        return result
+        return (rows, vocabularies)
     }
 
     /// A message as the index sees it.
@@ -542,10 +566,11 @@ public struct RetrievalIndex: Sendable {
     func labelID(_ label: String) -> Int? { labels.firstIndex(of: label) }
 }
 
-/// Lets parallel workers write disjoint slots of one buffer.
-// @unchecked Sendable: each worker writes only the indices congruent to its own number.
-private struct SendableBuffer: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<[UInt64]>
+/// Lets parallel workers write disjoint slots of shared buffers.
+// @unchecked Sendable: worker w writes only rows i with i % workers == w, and vocabularies[w].
+private struct WorkerOutput: @unchecked Sendable {
+    let rows: UnsafeMutableBufferPointer<[(term: Int32, tf: Int32)]>
+    let vocabularies: UnsafeMutableBufferPointer<[UInt64]>
 }
 
 /// Reusable per-query buffers, so scoring allocates nothing proportional to the index.

@@ -93,21 +93,26 @@ public struct Tokenizer: Sendable {
 
     /// The tokens of `text`, with repeats (term frequency matters).
     public func tokens(_ text: NormalizedText) -> [Token] {
+        rawTokens(text).map { Token(raw: $0) }
+    }
+
+    /// `tokens(text)` as raw 64-bit values.
+    func rawTokens(_ text: NormalizedText) -> [UInt64] {
         let units = Self.units(of: text.scalars)
-        var result: [Token] = []
+        var result: [UInt64] = []
         result.reserveCapacity(units.count * 2 + 4)
         for index in units.indices {
             let unit = units[index]
             if unit.isHan {
                 let c = UInt32(unit.key)
-                if !Self.isStopCharacter(c) { result.append(.unigram(c)) }
+                if !Self.isStopCharacter(c) { result.append(Token.unigram(c).raw) }
                 if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
-                    result.append(.bigram(c, UInt32(units[index + 1].key)))
+                    result.append(Token.bigram(c, UInt32(units[index + 1].key)).raw)
                 }
             } else if unit.digits > 0 {
-                result.append(.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1))
+                result.append(Token.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1).raw)
             } else if Self.stopWordTable[Token(raw: unit.key).payload] == nil {
-                result.append(Token(raw: unit.key))
+                result.append(unit.key)
             }
         }
         guard !concepts.isEmpty else { return result }
@@ -120,7 +125,7 @@ public struct Tokenizer: Sendable {
                 continue
             }
             if let (length, concept) = concepts.longestMatch(units: units, from: i) {
-                result.append(.concept(concept))
+                result.append(Token.concept(concept).raw)
                 i += length
             } else {
                 i += 1
