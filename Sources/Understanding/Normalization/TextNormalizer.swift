@@ -30,6 +30,13 @@ public struct TextNormalizer: Sendable {
 
     public func normalize(_ text: String) -> NormalizedText {
         var out: [UInt32] = []
+        normalize(text, into: &out)
+        return NormalizedText(scalars: out)
+    }
+
+    /// Normalizes `text` into `out` (cleared first), reusing its storage.
+    func normalize(_ text: String, into out: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
         out.reserveCapacity(min(text.utf8.count, Self.maximumInputScalars))
         var read = 0
         var hasHan = false
@@ -89,7 +96,6 @@ public struct TextNormalizer: Sendable {
             out = ChineseNumerals.rewrite(out)
         }
         if out.count > Self.maximumOutputScalars { out.removeSubrange(Self.maximumOutputScalars...) }
-        return NormalizedText(scalars: out)
     }
 
     /// CJK unified ideographs (and extensions, compatibility ideographs).

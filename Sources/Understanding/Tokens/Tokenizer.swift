@@ -62,10 +62,17 @@ public struct Tokenizer: Sendable {
 
     static func units(of s: [UInt32]) -> [Unit] {
         var units: [Unit] = []
+        var bytes: [UInt8] = []
+        Self.units(of: s, into: &units, bytes: &bytes)
+        return units
+    }
+
+    /// `units(of:)` into reusable storage.
+    static func units(of s: [UInt32], into units: inout [Unit], bytes: inout [UInt8]) {
+        units.removeAll(keepingCapacity: true)
         units.reserveCapacity(s.count)
         var i = 0
         var afterSpace = true
-        var bytes: [UInt8] = []
         while i < s.count {
             let v = s[i]
             if v == 0x20 { afterSpace = true; i += 1; continue }
@@ -88,7 +95,6 @@ public struct Tokenizer: Sendable {
             }
             afterSpace = false
         }
-        return units
     }
 
     /// The tokens of `text`, with repeats (term frequency matters).
@@ -98,8 +104,20 @@ public struct Tokenizer: Sendable {
 
     /// `tokens(text)` as raw 64-bit values.
     func rawTokens(_ text: NormalizedText) -> [UInt64] {
-        let units = Self.units(of: text.scalars)
-        var result: [UInt64] = []
+        var buffers = TokenizationBuffers()
+        buffers.scalars = text.scalars
+        rawTokens(&buffers)
+        return buffers.tokens
+    }
+
+    /// Tokenizes `buffers.scalars` (normalized text) into `buffers.tokens`, reusing storage.
+    func rawTokens(_ buffers: inout TokenizationBuffers) {
+        Self.units(of: buffers.scalars, into: &buffers.units, bytes: &buffers.bytes)
+        let units = buffers.units
+        var result = buffers.tokens
+        buffers.tokens = []
+        defer { buffers.tokens = result }
+        result.removeAll(keepingCapacity: true)
         result.reserveCapacity(units.count * 2 + 4)
         for index in units.indices {
             let unit = units[index]
@@ -115,7 +133,7 @@ public struct Tokenizer: Sendable {
                 result.append(unit.key)
             }
         }
-        guard !concepts.isEmpty else { return result }
+        guard !concepts.isEmpty else { return }
         var i = 0
         while i < units.count {
             let key = units[i].key
@@ -131,7 +149,6 @@ public struct Tokenizer: Sendable {
                 i += 1
             }
         }
-        return result
     }
 
     /// Stop words as a table (a hash lookup per word instead of a `Set`'s SipHash).
@@ -193,6 +210,14 @@ public struct Tokenizer: Sendable {
 
 extension Token {
     init(raw: UInt64) { self.raw = raw }
+}
+
+/// Storage reused from one text to the next when tokenizing many texts.
+struct TokenizationBuffers {
+    var scalars: [UInt32] = []
+    var units: [Tokenizer.Unit] = []
+    var bytes: [UInt8] = []
+    var tokens: [UInt64] = []
 }
 
 extension ScalarTrie {

@@ -1,0 +1,248 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RetrievalIndex {
+    /// Builds the index from intent examples, out-of-scope examples and FAQ documents.
+    public init(intents: [IntentExamples], faq: [FAQDocument], normalizer: TextNormalizer, tokenizer: Tokenizer, weights: Weights = Weights()) {
+        self.weights = weights
+        // Targets, labels and carrier bits, in a fixed order: intents, the fallback, FAQ entries.
+        var sources: [(target: MatchTarget, label: String, threshold: Double?, carriers: [String], texts: [String])] = []
+        for examples in intents {
+            if examples.intent == Labels.outOfScope {
+                sources.append((.outOfScope, Labels.outOfScope, nil, [], examples.examples))
+            } else if let intent = ActionIntent(rawValue: examples.intent) {
+                sources.append((.intent(intent), intent.rawValue, nil, [], examples.examples))
+            }
+        }
+        for entry in faq { sources.append((.faq(entry.id), entry.topic, entry.threshold, entry.carriers, entry.questions)) }
+        var targets: [TargetInfo] = []
+        targets.reserveCapacity(sources.count)
+        var labelIDs: [String: Int32] = [:]
+        var labels: [String] = []
+        var carrierBits: [String: UInt64] = [:]
+        var texts: [(target: Int32, text: String)] = []
+        for source in sources {
+            var mask: UInt64 = 0
+            for carrier in source.carriers {
+                if carrierBits[carrier] == nil, carrierBits.count < 64 { carrierBits[carrier] = 1 << UInt64(carrierBits.count) }
+                mask |= carrierBits[carrier] ?? 0
+            }
+            let labelID: Int32
+            if let id = labelIDs[source.label] { labelID = id } else {
+                labelID = Int32(labels.count)
+                labels.append(source.label)
+                labelIDs[source.label] = labelID
+            }
+            let index = Int32(targets.count)
+            targets.append(TargetInfo(target: source.target, label: source.label, labelID: labelID, threshold: source.threshold, carriers: source.carriers, carrierMask: mask))
+            for text in source.texts { texts.append((index, text)) }
+        }
+        // Tokenize and count terms on all cores (worker-local term ids), then merge the
+        // workers' vocabularies into one and renumber each row.
+        var counted = Self.tokenizeAndCount(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
+        var df: [Int32] = []
+        var kinds: [Token.Kind] = []
+        let globalIDs: [[Int32]] = counted.vocabularies.map { local in
+            local.map { raw in
+                vocabulary.value(for: raw) {
+                    df.append(0)
+                    kinds.append(Token(raw: raw).kind)
+                    return Int32(df.count - 1)
+                }
+            }
+        }
+        var documentTarget: [Int32] = []
+        var documentText: [String] = []
+        var documentTerms: [[(term: Int32, tf: Int32)]] = []
+        documentTarget.reserveCapacity(texts.count)
+        documentText.reserveCapacity(texts.count)
+        documentTerms.reserveCapacity(texts.count)
+        for i in counted.rows.indices where !counted.rows[i].isEmpty {
+            var terms: [(term: Int32, tf: Int32)] = []
+            swap(&terms, &counted.rows[i])  // take the row without copying it
+            globalIDs[i % globalIDs.count].withUnsafeBufferPointer { map in
+                df.withUnsafeMutableBufferPointer { frequency in
+                    for k in terms.indices {
+                        let global = map[Int(terms[k].term)]
+                        terms[k].term = global
+                        frequency[Int(global)] += 1
+                    }
+                }
+            }
+            documentTarget.append(texts[i].target)
+            documentText.append(texts[i].text)
+            documentTerms.append(terms)
+        }
+        self.targets = targets
+        self.labels = labels
+        self.carrierBits = carrierBits
+        self.documentTarget = documentTarget
+        self.documentText = documentText
+        let n = Float(max(documentTerms.count, 1))
+        let idf = df.map { logf(1 + n / Float($0)) }
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.documentFrequency = df
+        self.maximumIDF = logf(1 + n)
+
+        // Normalized, weighted document vectors: the forward rows.
+        var forwardStart: [Int32] = [0]
+        var forwardTerm: [Int32] = []
+        var forwardWeight: [Float] = []
+        forwardStart.reserveCapacity(documentTerms.count + 1)
+        let tfWeight = (0..<64).map { $0 == 0 ? Float(0) : 1 + logf(Float($0)) }
+        forwardTerm.reserveCapacity(documentTerms.count * 24)
+        forwardWeight.reserveCapacity(documentTerms.count * 24)
+        let termWeight = (0..<df.count).map { weights.weight(kinds[$0]) * idf[$0] }
+        for terms in documentTerms {
+            var norm: Float = 0
+            let base = forwardWeight.count
+            for (term, tf) in terms {
+                let w = termWeight[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
+                forwardTerm.append(term)
+                forwardWeight.append(w)
+                norm += w * w
+            }
+            norm = sqrtf(norm)
+            if norm > 0 { for k in base..<forwardWeight.count { forwardWeight[k] /= norm } }
+            forwardStart.append(Int32(forwardWeight.count))
+        }
+        self.forwardStart = forwardStart
+        self.forwardTerm = forwardTerm
+        self.forwardWeight = forwardWeight
+
+        // Postings: invert the forward rows. Unigrams in more than 1/80 of the documents
+        // (characters such as 我, 号, 卡) and any term in more than 1/8 get no postings: they
+        // still count in every norm, but adding them up costs more than the little they tell
+        // apart (measured: accuracy on the development and held-out sets moves by less than one
+        // utterance).
+        let commonUnigram = Int32(max(20, documentTerms.count / 80))
+        let commonTerm = Int32(max(100, documentTerms.count / 8))
+        let posted = (0..<df.count).map { (kinds[$0] != .unigram || df[$0] <= commonUnigram) && df[$0] <= commonTerm }
+        var counts = [Int32](repeating: 0, count: df.count + 1)
+        for term in forwardTerm where posted[Int(term)] { counts[Int(term) + 1] += 1 }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        var fill = counts
+        var postingDocument = [Int32](repeating: 0, count: Int(counts[df.count]))
+        var postingWeight = [Float](repeating: 0, count: Int(counts[df.count]))
+        for d in 0..<documentTerms.count {
+            for k in Int(forwardStart[d])..<Int(forwardStart[d + 1]) where posted[Int(forwardTerm[k])] {
+                let term = Int(forwardTerm[k])
+                let slot = Int(fill[term])
+                postingDocument[slot] = Int32(d)
+                postingWeight[slot] = forwardWeight[k]
+                fill[term] += 1
+            }
+        }
+        self.postingStart = counts
+        self.postingDocument = postingDocument
+        self.postingWeight = postingWeight
+
+        // Centroid norms: ||Σ d|| over each target's documents (rows merged by term).
+        var targetNorm = [Float](repeating: 0, count: targets.count)
+        var accumulator = [Float](repeating: 0, count: df.count)
+        var touched: [Int32] = []
+        var d = 0
+        while d < documentTarget.count {
+            let t = documentTarget[d]
+            while d < documentTarget.count, documentTarget[d] == t {
+                for k in Int(forwardStart[d])..<Int(forwardStart[d + 1]) {
+                    let term = Int(forwardTerm[k])
+                    if accumulator[term] == 0 { touched.append(Int32(term)) }
+                    accumulator[term] += forwardWeight[k]
+                }
+                d += 1
+            }
+            var sum: Float = 0
+            for term in touched { sum += accumulator[Int(term)] * accumulator[Int(term)]; accumulator[Int(term)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            targetNorm[Int(t)] = sqrtf(sum)
+        }
+        self.targetNorm = targetNorm
+
+        // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing). The
+        // table holds log(count + α); the per-label denominator is subtracted at query time.
+        let termCount = df.count
+        let alpha: Float = 0.1
+        var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
+        var raw = [Float](repeating: 0, count: labels.count * termCount)
+        var totals = [Float](repeating: 0, count: labels.count)
+        var nonzero: [Int] = []
+        for (d, terms) in documentTerms.enumerated() {
+            let label = Int(targets[Int(documentTarget[d])].labelID)
+            for (term, tf) in terms {
+                let c = weights.weight(kinds[Int(term)]) * Float(tf)
+                let cell = label * termCount + Int(term)
+                if raw[cell] == 0 { nonzero.append(cell) }
+                raw[cell] += c
+                totals[label] += c
+            }
+        }
+        for cell in nonzero { table[cell] = logf(raw[cell] + alpha) }
+        self.labelLogLikelihood = table
+        self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
+        self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
+    }
+
+    /// Each text's term counts, computed on all cores. Worker `w` handles texts `i` with
+    /// `i % workers == w`; its rows use its own term ids, listed (as raw tokens) in
+    /// `vocabularies[w]`.
+    static func tokenizeAndCount(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer)
+        -> (rows: [[(term: Int32, tf: Int32)]], vocabularies: [[UInt64]])
+    {
+        let workers = texts.count >= 2000 ? 2 : 1
+        var rows = [[(term: Int32, tf: Int32)]](repeating: [], count: texts.count)
+        var vocabularies = [[UInt64]](repeating: [], count: workers)
+        rows.withUnsafeMutableBufferPointer { rowSlots in
+            vocabularies.withUnsafeMutableBufferPointer { vocabularySlots in
+                let output = WorkerOutput(rows: rowSlots, vocabularies: vocabularySlots)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var local = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
+                    var raws: [UInt64] = []
+                    var lastText: [Int32] = []  // per local term: the last text that counted it
+                    var slot: [Int32] = []  // per local term: its position in that text's row
+                    var buffers = TokenizationBuffers()
+                    var i = worker
+                    while i < texts.count {
+                        normalizer.normalize(texts[i], into: &buffers.scalars)
+                        tokenizer.rawTokens(&buffers)
+                        let tokens = buffers.tokens
+                        var row: [(term: Int32, tf: Int32)] = []
+                        row.reserveCapacity(tokens.count)
+                        for raw in tokens {
+                            let term = Int(local.value(for: raw) {
+                                raws.append(raw)
+                                lastText.append(-1)
+                                slot.append(0)
+                                return Int32(raws.count - 1)
+                            })
+                            if lastText[term] == Int32(i) {
+                                row[Int(slot[term])].tf += 1
+                            } else {
+                                lastText[term] = Int32(i)
+                                slot[term] = Int32(row.count)
+                                row.append((Int32(term), 1))
+                            }
+                        }
+                        output.rows[i] = row
+                        i += workers
+                    }
+                    output.vocabularies[worker] = raws
+                }
+            }
+        }
+        return (rows, vocabularies)
+    }
+}
+
+/// Lets parallel workers write disjoint slots of shared buffers.
+// @unchecked Sendable: worker w writes only rows i with i % workers == w, and vocabularies[w].
+private struct WorkerOutput: @unchecked Sendable {
+    let rows: UnsafeMutableBufferPointer<[(term: Int32, tf: Int32)]>
+    let vocabularies: UnsafeMutableBufferPointer<[UInt64]>
+}
