@@ -113,42 +113,12 @@ public struct Tokenizer: Sendable {
     /// Tokenizes `buffers.scalars` (normalized text) into `buffers.tokens`, reusing storage.
     func rawTokens(_ buffers: inout TokenizationBuffers) {
         Self.units(of: buffers.scalars, into: &buffers.units, bytes: &buffers.bytes)
-        let units = buffers.units
-        var result = buffers.tokens
+        var sink = RawTokenSink(tokens: buffers.tokens)
         buffers.tokens = []
-        defer { buffers.tokens = result }
-        result.removeAll(keepingCapacity: true)
-        result.reserveCapacity(units.count * 2 + 4)
-        for index in units.indices {
-            let unit = units[index]
-            if unit.isHan {
-                let c = UInt32(unit.key)
-                if !Self.isStopCharacter(c) { result.append(Token.unigram(c).raw) }
-                if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
-                    result.append(Token.bigram(c, UInt32(units[index + 1].key)).raw)
-                }
-            } else if unit.digits > 0 {
-                result.append(Token.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1).raw)
-            } else if Self.stopWordTable[Token(raw: unit.key).payload] == nil {
-                result.append(unit.key)
-            }
-        }
-        guard !concepts.isEmpty else { return }
-        var i = 0
-        while i < units.count {
-            let key = units[i].key
-            // Han characters not starting any term are skipped without a trie probe.
-            if key < 0x10000, conceptStarts[Int(key >> 6)] & (1 << (key & 63)) == 0 {
-                i += 1
-                continue
-            }
-            if let (length, concept) = concepts.longestMatch(units: units, from: i) {
-                result.append(Token.concept(concept).raw)
-                i += length
-            } else {
-                i += 1
-            }
-        }
+        sink.tokens.removeAll(keepingCapacity: true)
+        sink.tokens.reserveCapacity(buffers.units.count * 2 + 4)
+        emitTokens(buffers.units, into: &sink)
+        buffers.tokens = sink.tokens
     }
 
     /// Stop words as a table (a hash lookup per word instead of a `Set`'s SipHash).
@@ -156,18 +126,27 @@ public struct Tokenizer: Sendable {
 
     /// Calls `emit` for every token with the span of units it came from (for explanations).
     func tokens(_ text: NormalizedText, _ emit: (Token, Range<Int>) -> Void) {
-        let units = Self.units(of: text.scalars)
-        for (index, unit) in units.enumerated() {
+        var sink = SpanTokenSink()
+        emitTokens(Self.units(of: text.scalars), into: &sink)
+        for (raw, span) in sink.items { emit(Token(raw: raw), span) }
+    }
+
+    /// The one tokenization rule set: unigrams (no particles), bigrams within a CJK run,
+    /// number classes, words (no stop words), then concepts leftmost-longest.
+    @inline(__always)
+    private func emitTokens<Sink: TokenSink>(_ units: [Unit], into sink: inout Sink) {
+        for index in units.indices {
+            let unit = units[index]
             if unit.isHan {
                 let c = UInt32(unit.key)
-                if !Self.isStopCharacter(c) { emit(.unigram(c), index..<(index + 1)) }
+                if !Self.isStopCharacter(c) { sink.emit(Token.unigram(c).raw, index..<(index + 1)) }
                 if index + 1 < units.count, units[index + 1].isHan, !units[index + 1].afterSpace {
-                    emit(.bigram(c, UInt32(units[index + 1].key)), index..<(index + 2))
+                    sink.emit(Token.bigram(c, UInt32(units[index + 1].key)).raw, index..<(index + 2))
                 }
             } else if unit.digits > 0 {
-                emit(.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1), index..<(index + 1))
+                sink.emit(Token.number(unit.digits >= 8 ? 3 : unit.digits >= 5 ? 2 : 1).raw, index..<(index + 1))
             } else if Self.stopWordTable[Token(raw: unit.key).payload] == nil {
-                emit(Token(raw: unit.key), index..<(index + 1))
+                sink.emit(unit.key, index..<(index + 1))
             }
         }
         guard !concepts.isEmpty else { return }
@@ -180,7 +159,7 @@ public struct Tokenizer: Sendable {
                 continue
             }
             if let (length, concept) = concepts.longestMatch(units: units, from: i) {
-                emit(.concept(concept), i..<(i + length))
+                sink.emit(Token.concept(concept).raw, i..<(i + length))
                 i += length
             } else {
                 i += 1
@@ -210,6 +189,21 @@ public struct Tokenizer: Sendable {
 
 extension Token {
     init(raw: UInt64) { self.raw = raw }
+}
+
+/// Where tokens go: an array on the hot path, a closure with spans for explanations.
+protocol TokenSink {
+    mutating func emit(_ raw: UInt64, _ span: Range<Int>)
+}
+
+struct RawTokenSink: TokenSink {
+    var tokens: [UInt64]
+    @inline(__always) mutating func emit(_ raw: UInt64, _ span: Range<Int>) { tokens.append(raw) }
+}
+
+struct SpanTokenSink: TokenSink {
+    var items: [(UInt64, Range<Int>)] = []
+    mutating func emit(_ raw: UInt64, _ span: Range<Int>) { items.append((raw, span)) }
 }
 
 /// Storage reused from one text to the next when tokenizing many texts.
