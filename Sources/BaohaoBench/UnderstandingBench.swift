@@ -92,3 +92,21 @@ extension UnderstandingBench {
         for _ in 0..<times { _ = Classifier(data: thousand) }
     }
 }
+
+extension UnderstandingBench {
+    /// For profiling: normalize + tokenize every text of the 1,000-entry FAQ, single-threaded.
+    static func tokenizeOnly(intentsDirectory: String) throws {
+        let loaded = try UnderstandingDataLoader.load(directory: intentsDirectory)
+        let thousand = synthetic(loaded.data, entries: 1_000)
+        let classifier = Classifier(data: loaded.data)
+        let texts = thousand.faq.flatMap(\.questions) + thousand.intents.flatMap(\.examples)
+        for _ in 0..<3 {
+            var n = 0
+            let ms = milliseconds {
+                for text in texts { n += classifier.tokenizer.tokens(classifier.normalizer.normalize(text)).count }
+            }
+            let nms = milliseconds { for text in texts { n += classifier.normalizer.normalize(text).scalars.count } }
+            print("texts \(texts.count) tokens+normalize \(format(ms)) ms, normalize only \(format(nms)) ms (\(n))")
+        }
+    }
+}

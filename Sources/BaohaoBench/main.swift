@@ -13,6 +13,10 @@ if CommandLine.arguments.dropFirst().first == "build-only" {
     try UnderstandingBench.buildOnly(intentsDirectory: root + "/Intents", times: 3)
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "tokenize-only" {
+    try UnderstandingBench.tokenizeOnly(intentsDirectory: root + "/Intents")
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "sweep" {
     do { try Sweep.run(root: root) } catch { print("baohao-bench: \(error)"); exit(65) }
     exit(0)

@@ -65,7 +65,7 @@ extension RetrievalIndex {
         for i in counted.rows.indices where !counted.rows[i].isEmpty {
             var terms: [(term: Int32, tf: Int32)] = []
             swap(&terms, &counted.rows[i])  // take the row without copying it
-            globalIDs[i % globalIDs.count].withUnsafeBufferPointer { map in
+            globalIDs[i / counted.chunk].withUnsafeBufferPointer { map in
                 df.withUnsafeMutableBufferPointer { frequency in
                     for k in terms.indices {
                         let global = map[Int(terms[k].term)]
@@ -189,13 +189,14 @@ extension RetrievalIndex {
         self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
     }
 
-    /// Each text's term counts, computed on all cores. Worker `w` handles texts `i` with
-    /// `i % workers == w`; its rows use its own term ids, listed (as raw tokens) in
-    /// `vocabularies[w]`.
+    /// Each text's term counts, computed on all cores. Worker `w` handles the contiguous
+    /// texts `w * chunk ..< (w + 1) * chunk` (no two workers write near each other); its rows
+    /// use its own term ids, listed (as raw tokens) in `vocabularies[w]`.
     static func tokenizeAndCount(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer)
-        -> (rows: [[(term: Int32, tf: Int32)]], vocabularies: [[UInt64]])
+        -> (rows: [[(term: Int32, tf: Int32)]], vocabularies: [[UInt64]], chunk: Int)
     {
         let workers = texts.count >= 2000 ? 2 : 1
+        let chunk = (texts.count + workers - 1) / max(workers, 1)
         var rows = [[(term: Int32, tf: Int32)]](repeating: [], count: texts.count)
         var vocabularies = [[UInt64]](repeating: [], count: workers)
         rows.withUnsafeMutableBufferPointer { rowSlots in
@@ -207,8 +208,9 @@ extension RetrievalIndex {
                     var lastText: [Int32] = []  // per local term: the last text that counted it
                     var slot: [Int32] = []  // per local term: its position in that text's row
                     var buffers = TokenizationBuffers()
-                    var i = worker
-                    while i < texts.count {
+                    var i = worker * chunk
+                    let end = min(texts.count, (worker + 1) * chunk)
+                    while i < end {
                         normalizer.normalize(texts[i], into: &buffers.scalars)
                         tokenizer.rawTokens(&buffers)
                         let tokens = buffers.tokens
@@ -230,18 +232,18 @@ extension RetrievalIndex {
                             }
                         }
                         output.rows[i] = row
-                        i += workers
+                        i += 1
                     }
                     output.vocabularies[worker] = raws
                 }
             }
         }
-        return (rows, vocabularies)
+        return (rows, vocabularies, max(chunk, 1))
     }
 }
 
 /// Lets parallel workers write disjoint slots of shared buffers.
-// @unchecked Sendable: worker w writes only rows i with i % workers == w, and vocabularies[w].
+// @unchecked Sendable: worker w writes only the rows of its own chunk, and vocabularies[w].
 private struct WorkerOutput: @unchecked Sendable {
     let rows: UnsafeMutableBufferPointer<[(term: Int32, tf: Int32)]>
     let vocabularies: UnsafeMutableBufferPointer<[UInt64]>

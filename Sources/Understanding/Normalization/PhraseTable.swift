@@ -11,6 +11,7 @@ public struct PhraseTable: Sendable {
     public mutating func add(_ phrase: [UInt32], replacement: [UInt32]) {
         guard let first = phrase.first else { return }
         trie.insert(phrase, value: replacement)
+        trie.freeze()
         if first < 0x10000 { starts[Int(first >> 6)] |= 1 << UInt64(first & 63) } else { starts[0] |= 1 }
     }
 
@@ -43,7 +44,8 @@ public struct PhraseTable: Sendable {
 }
 
 /// A trie over integer keys with a value at each terminal, for leftmost-longest matching.
-/// Built with `insert`, then read through sorted child lists (binary search, no hashing).
+/// Built with `insert`, then `freeze()` lays the children out flat and sorted, so reading is
+/// a binary search over plain arrays (no hashing, no reference counting).
 struct ScalarTrie<Value: Sendable>: Sendable {
     private struct Node: Sendable {
         var keys: [UInt64] = []
@@ -51,11 +53,14 @@ struct ScalarTrie<Value: Sendable>: Sendable {
         var value: Value?
     }
     private var nodes: [Node] = [Node()]
+    private var childStart: [Int32] = [0, 0]
+    private var childKeys: [UInt64] = []
+    private var childNodes: [Int32] = []
+    private var values: [Value?] = [nil]
 
     var isEmpty: Bool { nodes.count == 1 }
 
-    @inline(__always)
-    private func child(_ node: Int, _ key: UInt64) -> Int? {
+    private func buildChild(_ node: Int, _ key: UInt64) -> Int? {
         let keys = nodes[node].keys
         var low = 0, high = keys.count
         while low < high {
@@ -65,11 +70,21 @@ struct ScalarTrie<Value: Sendable>: Sendable {
         return low < keys.count && keys[low] == key ? Int(nodes[node].children[low]) : nil
     }
 
+    @inline(__always)
+    private func child(_ node: Int, _ key: UInt64) -> Int? {
+        var low = Int(childStart[node]), high = Int(childStart[node + 1])
+        while low < high {
+            let mid = (low + high) >> 1
+            if childKeys[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < Int(childStart[node + 1]) && childKeys[low] == key ? Int(childNodes[low]) : nil
+    }
+
     mutating func insert<C: Collection>(_ key: C, value: Value) where C.Element: BinaryInteger {
         var node = 0
         for element in key {
             let k = UInt64(element)
-            if let next = child(node, k) {
+            if let next = buildChild(node, k) {
                 node = next
             } else {
                 nodes.append(Node())
@@ -82,6 +97,20 @@ struct ScalarTrie<Value: Sendable>: Sendable {
         nodes[node].value = value
     }
 
+    /// Lays the trie out for reading; call after the last `insert`.
+    mutating func freeze() {
+        childStart = [0]
+        childKeys = []
+        childNodes = []
+        values = []
+        for node in nodes {
+            childKeys += node.keys
+            childNodes += node.children
+            childStart.append(Int32(childKeys.count))
+            values.append(node.value)
+        }
+    }
+
     /// The longest key made of `key(0)`, `key(1)`, ... (at most `length` keys): its length and value.
     @inline(__always)
     func longestMatch(length available: Int, key: (Int) -> UInt64) -> (Int, Value)? {
@@ -92,7 +121,7 @@ struct ScalarTrie<Value: Sendable>: Sendable {
             guard let next = child(node, key(length)) else { break }
             node = next
             length += 1
-            if let value = nodes[node].value { best = (length, value) }
+            if let value = values[node] { best = (length, value) }
         }
         return best
     }
@@ -108,7 +137,7 @@ struct ScalarTrie<Value: Sendable>: Sendable {
             guard let next = child(node, UInt64(keys[index])) else { break }
             node = next
             length += 1
-            if let value = nodes[node].value { best = (length, value) }
+            if let value = values[node] { best = (length, value) }
             index = keys.index(after: index)
         }
         return best

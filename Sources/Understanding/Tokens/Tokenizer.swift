@@ -43,6 +43,7 @@ public struct Tokenizer: Sendable {
                 if first < 0x10000 { starts[Int(first >> 6)] |= 1 << (first & 63) }
             }
         }
+        trie.freeze()
         concepts = trie
         conceptStarts = starts
         conceptNames = synonyms.map(\.concept)
