@@ -90,27 +90,37 @@ extension RetrievalIndex {
         self.documentFrequency = df
         self.maximumIDF = logf(1 + n)
 
-        // Normalized, weighted document vectors: the forward rows.
-        var forwardStart: [Int32] = [0]
-        var forwardTerm: [Int32] = []
-        var forwardWeight: [Float] = []
-        forwardStart.reserveCapacity(documentTerms.count + 1)
+        // Normalized, weighted document vectors: the forward rows, filled in parallel chunks
+        // (each row's place is known from the prefix sums of the row lengths).
+        var forwardStart = [Int32](repeating: 0, count: documentTerms.count + 1)
+        for (d, terms) in documentTerms.enumerated() { forwardStart[d + 1] = forwardStart[d] + Int32(terms.count) }
+        let entries = Int(forwardStart[documentTerms.count])
         let tfWeight = (0..<64).map { $0 == 0 ? Float(0) : 1 + logf(Float($0)) }
-        forwardTerm.reserveCapacity(documentTerms.count * 24)
-        forwardWeight.reserveCapacity(documentTerms.count * 24)
         let termWeight = (0..<df.count).map { weights.weight(kinds[$0]) * idf[$0] }
-        for terms in documentTerms {
-            var norm: Float = 0
-            let base = forwardWeight.count
-            for (term, tf) in terms {
-                let w = termWeight[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
-                forwardTerm.append(term)
-                forwardWeight.append(w)
-                norm += w * w
+        var forwardTerm = [Int32](repeating: 0, count: entries)
+        var forwardWeight = [Float](repeating: 0, count: entries)
+        forwardTerm.withUnsafeMutableBufferPointer { termsOut in
+            forwardWeight.withUnsafeMutableBufferPointer { weightsOut in
+                let output = RowOutput(terms: termsOut, weights: weightsOut)
+                let rows = documentTerms, starts = forwardStart
+                let chunks = rows.count >= 2000 ? 4 : 1
+                let chunk = (rows.count + chunks - 1) / chunks
+                DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                    for d in (part * chunk)..<min(rows.count, (part + 1) * chunk) {
+                        var norm: Float = 0
+                        var k = Int(starts[d])
+                        for (term, tf) in rows[d] {
+                            let w = termWeight[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
+                            output.terms[k] = term
+                            output.weights[k] = w
+                            norm += w * w
+                            k += 1
+                        }
+                        norm = sqrtf(norm)
+                        if norm > 0 { for k in Int(starts[d])..<Int(starts[d + 1]) { output.weights[k] /= norm } }
+                    }
+                }
             }
-            norm = sqrtf(norm)
-            if norm > 0 { for k in base..<forwardWeight.count { forwardWeight[k] /= norm } }
-            forwardStart.append(Int32(forwardWeight.count))
         }
         self.forwardStart = forwardStart
         self.forwardTerm = forwardTerm
@@ -170,20 +180,26 @@ extension RetrievalIndex {
         let termCount = df.count
         let alpha: Float = 0.1
         var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
-        var raw = [Float](repeating: 0, count: labels.count * termCount)
         var totals = [Float](repeating: 0, count: labels.count)
-        var nonzero: [Int] = []
-        for (d, terms) in documentTerms.enumerated() {
-            let label = Int(targets[Int(documentTarget[d])].labelID)
-            for (term, tf) in terms {
-                let c = weights.weight(kinds[Int(term)]) * Float(tf)
-                let cell = label * termCount + Int(term)
-                if raw[cell] == 0 { nonzero.append(cell) }
-                raw[cell] += c
-                totals[label] += c
+        var documentsOfLabel = [[Int]](repeating: [], count: labels.count)
+        for d in documentTerms.indices { documentsOfLabel[Int(targets[Int(documentTarget[d])].labelID)].append(d) }
+        var labelCounts = [Float](repeating: 0, count: termCount)
+        var labelTerms: [Int32] = []
+        for label in labels.indices {
+            for d in documentsOfLabel[label] {
+                for (term, tf) in documentTerms[d] {
+                    let c = weights.weight(kinds[Int(term)]) * Float(tf)
+                    if labelCounts[Int(term)] == 0 { labelTerms.append(term) }
+                    labelCounts[Int(term)] += c
+                    totals[label] += c
+                }
             }
+            for term in labelTerms {
+                table[label * termCount + Int(term)] = logf(labelCounts[Int(term)] + alpha)
+                labelCounts[Int(term)] = 0
+            }
+            labelTerms.removeAll(keepingCapacity: true)
         }
-        for cell in nonzero { table[cell] = logf(raw[cell] + alpha) }
         self.labelLogLikelihood = table
         self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
         self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
@@ -241,6 +257,13 @@ extension RetrievalIndex {
         }
         return (rows, vocabularies, max(chunk, 1))
     }
+}
+
+/// Lets parallel workers write disjoint ranges of the forward rows.
+// @unchecked Sendable: each worker writes only the entries of the documents in its own chunk.
+private struct RowOutput: @unchecked Sendable {
+    let terms: UnsafeMutableBufferPointer<Int32>
+    let weights: UnsafeMutableBufferPointer<Float>
 }
 
 /// Lets parallel workers write disjoint slots of shared buffers.

@@ -28,6 +28,62 @@ public struct TextNormalizer: Sendable {
         self.phrases = phrases
     }
 
+    private struct State {
+        var read = 0
+        var hasHan = false
+        var lastWasSpace = true
+    }
+
+    /// Appends what one input character becomes: itself folded, a space, or nothing.
+    @inline(__always)
+    private func step(_ scalarValue: UInt32, _ out: inout [UInt32], _ state: inout State) {
+        var v = scalarValue
+        // Full-width ASCII and the ideographic space.
+        if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 }
+        var emitted: UInt32 = 0  // 0: a space; 0xFFFFFFFF: nothing
+        if v < 0x80 {
+            switch v {
+            case 0x41...0x5A: emitted = v + 0x20
+            case 0x61...0x7A, 0x30...0x39: emitted = v
+            default: emitted = 0  // punctuation, symbols, controls, whitespace
+            }
+        } else if Self.isHan(v) {
+            state.hasHan = true
+            emitted = traditionalToSimplified.map(v)
+        } else if (v >= 0x3001 && v <= 0x303F) || (v >= 0xFF5F && v <= 0xFF65) || (v >= 0x2010 && v <= 0x2027) || (v >= 0x2030 && v <= 0x205E) {
+            emitted = 0  // CJK and general punctuation
+        } else if (v >= 0x200B && v <= 0x200F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2060 && v <= 0x206F) || v == 0xFEFF || (v >= 0xFE00 && v <= 0xFE0F) {
+            return  // zero-width, direction and variation marks
+        } else if let u = Unicode.Scalar(v) {
+            let properties = u.properties
+            switch properties.generalCategory {
+            case .uppercaseLetter, .titlecaseLetter:
+                for l in properties.lowercaseMapping.unicodeScalars {
+                    out.append(Self.foldLatin(l.value))
+                }
+                state.lastWasSpace = false
+                return
+            case .lowercaseLetter, .otherLetter, .modifierLetter:
+                emitted = Self.foldLatin(v)
+            case .decimalNumber:
+                if let value = properties.numericValue, value >= 0, value <= 9 { emitted = 0x30 + UInt32(value) }
+            case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .privateUse, .unassigned:
+                return  // combining marks, ZWJ, RTL marks, variation selectors: dropped
+            default:
+                emitted = 0  // punctuation, symbols, emoji, separators
+            }
+        }
+        if emitted == 0 {
+            if !state.lastWasSpace {
+                out.append(0x20)
+                state.lastWasSpace = true
+            }
+        } else {
+            out.append(emitted)
+            state.lastWasSpace = false
+        }
+    }
+
     public func normalize(_ text: String) -> NormalizedText {
         var out: [UInt32] = []
         normalize(text, into: &out)
@@ -38,58 +94,40 @@ public struct TextNormalizer: Sendable {
     func normalize(_ text: String, into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(min(text.utf8.count, Self.maximumInputScalars))
-        var read = 0
-        var hasHan = false
-        var lastWasSpace = true
-        for scalar in text.unicodeScalars {
-            read += 1
-            if read > Self.maximumInputScalars { break }
-            var v = scalar.value
-            // Full-width ASCII and the ideographic space.
-            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 }
-            var emitted: UInt32 = 0  // 0: a space; 0xFFFFFFFF: nothing
-            if v < 0x80 {
-                switch v {
-                case 0x41...0x5A: emitted = v + 0x20
-                case 0x61...0x7A, 0x30...0x39: emitted = v
-                default: emitted = 0  // punctuation, symbols, controls, whitespace
+        var state = State()
+        let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            // Swift strings hold valid UTF-8, so decoding needs no validation.
+            var i = 0
+            let n = bytes.count
+            while i < n, state.read < Self.maximumInputScalars {
+                let b0 = bytes[i]
+                let v: UInt32
+                if b0 < 0x80 {
+                    v = UInt32(b0)
+                    i += 1
+                } else if b0 < 0xE0 {
+                    v = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F)
+                    i += 2
+                } else if b0 < 0xF0 {
+                    v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6)
+                        | UInt32(bytes[i + 3] & 0x3F)
+                    i += 4
                 }
-            } else if Self.isHan(v) {
-                hasHan = true
-                emitted = traditionalToSimplified.map(v)
-            } else if (v >= 0x3001 && v <= 0x303F) || (v >= 0xFF5F && v <= 0xFF65) || (v >= 0x2010 && v <= 0x2027) || (v >= 0x2030 && v <= 0x205E) {
-                emitted = 0  // CJK and general punctuation
-            } else if (v >= 0x200B && v <= 0x200F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2060 && v <= 0x206F) || v == 0xFEFF || (v >= 0xFE00 && v <= 0xFE0F) {
-                continue  // zero-width, direction and variation marks
-            } else if let u = Unicode.Scalar(v) {
-                let properties = u.properties
-                switch properties.generalCategory {
-                case .uppercaseLetter, .titlecaseLetter:
-                    for l in properties.lowercaseMapping.unicodeScalars {
-                        out.append(Self.foldLatin(l.value))
-                    }
-                    lastWasSpace = false
-                    continue
-                case .lowercaseLetter, .otherLetter, .modifierLetter:
-                    emitted = Self.foldLatin(v)
-                case .decimalNumber:
-                    if let value = properties.numericValue, value >= 0, value <= 9 { emitted = 0x30 + UInt32(value) }
-                case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .privateUse, .unassigned:
-                    continue  // combining marks, ZWJ, RTL marks, variation selectors: dropped
-                default:
-                    emitted = 0  // punctuation, symbols, emoji, separators
-                }
-            }
-            if emitted == 0 {
-                if !lastWasSpace {
-                    out.append(0x20)
-                    lastWasSpace = true
-                }
-            } else {
-                out.append(emitted)
-                lastWasSpace = false
+                state.read += 1
+                step(v, &out, &state)
             }
         }
+        if decoded == nil {
+            for scalar in text.unicodeScalars {
+                if state.read >= Self.maximumInputScalars { break }
+                state.read += 1
+                step(scalar.value, &out, &state)
+            }
+        }
+        let hasHan = state.hasHan
         while out.last == 0x20 { out.removeLast() }
         if hasHan {
             out = phrases.apply(out)
