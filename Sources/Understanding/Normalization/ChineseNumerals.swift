@@ -14,7 +14,10 @@ enum ChineseNumerals {
     private static let units: Set<UInt32> = Set("个月年天日周星块元蚊镑刀号次小张条".unicodeScalars.map(\.value))
 
     static func rewrite(_ s: [UInt32]) -> [UInt32] {
-        guard s.contains(where: { isNumeral($0) || $0 == half }) else { return s }
+        // Only a numeral (or 半) right before a unit changes anything; most texts have none.
+        guard s.indices.contains(where: { k in
+            (isNumeral(s[k]) || s[k] == half) && k + 1 < s.count && (units.contains(s[k + 1]) || isNumeral(s[k + 1]) || s[k + 1] == ge)
+        }) else { return s }
         var out: [UInt32] = []
         out.reserveCapacity(s.count)
         var i = 0

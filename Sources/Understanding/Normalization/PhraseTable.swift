@@ -24,22 +24,33 @@ public struct PhraseTable: Sendable {
 
     /// `scalars` with every phrase replaced, scanning left to right, longest match first.
     public func apply(_ scalars: [UInt32]) -> [UInt32] {
-        guard !trie.isEmpty, scalars.contains(where: mayStart) else { return scalars }
+        guard !trie.isEmpty else { return scalars }
+        // Find the first phrase; most texts have none and are returned as they are.
+        var i = 0
+        var first: (at: Int, length: Int, replacement: [UInt32])?
+        while i < scalars.count {
+            if mayStart(scalars[i]), let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
+                first = (i, length, replacement)
+                break
+            }
+            i += 1
+        }
+        guard let first else { return scalars }
         var out: [UInt32] = []
         out.reserveCapacity(scalars.count + 8)
-        var i = 0
-        var changed = false
+        out.append(contentsOf: scalars[0..<first.at])
+        out.append(contentsOf: first.replacement)
+        i = first.at + first.length
         while i < scalars.count {
             if mayStart(scalars[i]), let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
                 out.append(contentsOf: replacement)
                 i += length
-                changed = true
             } else {
                 out.append(scalars[i])
                 i += 1
             }
         }
-        return changed ? out : scalars
+        return out
     }
 }
 
