@@ -68,6 +68,8 @@ struct ScalarTrie<Value: Sendable>: Sendable {
     private var childKeys: [UInt64] = []
     private var childNodes: [Int32] = []
     private var values: [Value?] = [nil]
+    /// The root's children by key: the root has most children, so it gets a hash table.
+    private var rootChildren = IntegerTable([])
 
     var isEmpty: Bool { nodes.count == 1 }
 
@@ -83,6 +85,10 @@ struct ScalarTrie<Value: Sendable>: Sendable {
 
     @inline(__always)
     private func child(_ node: Int, _ key: UInt64) -> Int? {
+        if node == 0 {
+            guard key != UInt64.max, let next = rootChildren[key] else { return nil }
+            return Int(next)
+        }
         var low = Int(childStart[node]), high = Int(childStart[node + 1])
         while low < high {
             let mid = (low + high) >> 1
@@ -120,6 +126,7 @@ struct ScalarTrie<Value: Sendable>: Sendable {
             childStart.append(Int32(childKeys.count))
             values.append(node.value)
         }
+        rootChildren = IntegerTable(zip(nodes[0].keys, nodes[0].children).map { ($0, $1) })
     }
 
     /// The longest key made of `key(0)`, `key(1)`, ... (at most `length` keys): its length and value.
