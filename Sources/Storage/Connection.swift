@@ -37,13 +37,8 @@ public final class Connection {
         self.interruptHandle = InterruptHandle(db)
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
-        do {
-            try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-        } catch {
-            interruptHandle.detach()
-            sqlite3_close_v2(db)
-            throw error
-        }
+        // On failure deinit runs (every property is set) and closes the handle: no close here.
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
     }
 
     deinit {
@@ -115,6 +110,18 @@ public final class Connection {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Runs `work` so that raising `flag` stops whatever statement it is running (or starts
+    /// next) with `SQLITE_INTERRUPT`: SQLite asks the flag every 1,000 virtual-machine steps.
+    public func cancellable<T>(by flag: CancelFlag, _ work: () throws -> T) rethrows -> T {
+        let context = Unmanaged.passUnretained(flag).toOpaque()
+        sqlite3_progress_handler(handle, 1000, { context in
+            guard let context else { return 0 }
+            return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isRaised ? 1 : 0
+        }, context)
+        defer { sqlite3_progress_handler(handle, 0, nil, nil) }
+        return try withExtendedLifetime(flag) { try work() }
+    }
+
     /// True while a transaction (or savepoint) opened through `transaction` is running.
     public var isInTransaction: Bool { transactionDepth > 0 }
 
@@ -150,6 +157,19 @@ public final class Connection {
         }
         return result
     }
+}
+
+/// A one-way switch another thread raises to cancel a database operation.
+public final class CancelFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Raises the flag; the operation stops at its next check.
+    public func raise() { raised.store(true, ordering: .relaxed) }
+
+    /// True once `raise()` was called.
+    public var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// Lets another thread stop the statement a connection is running (`sqlite3_interrupt`,

@@ -48,12 +48,16 @@ public actor Database {
         try await interruptible { try body(connection) }
     }
 
+    /// Runs `work` so that cancelling the calling task stops it: the flag catches statements
+    /// that have not started yet, the interrupt the one running now.
     private func interruptible<T: Sendable>(_ work: () throws -> T) async throws -> T {
         try Task.checkCancellation()
         let handle = interruptHandle
+        let flag = CancelFlag()
         return try await withTaskCancellationHandler {
-            try work()
+            try connection.cancellable(by: flag) { try work() }
         } onCancel: {
+            flag.raise()
             handle.interrupt()
         }
     }
