@@ -153,53 +153,76 @@ extension RetrievalIndex {
         self.postingDocument = postingDocument
         self.postingWeight = postingWeight
 
-        // Centroid norms: ||Σ d|| over each target's documents (rows merged by term).
+        // Centroid norms: ||Σ d|| over each target's documents (rows merged by term), and the
+        // naive Bayes counts per label: both in parallel, each worker owning whole targets or
+        // whole labels and its own accumulator.
         var targetNorm = [Float](repeating: 0, count: targets.count)
-        var accumulator = [Float](repeating: 0, count: df.count)
-        var touched: [Int32] = []
-        var d = 0
-        while d < documentTarget.count {
-            let t = documentTarget[d]
-            while d < documentTarget.count, documentTarget[d] == t {
-                for k in Int(forwardStart[d])..<Int(forwardStart[d + 1]) {
-                    let term = Int(forwardTerm[k])
-                    if accumulator[term] == 0 { touched.append(Int32(term)) }
-                    accumulator[term] += forwardWeight[k]
-                }
-                d += 1
-            }
-            var sum: Float = 0
-            for term in touched { sum += accumulator[Int(term)] * accumulator[Int(term)]; accumulator[Int(term)] = 0 }
-            touched.removeAll(keepingCapacity: true)
-            targetNorm[Int(t)] = sqrtf(sum)
-        }
-        self.targetNorm = targetNorm
-
-        // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing). The
-        // table holds log(count + α); the per-label denominator is subtracted at query time.
+        // Documents of a target are contiguous: the first document of each target, in order.
+        var targetStarts: [Int] = []
+        for d in documentTarget.indices where d == 0 || documentTarget[d] != documentTarget[d - 1] { targetStarts.append(d) }
+        targetStarts.append(documentTarget.count)
         let termCount = df.count
         let alpha: Float = 0.1
         var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
         var totals = [Float](repeating: 0, count: labels.count)
         var documentsOfLabel = [[Int]](repeating: [], count: labels.count)
         for d in documentTerms.indices { documentsOfLabel[Int(targets[Int(documentTarget[d])].labelID)].append(d) }
-        var labelCounts = [Float](repeating: 0, count: termCount)
-        var labelTerms: [Int32] = []
-        for label in labels.indices {
-            for d in documentsOfLabel[label] {
-                for (term, tf) in documentTerms[d] {
-                    let c = weights.weight(kinds[Int(term)]) * Float(tf)
-                    if labelCounts[Int(term)] == 0 { labelTerms.append(term) }
-                    labelCounts[Int(term)] += c
-                    totals[label] += c
+        let rows = documentTerms, ownerOf = documentTarget, starts = forwardStart, terms = forwardTerm, termWeights = forwardWeight
+        let labelCount = labels.count, kindOf = kinds, weightsCopy = weights, groupStarts = targetStarts
+        let labelDocuments = documentsOfLabel
+        targetNorm.withUnsafeMutableBufferPointer { norms in
+            table.withUnsafeMutableBufferPointer { tableOut in
+                totals.withUnsafeMutableBufferPointer { totalsOut in
+                    let output = StatisticsOutput(norms: norms, table: tableOut, totals: totalsOut)
+                    let groups = groupStarts.count - 1
+                    DispatchQueue.concurrentPerform(iterations: 4) { part in
+                        var accumulator = [Float](repeating: 0, count: termCount)
+                        var touched: [Int32] = []
+                        // Centroids: targets part, part + 4, ...
+                        var g = part
+                        while g < groups {
+                            for d in groupStarts[g]..<groupStarts[g + 1] {
+                                for k in Int(starts[d])..<Int(starts[d + 1]) {
+                                    let term = Int(terms[k])
+                                    if accumulator[term] == 0 { touched.append(Int32(term)) }
+                                    accumulator[term] += termWeights[k]
+                                }
+                            }
+                            var sum: Float = 0
+                            for term in touched { sum += accumulator[Int(term)] * accumulator[Int(term)]; accumulator[Int(term)] = 0 }
+                            touched.removeAll(keepingCapacity: true)
+                            output.norms[Int(ownerOf[groupStarts[g]])] = sqrtf(sum)
+                            g += 4
+                        }
+                        // Naive Bayes: labels part, part + 4, ...
+                        var label = part
+                        while label < labelCount {
+                            var total: Float = 0
+                            for d in labelDocuments[label] {
+                                for (term, tf) in rows[d] {
+                                    let c = weightsCopy.weight(kindOf[Int(term)]) * Float(tf)
+                                    if accumulator[Int(term)] == 0 { touched.append(term) }
+                                    accumulator[Int(term)] += c
+                                    total += c
+                                }
+                            }
+                            for term in touched {
+                                output.table[label * termCount + Int(term)] = logf(accumulator[Int(term)] + alpha)
+                                accumulator[Int(term)] = 0
+                            }
+                            touched.removeAll(keepingCapacity: true)
+                            output.totals[label] = total
+                            label += 4
+                        }
+                    }
                 }
             }
-            for term in labelTerms {
-                table[label * termCount + Int(term)] = logf(labelCounts[Int(term)] + alpha)
-                labelCounts[Int(term)] = 0
-            }
-            labelTerms.removeAll(keepingCapacity: true)
         }
+        self.targetNorm = targetNorm
+
+        // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing), counted
+        // above. The table holds log(count + α); the per-label denominator is subtracted at
+        // query time.
         self.labelLogLikelihood = table
         self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
         self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
@@ -257,6 +280,14 @@ extension RetrievalIndex {
         }
         return (rows, vocabularies, max(chunk, 1))
     }
+}
+
+/// Lets parallel workers write the statistics of the targets and labels they own.
+// @unchecked Sendable: worker p writes only targets and labels whose position is p modulo 4.
+private struct StatisticsOutput: @unchecked Sendable {
+    let norms: UnsafeMutableBufferPointer<Float>
+    let table: UnsafeMutableBufferPointer<Float>
+    let totals: UnsafeMutableBufferPointer<Float>
 }
 
 /// Lets parallel workers write disjoint ranges of the forward rows.
