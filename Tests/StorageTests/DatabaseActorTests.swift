@@ -2,6 +2,9 @@ import Testing
 import TestSupport
 @testable import Storage
 
+/// A query that would run for minutes unless interrupted.
+let endlessQuery = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) FROM c"
+
 @Suite struct DatabaseActorTests {
     @Test func manyConcurrentTasksShareOneDatabase() async throws {
         let db = try await Database.open(
@@ -46,10 +49,7 @@ import TestSupport
         let db = try await Database.open(path: ":memory:")
         let task = Task {
             try await db.read { conn in
-                // Runs for minutes unless interrupted.
-                try conn.queryFirst(
-                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) FROM c"
-                ) { $0.int64(0) }
+                try conn.queryFirst(endlessQuery) { $0.int64(0) }
             }
         }
         try await Task.sleep(for: .milliseconds(200))
@@ -70,9 +70,7 @@ import TestSupport
             let db = try await Database.open(path: ":memory:")
             let task = Task {
                 try await db.read { conn in
-                    try conn.queryFirst(
-                        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) FROM c"
-                    ) { $0.int64(0) }
+                    try conn.queryFirst(endlessQuery) { $0.int64(0) }
                 }
             }
             if round % 3 != 0 { try await Task.sleep(for: .milliseconds(round % 5)) }
