@@ -32,11 +32,19 @@ public struct TextNormalizer: Sendable {
         var read = 0
         var hasHan = false
         var lastWasSpace = true
+        /// Where the next output character goes, and how many there are.
+        var output: UnsafeMutablePointer<UInt32>
+        var count = 0
+
+        @inline(__always) mutating func append(_ v: UInt32) {
+            output[count] = v
+            count += 1
+        }
     }
 
     /// Appends what one input character becomes: itself folded, a space, or nothing.
     @inline(__always)
-    private func step(_ scalarValue: UInt32, _ out: inout [UInt32], _ state: inout State) {
+    private func step(_ scalarValue: UInt32, _ state: inout State) {
         var v = scalarValue
         // Full-width ASCII and the ideographic space.
         if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 }
@@ -59,7 +67,7 @@ public struct TextNormalizer: Sendable {
             switch properties.generalCategory {
             case .uppercaseLetter, .titlecaseLetter:
                 for l in properties.lowercaseMapping.unicodeScalars {
-                    out.append(Self.foldLatin(l.value))
+                    state.append(Self.foldLatin(l.value))
                 }
                 state.lastWasSpace = false
                 return
@@ -75,11 +83,11 @@ public struct TextNormalizer: Sendable {
         }
         if emitted == 0 {
             if !state.lastWasSpace {
-                out.append(0x20)
+                state.append(0x20)
                 state.lastWasSpace = true
             }
         } else {
-            out.append(emitted)
+            state.append(emitted)
             state.lastWasSpace = false
         }
     }
@@ -92,42 +100,48 @@ public struct TextNormalizer: Sendable {
 
     /// Normalizes `text` into `out` (cleared first), reusing its storage.
     func normalize(_ text: String, into out: inout [UInt32]) {
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(min(text.utf8.count, Self.maximumInputScalars))
-        var state = State()
-        let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            // Swift strings hold valid UTF-8, so decoding needs no validation.
-            var i = 0
-            let n = bytes.count
-            while i < n, state.read < Self.maximumInputScalars {
-                let b0 = bytes[i]
-                let v: UInt32
-                if b0 < 0x80 {
-                    v = UInt32(b0)
-                    i += 1
-                } else if b0 < 0xE0 {
-                    v = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F)
-                    i += 2
-                } else if b0 < 0xF0 {
-                    v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
-                    i += 3
-                } else {
-                    v = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6)
-                        | UInt32(bytes[i + 3] & 0x3F)
-                    i += 4
+        // Each input scalar becomes at most 3 (a lower-case mapping), so 3 per UTF-8 byte is
+        // always room enough; the count is fixed at the end.
+        let capacity = min(text.utf8.count, Self.maximumInputScalars * 4) * 3 + 4
+        var hasHanSeen = false
+        out = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var state = State(output: buffer.baseAddress!)
+            let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                // Swift strings hold valid UTF-8, so decoding needs no validation.
+                var i = 0
+                let n = bytes.count
+                while i < n, state.read < Self.maximumInputScalars {
+                    let b0 = bytes[i]
+                    let v: UInt32
+                    if b0 < 0x80 {
+                        v = UInt32(b0)
+                        i += 1
+                    } else if b0 < 0xE0 {
+                        v = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F)
+                        i += 2
+                    } else if b0 < 0xF0 {
+                        v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        v = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6)
+                            | UInt32(bytes[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    state.read += 1
+                    step(v, &state)
                 }
-                state.read += 1
-                step(v, &out, &state)
             }
-        }
-        if decoded == nil {
-            for scalar in text.unicodeScalars {
-                if state.read >= Self.maximumInputScalars { break }
-                state.read += 1
-                step(scalar.value, &out, &state)
+            if decoded == nil {
+                for scalar in text.unicodeScalars {
+                    if state.read >= Self.maximumInputScalars { break }
+                    state.read += 1
+                    step(scalar.value, &state)
+                }
             }
+            hasHanSeen = state.hasHan
+            initialized = state.count
         }
-        let hasHan = state.hasHan
+        let hasHan = hasHanSeen
         while out.last == 0x20 { out.removeLast() }
         if hasHan {
             out = phrases.apply(out)
