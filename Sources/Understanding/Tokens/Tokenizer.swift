@@ -70,31 +70,39 @@ public struct Tokenizer: Sendable {
 
     /// `units(of:)` into reusable storage.
     static func units(of s: [UInt32], into units: inout [Unit], bytes: inout [UInt8]) {
-        units.removeAll(keepingCapacity: true)
-        units.reserveCapacity(s.count)
-        var i = 0
-        var afterSpace = true
-        while i < s.count {
-            let v = s[i]
-            if v == 0x20 { afterSpace = true; i += 1; continue }
-            if (v >= 0x61 && v <= 0x7A) {
-                var j = i
-                bytes.removeAll(keepingCapacity: true)
-                while j < s.count, s[j] >= 0x61 && s[j] <= 0x7A { bytes.append(UInt8(s[j])); j += 1 }
-                Stemmer.stem(&bytes)
-                units.append(Unit(key: Token.word(hash: Token.hash(bytes)).raw, isHan: false, digits: 0, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
-                i = j
-            } else if v >= 0x30 && v <= 0x39 {
-                var j = i
-                while j < s.count, s[j] >= 0x30 && s[j] <= 0x39 { j += 1 }
-                // Numbers match synonyms by their digits ("3q", "30天"), so key on the digit string.
-                units.append(Unit(key: Token.word(hash: Token.hash(s[i..<j].lazy.map { UInt8($0) })).raw, isHan: false, digits: j - i, start: Int32(i), end: Int32(j), afterSpace: afterSpace))
-                i = j
-            } else {
-                units.append(Unit(key: UInt64(v), isHan: true, digits: 0, start: Int32(i), end: Int32(i + 1), afterSpace: afterSpace))
-                i += 1
+        // At most one unit per character: fill an exactly-sized buffer, no per-unit append.
+        units = [Unit](unsafeUninitializedCapacity: s.count) { buffer, count in
+            var n = 0
+            var i = 0
+            var afterSpace = true
+            s.withUnsafeBufferPointer { s in
+                while i < s.count {
+                    let v = s[i]
+                    if v == 0x20 { afterSpace = true; i += 1; continue }
+                    let unit: Unit
+                    if v >= 0x61 && v <= 0x7A {
+                        var j = i
+                        bytes.removeAll(keepingCapacity: true)
+                        while j < s.count, s[j] >= 0x61 && s[j] <= 0x7A { bytes.append(UInt8(s[j])); j += 1 }
+                        Stemmer.stem(&bytes)
+                        unit = Unit(key: Token.word(hash: Token.hash(bytes)).raw, isHan: false, digits: 0, start: Int32(i), end: Int32(j), afterSpace: afterSpace)
+                        i = j
+                    } else if v >= 0x30 && v <= 0x39 {
+                        var j = i
+                        while j < s.count, s[j] >= 0x30 && s[j] <= 0x39 { j += 1 }
+                        // Numbers match synonyms by their digits ("3q", "30天"), so key on the digit string.
+                        unit = Unit(key: Token.word(hash: Token.hash(s[i..<j].lazy.map { UInt8($0) })).raw, isHan: false, digits: j - i, start: Int32(i), end: Int32(j), afterSpace: afterSpace)
+                        i = j
+                    } else {
+                        unit = Unit(key: UInt64(v), isHan: true, digits: 0, start: Int32(i), end: Int32(i + 1), afterSpace: afterSpace)
+                        i += 1
+                    }
+                    (buffer.baseAddress! + n).initialize(to: unit)
+                    n += 1
+                    afterSpace = false
+                }
             }
-            afterSpace = false
+            count = n
         }
     }
 
@@ -114,12 +122,13 @@ public struct Tokenizer: Sendable {
     /// Tokenizes `buffers.scalars` (normalized text) into `buffers.tokens`, reusing storage.
     func rawTokens(_ buffers: inout TokenizationBuffers) {
         Self.units(of: buffers.scalars, into: &buffers.units, bytes: &buffers.bytes)
-        var sink = RawTokenSink(tokens: buffers.tokens)
-        buffers.tokens = []
-        sink.tokens.removeAll(keepingCapacity: true)
-        sink.tokens.reserveCapacity(buffers.units.count * 2 + 4)
-        emitTokens(buffers.units, into: &sink)
-        buffers.tokens = sink.tokens
+        let units = buffers.units
+        // Per unit at most a unigram, a bigram and a concept: fill an exactly-sized buffer.
+        buffers.tokens = [UInt64](unsafeUninitializedCapacity: units.count * 3 + 1) { buffer, count in
+            var sink = PointerTokenSink(base: buffer.baseAddress!)
+            emitTokens(units, into: &sink)
+            count = sink.count
+        }
     }
 
     /// Stop words as a table (a hash lookup per word instead of a `Set`'s SipHash).
@@ -197,9 +206,13 @@ protocol TokenSink {
     mutating func emit(_ raw: UInt64, _ span: Range<Int>)
 }
 
-struct RawTokenSink: TokenSink {
-    var tokens: [UInt64]
-    @inline(__always) mutating func emit(_ raw: UInt64, _ span: Range<Int>) { tokens.append(raw) }
+struct PointerTokenSink: TokenSink {
+    let base: UnsafeMutablePointer<UInt64>
+    var count = 0
+    @inline(__always) mutating func emit(_ raw: UInt64, _ span: Range<Int>) {
+        base[count] = raw
+        count += 1
+    }
 }
 
 struct SpanTokenSink: TokenSink {
