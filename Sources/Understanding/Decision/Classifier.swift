@@ -18,6 +18,10 @@ public struct Classifier: Sendable {
         let name: String
     }
 
+    /// The intent examples and cue rules, kept to rebuild the index with another FAQ.
+    private let intentExamples: [IntentExamples]
+    private let cueRules: [CueRule]
+
     /// Builds everything from `data`.
     public init(data: UnderstandingData, policy: DecisionPolicy = DecisionPolicy(), weights: RetrievalIndex.Weights = RetrievalIndex.Weights()) {
         let bare = TextNormalizer(traditionalToSimplified: data.traditionalToSimplified)
@@ -29,14 +33,38 @@ public struct Classifier: Sendable {
         let tokenizer = Tokenizer(synonyms: data.synonyms.map { group in
             (group.concept, group.terms.map { normalizer.normalize($0) })
         })
+        let index = RetrievalIndex(intents: data.intents, faq: data.faq, normalizer: normalizer, tokenizer: tokenizer, weights: weights)
+        self.init(
+            normalizer: normalizer, tokenizer: tokenizer, index: index,
+            entities: EntityExtractor(carriers: data.carriers, traditionalToSimplified: data.traditionalToSimplified),
+            policy: policy, intentExamples: data.intents, cueRules: data.cues)
+    }
+
+    /// The same classifier answering from `faq` instead: normalization, synonyms, intent
+    /// examples, cue rules, entities, policy and weights are kept, and only the index is
+    /// rebuilt. This is what an FAQ edit costs; the result is swapped in whole.
+    public func replacingFAQ(_ faq: [FAQDocument]) -> Classifier {
+        let index = RetrievalIndex(intents: intentExamples, faq: faq, normalizer: normalizer, tokenizer: tokenizer, weights: index.weights)
+        return Classifier(
+            normalizer: normalizer, tokenizer: tokenizer, index: index, entities: entities,
+            policy: policy, intentExamples: intentExamples, cueRules: cueRules)
+    }
+
+    private init(
+        normalizer: TextNormalizer, tokenizer: Tokenizer, index: RetrievalIndex, entities: EntityExtractor,
+        policy: DecisionPolicy, intentExamples: [IntentExamples], cueRules: [CueRule]
+    ) {
         self.normalizer = normalizer
         self.tokenizer = tokenizer
-        self.policy = policy
-        let index = RetrievalIndex(intents: data.intents, faq: data.faq, normalizer: normalizer, tokenizer: tokenizer, weights: weights)
         self.index = index
-        self.entities = EntityExtractor(carriers: data.carriers, traditionalToSimplified: data.traditionalToSimplified)
+        self.entities = entities
+        self.policy = policy
+        self.intentExamples = intentExamples
+        self.cueRules = cueRules
+        // Cue rules name concepts and labels; label ids depend on the index, so they are
+        // compiled against it.
         let conceptIndex = Dictionary(uniqueKeysWithValues: tokenizer.conceptNames.enumerated().map { ($1, $0) })
-        self.cues = data.cues.map { rule in
+        self.cues = cueRules.map { rule in
             CompiledCue(
                 when: Self.bits(rule.whenAny.compactMap { conceptIndex[$0] }), unless: Self.bits(rule.unlessAny.compactMap { conceptIndex[$0] }),
                 labelID: index.labelID(rule.label), boost: rule.boost,

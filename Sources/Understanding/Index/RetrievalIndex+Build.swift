@@ -41,84 +41,106 @@ extension RetrievalIndex {
             targets.append(TargetInfo(target: source.target, label: source.label, labelID: labelID, threshold: source.threshold, carriers: source.carriers, carrierMask: mask))
             for text in source.texts { texts.append((index, text)) }
         }
-        // Tokenize and count terms on all cores (worker-local term ids), then merge the
-        // workers' vocabularies into one and renumber each row.
-        var counted = Self.tokenizeAndCount(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
-        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
-        var df: [Int32] = []
+        // Tokenize and count terms on all cores (worker-local term ids, one flat run of
+        // (term, tf) pairs per worker), then merge the workers' vocabularies into one.
+        let chunks = Self.tokenizeAndCount(texts.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 16384)
         var kinds: [Token.Kind] = []
-        let globalIDs: [[Int32]] = counted.vocabularies.map { local in
-            local.map { raw in
+        let globalIDs: [[Int32]] = chunks.map { chunk in
+            chunk.vocabulary.map { raw in
                 vocabulary.value(for: raw) {
-                    df.append(0)
                     kinds.append(Token(raw: raw).kind)
-                    return Int32(df.count - 1)
+                    return Int32(kinds.count - 1)
                 }
             }
         }
+        let termCount = kinds.count
+
+        // Documents are the texts with at least one token, in order. A worker's flat run is
+        // exactly its documents' forward rows, so each run lands in one contiguous range.
         var documentTarget: [Int32] = []
         var documentText: [String] = []
-        var documentTerms: [[(term: Int32, tf: Int32)]] = []
+        var forwardStart: [Int32] = [0]
         documentTarget.reserveCapacity(texts.count)
         documentText.reserveCapacity(texts.count)
-        documentTerms.reserveCapacity(texts.count)
-        for i in counted.rows.indices where !counted.rows[i].isEmpty {
-            var terms: [(term: Int32, tf: Int32)] = []
-            swap(&terms, &counted.rows[i])  // take the row without copying it
-            globalIDs[i / counted.chunk].withUnsafeBufferPointer { map in
-                df.withUnsafeMutableBufferPointer { frequency in
-                    for k in terms.indices {
-                        let global = map[Int(terms[k].term)]
-                        terms[k].term = global
-                        frequency[Int(global)] += 1
+        forwardStart.reserveCapacity(texts.count + 1)
+        var runOffsets: [Int] = []
+        for chunk in chunks {
+            runOffsets.append(Int(forwardStart[forwardStart.count - 1]))
+            var begin: Int32 = 0
+            for k in chunk.rowEnd.indices {
+                let end = chunk.rowEnd[k]
+                if end > begin {
+                    let i = chunk.firstText + k
+                    documentTarget.append(texts[i].target)
+                    documentText.append(texts[i].text)
+                    forwardStart.append(forwardStart[forwardStart.count - 1] + (end - begin))
+                }
+                begin = end
+            }
+        }
+        let runOffset = runOffsets
+        let documentCount = documentTarget.count
+        let entries = Int(forwardStart[documentCount])
+
+        // Renumber each run into the global term ids and count document frequencies, one
+        // worker per run, each with its own counts.
+        var forwardTerm = [Int32](repeating: 0, count: entries)
+        var forwardTF = [Int32](repeating: 0, count: entries)
+        var chunkDF = [Int32](repeating: 0, count: chunks.count * termCount)
+        forwardTerm.withUnsafeMutableBufferPointer { termsOut in
+            forwardTF.withUnsafeMutableBufferPointer { tfOut in
+                chunkDF.withUnsafeMutableBufferPointer { dfOut in
+                    let output = RenumberOutput(terms: termsOut, tfs: tfOut, df: dfOut)
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
+                        let chunk = chunks[w], map = globalIDs[w], offset = runOffset[w], dfBase = w * termCount
+                        for j in chunk.terms.indices {
+                            let global = map[Int(chunk.terms[j])]
+                            output.terms[offset + j] = global
+                            output.tfs[offset + j] = chunk.tfs[j]
+                            output.df[dfBase + Int(global)] += 1
+                        }
                     }
                 }
             }
-            documentTarget.append(texts[i].target)
-            documentText.append(texts[i].text)
-            documentTerms.append(terms)
         }
+        var df = [Int32](repeating: 0, count: termCount)
+        for w in chunks.indices { for t in 0..<termCount { df[t] += chunkDF[w * termCount + t] } }
+
         self.targets = targets
         self.labels = labels
         self.carrierBits = carrierBits
         self.documentTarget = documentTarget
         self.documentText = documentText
-        let n = Float(max(documentTerms.count, 1))
+        let n = Float(max(documentCount, 1))
         let idf = df.map { logf(1 + n / Float($0)) }
         self.vocabulary = vocabulary
         self.idf = idf
         self.documentFrequency = df
         self.maximumIDF = logf(1 + n)
 
-        // Normalized, weighted document vectors: the forward rows, filled in parallel chunks
-        // (each row's place is known from the prefix sums of the row lengths).
-        var forwardStart = [Int32](repeating: 0, count: documentTerms.count + 1)
-        for (d, terms) in documentTerms.enumerated() { forwardStart[d + 1] = forwardStart[d] + Int32(terms.count) }
-        let entries = Int(forwardStart[documentTerms.count])
+        // Normalized, weighted document vectors (the forward rows' weights), in parallel
+        // ranges of documents.
+        let parts = documentCount >= 2000 ? 4 : 1
+        let partSize = (documentCount + parts - 1) / parts
         let tfWeight = (0..<64).map { $0 == 0 ? Float(0) : 1 + logf(Float($0)) }
-        let termWeight = (0..<df.count).map { weights.weight(kinds[$0]) * idf[$0] }
-        var forwardTerm = [Int32](repeating: 0, count: entries)
+        let termWeight = (0..<termCount).map { weights.weight(kinds[$0]) * idf[$0] }
         var forwardWeight = [Float](repeating: 0, count: entries)
-        forwardTerm.withUnsafeMutableBufferPointer { termsOut in
-            forwardWeight.withUnsafeMutableBufferPointer { weightsOut in
-                let output = RowOutput(terms: termsOut, weights: weightsOut)
-                let rows = documentTerms, starts = forwardStart
-                let chunks = rows.count >= 2000 ? 4 : 1
-                let chunk = (rows.count + chunks - 1) / chunks
-                DispatchQueue.concurrentPerform(iterations: chunks) { part in
-                    for d in (part * chunk)..<min(rows.count, (part + 1) * chunk) {
-                        var norm: Float = 0
-                        var k = Int(starts[d])
-                        for (term, tf) in rows[d] {
-                            let w = termWeight[Int(term)] * (tf < 64 ? tfWeight[Int(tf)] : 1 + logf(Float(tf)))
-                            output.terms[k] = term
-                            output.weights[k] = w
-                            norm += w * w
-                            k += 1
-                        }
-                        norm = sqrtf(norm)
-                        if norm > 0 { for k in Int(starts[d])..<Int(starts[d + 1]) { output.weights[k] /= norm } }
+        forwardWeight.withUnsafeMutableBufferPointer { weightsOut in
+            let output = WeightOutput(weights: weightsOut)
+            let starts = forwardStart, terms = forwardTerm, tfs = forwardTF
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for d in (part * partSize)..<min(documentCount, (part + 1) * partSize) {
+                    var norm: Float = 0
+                    let range = Int(starts[d])..<Int(starts[d + 1])
+                    for k in range {
+                        let tf = Int(tfs[k])
+                        let w = termWeight[Int(terms[k])] * (tf < 64 ? tfWeight[tf] : 1 + logf(Float(tf)))
+                        output.weights[k] = w
+                        norm += w * w
                     }
+                    norm = sqrtf(norm)
+                    if norm > 0 { for k in range { output.weights[k] /= norm } }
                 }
             }
         }
@@ -130,26 +152,57 @@ extension RetrievalIndex {
         // (characters such as 我, 号, 卡) and any term in more than 1/8 get no postings: they
         // still count in every norm, but adding them up costs more than the little they tell
         // apart (measured: accuracy on the development and held-out sets moves by less than one
-        // utterance).
-        let commonUnigram = Int32(max(20, documentTerms.count / 80))
-        let commonTerm = Int32(max(100, documentTerms.count / 8))
-        let posted = (0..<df.count).map { (kinds[$0] != .unigram || df[$0] <= commonUnigram) && df[$0] <= commonTerm }
-        var counts = [Int32](repeating: 0, count: df.count + 1)
-        for term in forwardTerm where posted[Int(term)] { counts[Int(term) + 1] += 1 }
-        for i in 1..<counts.count { counts[i] += counts[i - 1] }
-        var fill = counts
-        var postingDocument = [Int32](repeating: 0, count: Int(counts[df.count]))
-        var postingWeight = [Float](repeating: 0, count: Int(counts[df.count]))
-        for d in 0..<documentTerms.count {
-            for k in Int(forwardStart[d])..<Int(forwardStart[d + 1]) where posted[Int(forwardTerm[k])] {
-                let term = Int(forwardTerm[k])
-                let slot = Int(fill[term])
-                postingDocument[slot] = Int32(d)
-                postingWeight[slot] = forwardWeight[k]
-                fill[term] += 1
+        // utterance). A parallel counting sort: each range of documents counts its postings
+        // per term, the prefix sums give every range its own slots, and the ranges fill them
+        // at once, so each posting list stays in document order.
+        let commonUnigram = Int32(max(20, documentCount / 80))
+        let commonTerm = Int32(max(100, documentCount / 8))
+        let posted = (0..<termCount).map { (kinds[$0] != .unigram || df[$0] <= commonUnigram) && df[$0] <= commonTerm }
+        var partFill = [Int32](repeating: 0, count: parts * termCount)
+        partFill.withUnsafeMutableBufferPointer { countsOut in
+            let output = CountOutput(counts: countsOut)
+            let starts = forwardStart, terms = forwardTerm
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let base = part * termCount
+                let first = min(documentCount, part * partSize), last = min(documentCount, (part + 1) * partSize)
+                for k in Int(starts[first])..<Int(starts[last]) where posted[Int(terms[k])] {
+                    output.counts[base + Int(terms[k])] += 1
+                }
             }
         }
-        self.postingStart = counts
+        var postingStart = [Int32](repeating: 0, count: termCount + 1)
+        var running: Int32 = 0
+        for t in 0..<termCount {
+            postingStart[t] = running
+            for part in 0..<parts {
+                let count = partFill[part * termCount + t]
+                partFill[part * termCount + t] = running
+                running += count
+            }
+        }
+        postingStart[termCount] = running
+        var postingDocument = [Int32](repeating: 0, count: Int(running))
+        var postingWeight = [Float](repeating: 0, count: Int(running))
+        postingDocument.withUnsafeMutableBufferPointer { documentsOut in
+            postingWeight.withUnsafeMutableBufferPointer { weightsOut in
+                partFill.withUnsafeMutableBufferPointer { fill in
+                    let output = PostingOutput(documents: documentsOut, weights: weightsOut, fill: fill)
+                    let starts = forwardStart, terms = forwardTerm, termWeights = forwardWeight
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let base = part * termCount
+                        for d in (part * partSize)..<min(documentCount, (part + 1) * partSize) {
+                            for k in Int(starts[d])..<Int(starts[d + 1]) where posted[Int(terms[k])] {
+                                let slot = Int(output.fill[base + Int(terms[k])])
+                                output.documents[slot] = Int32(d)
+                                output.weights[slot] = termWeights[k]
+                                output.fill[base + Int(terms[k])] += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.postingStart = postingStart
         self.postingDocument = postingDocument
         self.postingWeight = postingWeight
 
@@ -160,14 +213,13 @@ extension RetrievalIndex {
         // Documents of a target are contiguous: the first document of each target, in order.
         var targetStarts: [Int] = []
         for d in documentTarget.indices where d == 0 || documentTarget[d] != documentTarget[d - 1] { targetStarts.append(d) }
-        targetStarts.append(documentTarget.count)
-        let termCount = df.count
+        targetStarts.append(documentCount)
         let alpha: Float = 0.1
         var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
         var totals = [Float](repeating: 0, count: labels.count)
         var documentsOfLabel = [[Int]](repeating: [], count: labels.count)
-        for d in documentTerms.indices { documentsOfLabel[Int(targets[Int(documentTarget[d])].labelID)].append(d) }
-        let rows = documentTerms, ownerOf = documentTarget, starts = forwardStart, terms = forwardTerm, termWeights = forwardWeight
+        for d in documentTarget.indices { documentsOfLabel[Int(targets[Int(documentTarget[d])].labelID)].append(d) }
+        let ownerOf = documentTarget, starts = forwardStart, terms = forwardTerm, tfs = forwardTF, termWeights = forwardWeight
         let labelCount = labels.count, kindOf = kinds, weightsCopy = weights, groupStarts = targetStarts
         let labelDocuments = documentsOfLabel
         targetNorm.withUnsafeMutableBufferPointer { norms in
@@ -199,10 +251,11 @@ extension RetrievalIndex {
                         while label < labelCount {
                             var total: Float = 0
                             for d in labelDocuments[label] {
-                                for (term, tf) in rows[d] {
-                                    let c = weightsCopy.weight(kindOf[Int(term)]) * Float(tf)
-                                    if accumulator[Int(term)] == 0 { touched.append(term) }
-                                    accumulator[Int(term)] += c
+                                for k in Int(starts[d])..<Int(starts[d + 1]) {
+                                    let term = Int(terms[k])
+                                    let c = weightsCopy.weight(kindOf[term]) * Float(tfs[k])
+                                    if accumulator[term] == 0 { touched.append(Int32(term)) }
+                                    accumulator[term] += c
                                     total += c
                                 }
                             }
@@ -225,60 +278,65 @@ extension RetrievalIndex {
         // query time.
         self.labelLogLikelihood = table
         self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
-        self.scratch = ScratchPool(documents: documentTarget.count, targets: targets.count)
+        self.scratch = ScratchPool(documents: documentCount, targets: targets.count)
+    }
+
+    /// One worker's share of the texts: their term counts as one flat run of (term, tf)
+    /// pairs in worker-local term ids, with where each text's row ends.
+    struct CountedChunk: Sendable {
+        var firstText = 0
+        var rowEnd: [Int32] = []
+        var terms: [Int32] = []
+        var tfs: [Int32] = []
+        /// Local term id → raw token.
+        var vocabulary: [UInt64] = []
     }
 
     /// Each text's term counts, computed on all cores. Worker `w` handles the contiguous
-    /// texts `w * chunk ..< (w + 1) * chunk` (no two workers write near each other); its rows
-    /// use its own term ids, listed (as raw tokens) in `vocabularies[w]`.
-    static func tokenizeAndCount(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer)
-        -> (rows: [[(term: Int32, tf: Int32)]], vocabularies: [[UInt64]], chunk: Int)
-    {
+    /// texts `w * chunk ..< (w + 1) * chunk` and writes only its own chunk.
+    static func tokenizeAndCount(_ texts: [String], normalizer: TextNormalizer, tokenizer: Tokenizer) -> [CountedChunk] {
         // Four chunks even on two cores: a worker that starts late then costs a quarter, not a half.
         let workers = texts.count >= 2000 ? 4 : 1
         let chunk = (texts.count + workers - 1) / max(workers, 1)
-        var rows = [[(term: Int32, tf: Int32)]](repeating: [], count: texts.count)
-        var vocabularies = [[UInt64]](repeating: [], count: workers)
-        rows.withUnsafeMutableBufferPointer { rowSlots in
-            vocabularies.withUnsafeMutableBufferPointer { vocabularySlots in
-                let output = WorkerOutput(rows: rowSlots, vocabularies: vocabularySlots)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var local = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
-                    var raws: [UInt64] = []
-                    var lastText: [Int32] = []  // per local term: the last text that counted it
-                    var slot: [Int32] = []  // per local term: its position in that text's row
-                    var buffers = TokenizationBuffers()
-                    var i = worker * chunk
-                    let end = min(texts.count, (worker + 1) * chunk)
-                    while i < end {
-                        normalizer.normalize(texts[i], into: &buffers.scalars)
-                        tokenizer.rawTokens(&buffers)
-                        let tokens = buffers.tokens
-                        var row: [(term: Int32, tf: Int32)] = []
-                        row.reserveCapacity(tokens.count)
-                        for raw in tokens {
-                            let term = Int(local.value(for: raw) {
-                                raws.append(raw)
-                                lastText.append(-1)
-                                slot.append(0)
-                                return Int32(raws.count - 1)
-                            })
-                            if lastText[term] == Int32(i) {
-                                row[Int(slot[term])].tf += 1
-                            } else {
-                                lastText[term] = Int32(i)
-                                slot[term] = Int32(row.count)
-                                row.append((Int32(term), 1))
-                            }
+        var chunks = [CountedChunk](repeating: CountedChunk(), count: workers)
+        chunks.withUnsafeMutableBufferPointer { slots in
+            let output = ChunkOutput(chunks: slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var local = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
+                var result = CountedChunk()
+                var lastText: [Int32] = []  // per local term: the last text that counted it
+                var slot: [Int32] = []  // per local term: its place in the run for that text
+                var buffers = TokenizationBuffers()
+                let start = min(texts.count, worker * chunk), end = min(texts.count, (worker + 1) * chunk)
+                result.firstText = start
+                result.rowEnd.reserveCapacity(end - start)
+                result.terms.reserveCapacity((end - start) * 48)
+                result.tfs.reserveCapacity((end - start) * 48)
+                for i in start..<end {
+                    normalizer.normalize(texts[i], into: &buffers.scalars)
+                    tokenizer.rawTokens(&buffers)
+                    for raw in buffers.tokens {
+                        let term = Int(local.value(for: raw) {
+                            result.vocabulary.append(raw)
+                            lastText.append(-1)
+                            slot.append(0)
+                            return Int32(result.vocabulary.count - 1)
+                        })
+                        if lastText[term] == Int32(i) {
+                            result.tfs[Int(slot[term])] += 1
+                        } else {
+                            lastText[term] = Int32(i)
+                            slot[term] = Int32(result.terms.count)
+                            result.terms.append(Int32(term))
+                            result.tfs.append(1)
                         }
-                        output.rows[i] = row
-                        i += 1
                     }
-                    output.vocabularies[worker] = raws
+                    result.rowEnd.append(Int32(result.terms.count))
                 }
+                output.chunks[worker] = result
             }
         }
-        return (rows, vocabularies, max(chunk, 1))
+        return chunks
     }
 }
 
@@ -290,16 +348,36 @@ private struct StatisticsOutput: @unchecked Sendable {
     let totals: UnsafeMutableBufferPointer<Float>
 }
 
-/// Lets parallel workers write disjoint ranges of the forward rows.
-// @unchecked Sendable: each worker writes only the entries of the documents in its own chunk.
-private struct RowOutput: @unchecked Sendable {
-    let terms: UnsafeMutableBufferPointer<Int32>
+/// Lets parallel workers write the forward rows' weights of their own documents.
+// @unchecked Sendable: each worker writes only the entries of the documents in its own range.
+private struct WeightOutput: @unchecked Sendable {
     let weights: UnsafeMutableBufferPointer<Float>
 }
 
-/// Lets parallel workers write disjoint slots of shared buffers.
-// @unchecked Sendable: worker w writes only the rows of its own chunk, and vocabularies[w].
-private struct WorkerOutput: @unchecked Sendable {
-    let rows: UnsafeMutableBufferPointer<[(term: Int32, tf: Int32)]>
-    let vocabularies: UnsafeMutableBufferPointer<[UInt64]>
+/// Lets parallel workers renumber their own runs and count their own document frequencies.
+// @unchecked Sendable: worker w writes only its run's range and its own block of counts.
+private struct RenumberOutput: @unchecked Sendable {
+    let terms: UnsafeMutableBufferPointer<Int32>
+    let tfs: UnsafeMutableBufferPointer<Int32>
+    let df: UnsafeMutableBufferPointer<Int32>
+}
+
+/// Lets parallel workers count postings per term for their own range of documents.
+// @unchecked Sendable: worker p writes only its own block of counts.
+private struct CountOutput: @unchecked Sendable {
+    let counts: UnsafeMutableBufferPointer<Int32>
+}
+
+/// Lets parallel workers fill the posting slots reserved for their range of documents.
+// @unchecked Sendable: the prefix sums give each worker disjoint slots, and its own fill block.
+private struct PostingOutput: @unchecked Sendable {
+    let documents: UnsafeMutableBufferPointer<Int32>
+    let weights: UnsafeMutableBufferPointer<Float>
+    let fill: UnsafeMutableBufferPointer<Int32>
+}
+
+/// Lets parallel workers each store their own chunk.
+// @unchecked Sendable: worker w writes only chunks[w].
+private struct ChunkOutput: @unchecked Sendable {
+    let chunks: UnsafeMutableBufferPointer<RetrievalIndex.CountedChunk>
 }

@@ -104,8 +104,8 @@ public struct TextNormalizer: Sendable {
         // always room enough; the count is fixed at the end.
         let capacity = min(text.utf8.count, Self.maximumInputScalars * 4) * 3 + 4
         var hasHanSeen = false
-        out = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            var state = State(output: buffer.baseAddress!)
+        out.overwrite(capacity: capacity, filler: 0) { buffer in
+            var state = State(output: buffer)
             let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
                 // Swift strings hold valid UTF-8, so decoding needs no validation.
                 var i = 0
@@ -139,7 +139,7 @@ public struct TextNormalizer: Sendable {
                 }
             }
             hasHanSeen = state.hasHan
-            initialized = state.count
+            return state.count
         }
         let hasHan = hasHanSeen
         while out.last == 0x20 { out.removeLast() }

@@ -71,7 +71,7 @@ public struct Tokenizer: Sendable {
     /// `units(of:)` into reusable storage.
     static func units(of s: [UInt32], into units: inout [Unit], bytes: inout [UInt8]) {
         // At most one unit per character: fill an exactly-sized buffer, no per-unit append.
-        units = [Unit](unsafeUninitializedCapacity: s.count) { buffer, count in
+        units.overwrite(capacity: s.count, filler: Unit(key: 0, isHan: false, digits: 0, start: 0, end: 0, afterSpace: false)) { buffer in
             var n = 0
             var i = 0
             var afterSpace = true
@@ -97,12 +97,12 @@ public struct Tokenizer: Sendable {
                         unit = Unit(key: UInt64(v), isHan: true, digits: 0, start: Int32(i), end: Int32(i + 1), afterSpace: afterSpace)
                         i += 1
                     }
-                    (buffer.baseAddress! + n).initialize(to: unit)
+                    (buffer + n).initialize(to: unit)
                     n += 1
                     afterSpace = false
                 }
             }
-            count = n
+            return n
         }
     }
 
@@ -124,10 +124,10 @@ public struct Tokenizer: Sendable {
         Self.units(of: buffers.scalars, into: &buffers.units, bytes: &buffers.bytes)
         let units = buffers.units
         // Per unit at most a unigram, a bigram and a concept: fill an exactly-sized buffer.
-        buffers.tokens = [UInt64](unsafeUninitializedCapacity: units.count * 3 + 1) { buffer, count in
-            var sink = PointerTokenSink(base: buffer.baseAddress!)
+        buffers.tokens.overwrite(capacity: units.count * 3 + 1, filler: 0) { buffer in
+            var sink = PointerTokenSink(base: buffer)
             emitTokens(units, into: &sink)
-            count = sink.count
+            return sink.count
         }
     }
 
