@@ -24,6 +24,8 @@ struct JSONObjectReader {
         problems.append(.init(source: source, key: keyPath(key), reason: reason))
     }
 
+    mutating func takeValue(_ key: String) -> JSONValue? { take(key) }
+
     private mutating func take(_ key: String) -> JSONValue? {
         consumed.insert(key)
         guard let value = object[key], value != .null else { return nil }
