@@ -22,6 +22,50 @@ enum CommandTree {
                 options: [OptionSpec("--json", "Print one JSON object (accuracy, macro_f1, count, clarify_rate, per_label, p50_us, p99_us).")]),
             CommandSpec(
                 "migrate", "Create or upgrade the database schema and print the applied versions."),
+            CommandSpec(
+                "lines", "Operators' tools for lines: import, export, list, show, binding codes, top-ups, cancellations.",
+                discussion: "Times use the system clock; BAOHAO_NOW=YYYY-MM-DD pretends another day (for demonstrations and tests).",
+                subcommands: [
+                    CommandSpec(
+                        "import", "Create or update lines (by number) from a CSV file; nothing is imported when any row is invalid.",
+                        discussion: "Header: number,carrier,plan,balance,currency,expires_on,auto_renew,note. Balance is a decimal such as 12.50.",
+                        arguments: [ArgumentSpec("FILE", "the CSV file")],
+                        options: [OptionSpec("--skip-invalid", "Import the valid rows and list the invalid ones.")]),
+                    CommandSpec("export", "Write every line to a CSV file in the import format.", arguments: [ArgumentSpec("FILE", "the CSV file to write")]),
+                    CommandSpec(
+                        "list", "List lines with their status now, soonest expiry first.",
+                        options: [
+                            OptionSpec("--status", value: "S", "Only lines with this status (active, expiring_soon, grace, suspended, recycled, cancelled, porting_out)."),
+                            OptionSpec("--expiring-within", value: "DAYS", "Only lines expiring within DAYS days (or already expired and not recycled)."),
+                        ]),
+                    CommandSpec("show", "Show one line with its bound chats and its ledger.", arguments: [ArgumentSpec("NUMBER", "the number, e.g. +85291234567")]),
+                    CommandSpec(
+                        "issue-code", "Issue a one-time code (24 hours) that binds a chat to the line; prints /bind CODE and the t.me link.",
+                        arguments: [ArgumentSpec("NUMBER", "the number")]),
+                    CommandSpec(
+                        "topup", "Renew for a plan option or top up an amount, once per reference.",
+                        arguments: [ArgumentSpec("NUMBER", "the number")],
+                        options: [
+                            OptionSpec("--cycle", value: "ID", "A renewal option of the line's plan, such as 1m or 3m."),
+                            OptionSpec("--amount", value: "AMOUNT", "A top-up amount in the line's currency, such as 50 or 12.50."),
+                            OptionSpec("--ref", value: "REF", "The operation reference (required); a retry with it changes nothing."),
+                        ]),
+                    CommandSpec(
+                        "cancel", "Record a cancellation request, or confirm a pending one with --confirm.",
+                        arguments: [ArgumentSpec("NUMBER", "the number")],
+                        options: [
+                            OptionSpec("--confirm", "Confirm the pending cancellation: the line becomes cancelled."),
+                            OptionSpec("--ref", value: "REF", "The operation reference (default: one per line and step)."),
+                        ]),
+                    CommandSpec(
+                        "port-out", "Record a port-out request, or how it ended with --done or --failed.",
+                        arguments: [ArgumentSpec("NUMBER", "the number")],
+                        options: [
+                            OptionSpec("--done", "The port completed: the line is cancelled (ported out)."),
+                            OptionSpec("--failed", "The port failed: the line returns to its status."),
+                            OptionSpec("--ref", value: "REF", "The operation reference (default: one per line and step)."),
+                        ]),
+                ]),
         ])
 
     static let parser = ArgumentParser(root: root, globalOptions: globalOptions)

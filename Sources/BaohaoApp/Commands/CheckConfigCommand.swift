@@ -5,6 +5,13 @@ enum CheckConfigCommand {
     static func run(_ context: CommandContext) throws -> Int32 {
         let config = try context.configuration()
         context.io.out(render(config))
+        do {
+            let catalogue = try CarrierCatalogueLoader.load(path: config.carriersFile)
+            context.io.out("carriers: \(catalogue.carriers.count) in \(config.carriersFile) (\(catalogue.ids.joined(separator: ", ")))")
+        } catch {
+            context.io.err("baohao: \(error)")
+            return ExitCode.config
+        }
         context.io.out("configuration is valid")
         return ExitCode.success
     }
@@ -27,6 +34,7 @@ enum CheckConfigCommand {
             ("default_language", c.defaultLanguage.rawValue),
             ("intents_dir", c.intentsDirectory),
             ("carriers_file", c.carriersFile),
+            ("bot_username", c.botUsername),
             ("payment_link_template", c.paymentLinkTemplate),
             ("understanding.confidence_threshold", String(c.understanding.confidenceThreshold)),
             ("understanding.clarify_margin", String(c.understanding.clarifyMargin)),

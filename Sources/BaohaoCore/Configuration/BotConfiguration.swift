@@ -23,6 +23,8 @@ public struct BotConfiguration: Sendable, Equatable {
     public var defaultLanguage: Language = .zhHans
     /// Folder with intents, synonyms and the seed FAQ.
     public var intentsDirectory = "Intents"
+    /// The bot's Telegram username (without @), for `https://t.me/<name>?start=CODE` links.
+    public var botUsername = "BaohaoBot"
     /// The carrier and plan catalogue.
     public var carriersFile = "Config/carriers.json"
     /// Template of the payment link of a renewal order; `{ref}` is replaced by the order reference.

@@ -68,6 +68,13 @@ public struct ConfigurationLoader: Sendable {
         }
         if let v = reader.string("intents_dir") { config.intentsDirectory = v }
         if let v = reader.string("carriers_file") { config.carriersFile = v }
+        if let v = reader.string("bot_username") {
+            let name = v.hasPrefix("@") ? String(v.dropFirst()) : v
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_".utf8)
+            if (5...32).contains(name.utf8.count), name.utf8.allSatisfy(allowed.contains) { config.botUsername = name } else {
+                reader.fail("bot_username", "'\(v)' is not a Telegram username (5 to 32 letters, digits and _)")
+            }
+        }
         if let v = reader.string("payment_link_template") {
             if v.contains("{ref}") { config.paymentLinkTemplate = v } else { reader.fail("payment_link_template", "must contain {ref}, where the order reference goes") }
         }

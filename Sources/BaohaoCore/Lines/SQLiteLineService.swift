@@ -120,7 +120,7 @@ public final class SQLiteLineService: LineService {
                     if line.request != .cancelPending {
                         try Self.requireChangeable(line, carrier: carrier, at: now)
                         try Self.setRequest(db, line, .cancelPending, at: now, actor: actor, reason: "cancel_requested", reference: reference,
-                            detail: "refund rule stated: \(carrier.refundRule.english)")
+                            detail: "the carrier's refund rule was stated with the request")
                     }
                     return CancellationReceipt(
                         reference: reference, number: number, state: .pending, refundRule: carrier.refundRule,

@@ -1,0 +1,59 @@
+import BaohaoCore
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the `lines` commands share: the database, the catalogue, the clock and who acts.
+struct LinesContext {
+    let service: SQLiteLineService
+    let configuration: BotConfiguration
+    let actor: LineActor
+
+    static func open(_ context: CommandContext) async throws -> LinesContext {
+        let config = try context.configuration()
+        let catalogue: CarrierCatalogue
+        do { catalogue = try CarrierCatalogueLoader.load(path: config.carriersFile) } catch {
+            throw CommandFailure(exitCode: ExitCode.config, message: error.description)
+        }
+        let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
+        let clock = try context.clock()
+        let user = context.environment["USER"] ?? "cli"
+        return LinesContext(service: SQLiteLineService(database: database, catalogue: catalogue, clock: clock), configuration: config, actor: .operator("cli:\(user)"))
+    }
+
+    /// The line `text` names: E.164, or a national number of any region with a line here.
+    func number(_ text: String) async throws -> PhoneNumber {
+        if let number = try? PhoneNumber.parse(text, region: nil) { return number }
+        var firstError: PhoneNumber.ParseError?
+        for region in ["US", "HK", "UK"] {
+            do {
+                let candidate = try PhoneNumber.parse(text, region: region)
+                if (try? await service.line(candidate, visibleTo: actor)) != nil { return candidate }
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError, (try? PhoneNumber.parse(text, region: "US")) == nil, (try? PhoneNumber.parse(text, region: "HK")) == nil,
+            (try? PhoneNumber.parse(text, region: "UK")) == nil
+        {
+            throw CommandFailure(exitCode: ExitCode.usage, message: firstError.description)
+        }
+        throw CommandFailure(exitCode: ExitCode.dataError, message: "no line \(text) (write it with + and the country code)")
+    }
+}
+
+extension CommandContext {
+    /// The system clock, or the instant `BAOHAO_NOW` names (`2026-11-22T09:00:00.000Z` or
+    /// `2026-11-22`), for demonstrations and tests.
+    func clock() throws -> any WallClock {
+        guard let text = environment["BAOHAO_NOW"] else { return SystemWallClock() }
+        if let instant = Instant(iso: text) { return ManualWallClock(instant) }
+        if let date = CivilDate(iso: text) { return ManualWallClock(Instant(secondsSinceEpoch: date.daysSinceEpoch * 86_400 + 12 * 3600)) }
+        throw CommandFailure(exitCode: ExitCode.config, message: "BAOHAO_NOW '\(text)' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SS.mmmZ")
+    }
+
+    /// True when standard error is a terminal (progress is shown only there).
+    var standardErrorIsTerminal: Bool { isatty(2) != 0 }
+}
