@@ -78,7 +78,7 @@ public enum CSV {
     /// One record as CSV text, quoting only where needed.
     public static func line(_ fields: [String]) -> String {
         fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.hasPrefix(" ") || f.hasSuffix(" ")
+            f.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.hasPrefix(" ") || f.hasSuffix(" ")
                 ? "\"" + f.replacingQuotes + "\"" : f
         }.joined(separator: ",")
     }

@@ -121,6 +121,9 @@ public enum RenewalRule {
         if case .storedValue(let tiers) = carrier.validity {
             for tier in tiers where tier.minimum.minorUnits <= carrier.maximumTopUp.minorUnits {
                 let amount = Money(minorUnits: max(tier.minimum.minorUnits, carrier.minimumTopUp.minorUnits), currency: carrier.currency)
+                // A tier below the carrier's minimum top-up cannot be bought on its own: the
+                // minimum already reaches a higher tier, which is quoted instead.
+                guard tiers.last(where: { $0.minimum.minorUnits <= amount.minorUnits }) == tier else { continue }
                 if let effect = try? effect(of: .amount(amount), carrier: carrier, plan: plan, expiresOn: expiresOn, today: today) {
                     quotes.append(RenewalQuote(choice: .amount(amount), length: "\(tier.days) days", price: amount, newExpiry: effect.newExpiry))
                 }

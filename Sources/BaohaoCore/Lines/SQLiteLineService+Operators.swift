@@ -27,9 +27,9 @@ extension SQLiteLineService {
     public func importLines(
         _ rows: [LineImportRow], by actor: LineActor, progressEvery: Int = 1000, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> LineImportSummary {
-        let now = clock.now()
-        return try await database.write { db in
-            try db.transaction {
+        return try await writing { session in
+            let db = session.db
+            do {
                 var summary = LineImportSummary()
                 for (i, row) in rows.enumerated() {
                     if i > 0, i % progressEvery == 0 { progress(i, rows.count) }
@@ -42,9 +42,9 @@ extension SQLiteLineService {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                             row.number.e164, row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description,
-                            row.autoRenew, row.note, now.description, now.description)
-                        try Self.appendLedger(
-                            db, line: nil, lineID: db.lastInsertRowID, at: now, actor: actor, reason: "imported", reference: nil,
+                            row.autoRenew, row.note, session.now.description, session.now.description)
+                        try session.appendLedger(
+                            line: nil, lineID: db.lastInsertRowID, actor: actor, reason: "imported", reference: nil,
                             delta: row.balance.minorUnits, balanceAfter: row.balance.minorUnits, currency: row.balance.currency,
                             expiresAfter: row.expiresOn, requestAfter: nil, detail: "created from line \(row.line) of the import")
                         summary.created += 1
@@ -66,10 +66,10 @@ extension SQLiteLineService {
                         WHERE id = ?
                         """,
                         row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description, row.autoRenew, row.note,
-                        now.description, existing.id)
+                        session.now.description, existing.id)
                     let delta = existing.currency == row.balance.currency ? row.balance.minorUnits - existing.balanceMinor : row.balance.minorUnits
-                    try Self.appendLedger(
-                        db, line: existing, at: now, actor: actor, reason: "import_update", reference: nil, delta: delta,
+                    try session.appendLedger(
+                        line: existing, actor: actor, reason: "import_update", reference: nil, delta: delta,
                         balanceAfter: row.balance.minorUnits, currency: row.balance.currency, expiresAfter: row.expiresOn,
                         requestAfter: existing.request, detail: "line \(row.line) of the import: " + changes.joined(separator: ", "))
                     summary.updated += 1
@@ -82,8 +82,8 @@ extension SQLiteLineService {
 
     /// Lines matching `filter`, with status now, ordered by expiry.
     public func list(_ filter: LineFilter = LineFilter()) async throws -> [LineView] {
-        let now = clock.now(), catalogue = self.catalogue
-        return try await database.read { db in
+        return try await reading { session in
+            let db = session.db, now = session.now, catalogue = session.catalogue
             var sql = "SELECT \(StoredLine.columns("l")) FROM lines l"
             var arguments: [any DatabaseValueConvertible] = []
             if let days = filter.expiringWithinDays {

@@ -33,7 +33,11 @@ public enum CivilCalendar {
 public enum UTCTimestamp {
     /// The timestamp for `secondsSinceEpoch` (Unix time, fractional seconds allowed).
     public static func format(secondsSinceEpoch: Double) -> String {
-        let totalMilliseconds = Int64((secondsSinceEpoch * 1000).rounded(.down))
+        format(millisecondsSinceEpoch: Int64((secondsSinceEpoch * 1000).rounded(.down)))
+    }
+
+    /// The timestamp for `totalMilliseconds` since the epoch, exactly.
+    public static func format(millisecondsSinceEpoch totalMilliseconds: Int64) -> String {
         let (seconds, millis) = totalMilliseconds.quotientAndRemainder(dividingBy: 1000)
         let adjustedSeconds = millis < 0 ? seconds - 1 : seconds
         let ms = millis < 0 ? millis + 1000 : millis

@@ -10,7 +10,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
     public func adding(seconds: Int64) -> Instant { Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000) }
 
     /// ISO-8601 UTC with milliseconds, as stored in the database.
-    public var description: String { UTCTimestamp.format(secondsSinceEpoch: Double(millisecondsSinceEpoch) / 1000) }
+    public var description: String { UTCTimestamp.format(millisecondsSinceEpoch: millisecondsSinceEpoch) }
 
     public static func < (a: Instant, b: Instant) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
