@@ -56,7 +56,10 @@ extension JSONObjectReader {
     }
 
     mutating func require<T>(_ value: T?, _ key: String) -> T? {
-        if value == nil && !problems.contains(where: { $0.key == keyPath(key) }) { fail(key, "missing") }
+        let path = keyPath(key)
+        if value == nil && !problems.contains(where: { $0.key == path || $0.key.hasPrefix(path + ".") || $0.key.hasPrefix(path + "[") }) {
+            fail(key, "missing")
+        }
         return value
     }
 }

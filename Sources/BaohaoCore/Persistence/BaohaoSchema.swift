@@ -79,5 +79,88 @@ public enum BaohaoSchema {
                 until TEXT NOT NULL
             ) STRICT;
             """),
+        Migration(version: 3, name: "conversations, tickets, orders, outbox, alert settings", sql: """
+            CREATE TABLE conversations (
+                chat_id INTEGER PRIMARY KEY,
+                language TEXT,
+                language_fixed INTEGER NOT NULL DEFAULT 0,
+                flow TEXT,
+                flow_id TEXT,
+                flow_expires_at TEXT,
+                last_label TEXT,
+                last_entry TEXT,
+                updated_at TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE recent_messages (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                text TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX recent_messages_by_chat ON recent_messages(chat_id, id);
+            CREATE TABLE unanswered (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                text TEXT NOT NULL,
+                language TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE clarifications (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                text TEXT NOT NULL,
+                options TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE labelled_examples (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                text TEXT NOT NULL,
+                label TEXT NOT NULL,
+                target TEXT,
+                source TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE tickets (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                user_id INTEGER NOT NULL,
+                opened_at TEXT NOT NULL,
+                closed_at TEXT
+            ) STRICT;
+            CREATE INDEX tickets_open_by_chat ON tickets(chat_id) WHERE closed_at IS NULL;
+            CREATE TABLE renewal_orders (
+                reference TEXT PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                number TEXT NOT NULL,
+                choice TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                language TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                paid_at TEXT
+            ) STRICT;
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                priority INTEGER NOT NULL,
+                message TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                sent_at TEXT,
+                error TEXT
+            ) STRICT;
+            CREATE INDEX outbox_pending ON outbox(priority, id) WHERE state = 'pending';
+            CREATE TABLE alert_settings (
+                chat_id INTEGER PRIMARY KEY,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                lead_days TEXT,
+                quiet_start INTEGER,
+                quiet_end INTEGER,
+                time_zone TEXT,
+                updated_at TEXT NOT NULL
+            ) STRICT;
+            """),
     ]
 }

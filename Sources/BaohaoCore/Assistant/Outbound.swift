@@ -1,0 +1,42 @@
+/// A button under a message. Its payload comes back in the press, at most 64 bytes (the
+/// Bot API's limit for callback data).
+public struct OutboundButton: Sendable, Equatable, Codable {
+    public static let maximumPayloadBytes = 64
+    public let label: String
+    public let payload: String
+
+    public init(_ label: String, _ payload: String) {
+        self.label = label
+        // Payloads are built from bounded parts (ids, E.164 numbers); cut at the limit
+        // on a character boundary if one ever is not, rather than send what Telegram refuses.
+        var p = payload
+        while p.utf8.count > Self.maximumPayloadBytes { p.removeLast() }
+        self.payload = p
+    }
+}
+
+/// A message for a chat: Telegram HTML and rows of buttons.
+public struct OutboundMessage: Sendable, Equatable, Codable {
+    public let chatID: Int64
+    public let html: String
+    public let buttons: [[OutboundButton]]
+    /// The customer message this answers. When the chat has sent more messages before this
+    /// one goes out, the adapter quotes it.
+    public let answering: Int64?
+
+    public init(chatID: Int64, html: String, buttons: [[OutboundButton]] = [], answering: Int64? = nil) {
+        self.chatID = chatID
+        self.html = html
+        self.buttons = buttons
+        self.answering = answering
+    }
+}
+
+/// What the assistant asks the platform to do.
+public enum Outbound: Sendable, Equatable {
+    case send(OutboundMessage)
+    /// Replace an earlier bot message (after a button press on it).
+    case edit(messageID: Int64, OutboundMessage)
+    /// Acknowledge a button press, with an optional short notice.
+    case answerButton(callbackID: String, text: String?)
+}
