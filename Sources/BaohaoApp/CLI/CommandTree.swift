@@ -11,6 +11,14 @@ enum CommandTree {
             CommandSpec(
                 "run", "Start the bot: Telegram when BOT_TOKEN is set, otherwise a console chat on a demo database."),
             CommandSpec(
+                "chat", "Talk to the assistant in the terminal: one message per line; type a button's number to press it.",
+                discussion: "Works with piped input too: printf '我的余额\\n點樣續費呀\\nhow do I cancel\\n' | baohao chat --demo",
+                options: [
+                    OptionSpec("--demo", "Use (or create) the demo database baohao-demo.sqlite: the demo lines, one bound to you."),
+                    OptionSpec("--user", value: "ID", "Your user and chat id (default 1000)."),
+                    OptionSpec("--lang", value: "L", "Your language hint: zh-Hans, zh-Hant or en (each message's own language wins)."),
+                ]),
+            CommandSpec(
                 "check-config", "Print the effective configuration (token redacted); exit 0 when it is valid, 78 when not."),
             CommandSpec(
                 "classify", "Show what the bot makes of a message: normalized text, decision, top candidates with scores and matched tokens, entities.",

@@ -9,7 +9,8 @@ enum RunCommand {
             logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID)])
             context.io.out("Would serve Telegram as bot \(token.botID) at \(config.apiBaseURL) with database \(config.databasePath); long polling arrives with the Telegram issue.")
         } else {
-            context.io.out("No BOT_TOKEN: would open a console chat on a demo database; the console arrives with the assistant issue.")
+            context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
+            return try await ChatCommand.run(context, demo: true)
         }
         return ExitCode.success
     }

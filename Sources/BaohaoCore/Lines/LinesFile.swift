@@ -10,6 +10,22 @@ public struct LineImportRow: Sendable, Equatable {
     public let expiresOn: CivilDate
     public let autoRenew: Bool
     public let note: String
+
+    public init(line: Int, number: PhoneNumber, carrier: String, plan: String, balance: Money, expiresOn: CivilDate, autoRenew: Bool, note: String) {
+        self.line = line
+        self.number = number
+        self.carrier = carrier
+        self.plan = plan
+        self.balance = balance
+        self.expiresOn = expiresOn
+        self.autoRenew = autoRenew
+        self.note = note
+    }
+
+    /// The same row with its expiry moved by `days`.
+    public func shifted(byDays days: Int) -> LineImportRow {
+        LineImportRow(line: line, number: number, carrier: carrier, plan: plan, balance: balance, expiresOn: expiresOn.adding(days: days), autoRenew: autoRenew, note: note)
+    }
 }
 
 /// One thing wrong with a row: the file's line, the column and why.

@@ -113,3 +113,8 @@ public struct PhoneNumber: Sendable, Hashable, Comparable, CustomStringConvertib
         try container.encode(e164)
     }
 }
+
+extension PhoneNumber {
+    /// How a customer sees a number in a chat: `+1 ••• 0142`, `+852 ••• 4567`.
+    public var maskedForDisplay: String { "+\(countryCode) ••• \(e164.suffix(4))" }
+}

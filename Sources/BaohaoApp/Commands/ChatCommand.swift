@@ -1,0 +1,43 @@
+import BaohaoCore
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `baohao chat`: the assistant in the terminal, on the configured or the demo database.
+enum ChatCommand {
+    static let demoDatabasePath = "baohao-demo.sqlite"
+
+    static func run(_ context: CommandContext, demo forcedDemo: Bool = false, readLine: @escaping () -> String? = { Swift.readLine(strippingNewline: true) }) async throws -> Int32 {
+        let config = try context.configuration()
+        let demo = forcedDemo || context.command.flag("--demo")
+        let user: Int64
+        if let text = context.command.value("--user") {
+            guard let id = Int64(text), id > 0 else { throw CommandFailure(exitCode: ExitCode.usage, message: "--user '\(text)' is not a positive user id") }
+            user = id
+        } else {
+            user = 1000
+        }
+        let catalogue = try context.loadCatalogue(config)
+        let knowledge = try context.loadKnowledge(config)
+        let clock = try context.clock()
+        let path = demo ? (context.command.value("--db") ?? context.environment["BAOHAO_DB"] ?? demoDatabasePath) : config.databasePath
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        if demo {
+            let service = SQLiteLineService(database: database, catalogue: catalogue, clock: clock)
+            let directory = config.carriersFile.split(separator: "/").dropLast().joined(separator: "/")
+            let status = try await DemoDatabase.prepare(
+                service, demoFile: (directory.isEmpty ? "." : directory) + "/demo-lines.csv", user: user, now: clock.now())
+            context.io.err("\(status) (\(path))")
+        }
+        var settings = AssistantSettings(configuration: config)
+        if demo, settings.operatorChatID == nil { settings.operatorChatID = -1 }
+        let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: settings, clock: clock)
+        var chat = ConsoleChat(
+            assistant: assistant, database: database, user: user, languageHint: context.command.value("--lang"), io: context.io,
+            interactive: isatty(0) != 0, clock: clock)
+        try await chat.run(readLine: readLine)
+        return ExitCode.success
+    }
+}
