@@ -6,10 +6,16 @@ import Glibc
 public struct CommandIO: Sendable {
     public var out: @Sendable (String) -> Void
     public var err: @Sendable (String) -> Void
+    /// The next line of input without its newline, nil at the end.
+    public var input: @Sendable () -> String?
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+        input: @escaping @Sendable () -> String? = { readLine(strippingNewline: true) }
+    ) {
         self.out = out
         self.err = err
+        self.input = input
     }
 
     /// Standard output and standard error, a line per call.

@@ -9,7 +9,7 @@ import Glibc
 enum ChatCommand {
     static let demoDatabasePath = "baohao-demo.sqlite"
 
-    static func run(_ context: CommandContext, demo forcedDemo: Bool = false, readLine: @escaping () -> String? = { Swift.readLine(strippingNewline: true) }) async throws -> Int32 {
+    static func run(_ context: CommandContext, demo forcedDemo: Bool = false) async throws -> Int32 {
         let config = try context.configuration()
         let demo = forcedDemo || context.command.flag("--demo")
         let user: Int64
@@ -37,7 +37,7 @@ enum ChatCommand {
         var chat = ConsoleChat(
             assistant: assistant, database: database, user: user, languageHint: context.command.value("--lang"), io: context.io,
             interactive: isatty(0) != 0, clock: clock)
-        try await chat.run(readLine: readLine)
+        try await chat.run(readLine: context.io.input)
         return ExitCode.success
     }
 }

@@ -25,6 +25,8 @@ enum LinesCommands {
             }
         } catch let error as LineError {
             throw CommandFailure(exitCode: ExitCode.dataError, message: error.description)
+        } catch let error as RenewalOrders.Mismatch {
+            throw CommandFailure(exitCode: ExitCode.dataError, message: error.description)
         }
     }
 
@@ -157,13 +159,26 @@ enum LinesCommands {
         default:
             throw CommandFailure(exitCode: ExitCode.usage, message: "give exactly one of --cycle (such as 3m) or --amount (such as 50)")
         }
-        let receipt = try await lines.service.renew(number, choice, reference: reference, by: lines.actor)
+        // A reference that is one of the assistant's renewal orders settles it: the customer
+        // is told the new expiry, in the same transaction.
+        let replies: ReplyBook?
+        do { replies = try ReplyBook.load(path: lines.configuration.intentsDirectory + "/replies.json") } catch { replies = nil }
+        let actor = lines.actor
+        let (receipt, settled): (RenewalReceipt, Bool) = try await lines.service.writing { session in
+            let order = try RenewalOrders.check(session.db, reference: reference, number: number, choice: choice)
+            let receipt = try session.renew(number, choice, reference: reference, by: actor)
+            if let order, let replies {
+                try RenewalOrders.settle(session.db, order, receipt: receipt, replies: replies, at: session.now)
+                return (receipt, true)
+            }
+            return (receipt, false)
+        }
         context.io.out(
             """
             \(receipt.number.e164): \(receipt.choice), price \(Money(minorUnits: receipt.priceMinor, currency: receipt.currency).display)
             expiry \(receipt.previousExpiry) → \(receipt.newExpiry); balance now \(Money(minorUnits: receipt.balanceAfterMinor, currency: line.currency).display)
             \(receipt.explanation)
-            reference \(receipt.reference) (running it again changes nothing)
+            reference \(receipt.reference) (running it again changes nothing)\(settled ? "\nthe customer's renewal order is paid; the customer is told the new expiry" : "")
             """)
         return ExitCode.success
     }

@@ -22,7 +22,7 @@ public final class SQLiteLineService: LineService {
     }
 
     /// Runs `body` on a session in one write transaction.
-    func writing<T: Sendable>(_ body: @escaping @Sendable (LineSession) throws -> T) async throws -> T {
+    public func writing<T: Sendable>(_ body: @escaping @Sendable (LineSession) throws -> T) async throws -> T {
         let now = clock.now(), catalogue = self.catalogue
         return try await database.write { db in try db.transaction { try body(LineSession(db: db, catalogue: catalogue, now: now)) } }
     }
