@@ -35,6 +35,8 @@ let package = Package(
         .target(
             name: "Telegram", dependencies: ["CCurl", "BaohaoCore"],
             swiftSettings: strictSettings),
+        // A Bot API server double on loopback (POSIX sockets): for tests and the benchmark.
+        .target(name: "BotAPIDouble", swiftSettings: strictSettings),
         // Command-line parsing, wiring and subcommands (tested); the executable stays thin.
         .target(
             name: "BaohaoApp",
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp"], swiftSettings: strictSettings),
         // `make bench`: figures against the budgets of DESIGN.md.
         .executableTarget(
-            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage"],
+            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble"],
             swiftSettings: strictSettings),
         // Helpers the test targets share (temporary files, the repository root).
         .target(name: "TestSupport", swiftSettings: strictSettings),
@@ -56,7 +58,8 @@ let package = Package(
             name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport"], swiftSettings: strictSettings),
+            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "TestSupport"],
             swiftSettings: strictSettings),

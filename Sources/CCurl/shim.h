@@ -20,6 +20,9 @@ static inline CURLcode ccurl_setopt_slist(CURL *h, CURLoption o, struct curl_sli
 static inline CURLcode ccurl_setopt_write_function(CURL *h, curl_write_callback cb) {
     return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cb);
 }
+static inline CURLcode ccurl_setopt_header_function(CURL *h, curl_write_callback cb) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb);
+}
 static inline CURLcode ccurl_setopt_xferinfo_function(CURL *h, curl_xferinfo_callback cb) {
     return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb);
 }

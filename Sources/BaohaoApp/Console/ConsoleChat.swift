@@ -88,7 +88,7 @@ struct ConsoleChat {
                 return items
             }
         }
-        for item in items { show(.send(item.message)) }
+        for item in items { show(item.outbound) }
     }
 }
 

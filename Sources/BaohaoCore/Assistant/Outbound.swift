@@ -33,10 +33,20 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
 }
 
 /// What the assistant asks the platform to do.
-public enum Outbound: Sendable, Equatable {
+public enum Outbound: Sendable, Equatable, Codable {
     case send(OutboundMessage)
     /// Replace an earlier bot message (after a button press on it).
     case edit(messageID: Int64, OutboundMessage)
     /// Acknowledge a button press, with an optional short notice.
     case answerButton(callbackID: String, text: String?)
+}
+
+extension Outbound {
+    /// The chat this goes to (nil for a button acknowledgement, which has no chat).
+    public var chatID: Int64? {
+        switch self {
+        case .send(let m), .edit(_, let m): m.chatID
+        case .answerButton: nil
+        }
+    }
 }

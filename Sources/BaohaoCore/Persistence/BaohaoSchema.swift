@@ -162,5 +162,13 @@ public enum BaohaoSchema {
                 updated_at TEXT NOT NULL
             ) STRICT;
             """),
+        Migration(version: 4, name: "chat delivery state", sql: """
+            CREATE TABLE chat_state (
+                chat_id INTEGER PRIMARY KEY,
+                last_inbound_message_id INTEGER NOT NULL DEFAULT 0,
+                inactive_since TEXT,
+                inactive_reason TEXT
+            ) STRICT;
+            """),
     ]
 }

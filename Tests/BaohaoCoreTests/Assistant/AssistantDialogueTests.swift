@@ -50,8 +50,8 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         }
         let queued = try await d.database.read { db in try Outbox.pending(db) }
         #expect(queued.count == 1)
-        #expect(queued.first?.message.chatID == 42)
-        let confirmation = HTML.plainText(queued.first?.message.html ?? "")
+        #expect(queued.first?.message?.chatID == 42)
+        let confirmation = HTML.plainText(queued.first?.message?.html ?? "")
         #expect(confirmation.contains("2027-02-23"))
     }
 

@@ -1,0 +1,1 @@
+// The Bot API double is being written.

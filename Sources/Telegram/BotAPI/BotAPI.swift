@@ -1,0 +1,154 @@
+import FoundationEssentials
+
+/// The Bot API methods the bot uses, over one `HTTPClient`. Every error is a `BotAPIError`
+/// whose text never contains the token.
+public struct BotAPI: Sendable {
+    public let baseURL: String
+    private let token: String
+    public let client: HTTPClient
+
+    /// `baseURL` without a trailing slash, e.g. `https://api.telegram.org`.
+    public init(baseURL: String, token: String, client: HTTPClient) {
+        self.baseURL = baseURL
+        self.token = token
+        self.client = client
+    }
+
+    /// Calls `method` with a JSON body and decodes its result. Throws `BotAPIError`.
+    public func call<Result: Decodable>(_ method: String, _ parameters: some Encodable, timeoutSeconds: Double = 30, as: Result.Type = Result.self) async throws -> Result {
+        let body: [UInt8]
+        do { body = Array(try JSONEncoder().encode(parameters)) } catch { throw BotAPIError.malformedResponse("cannot encode \(method) parameters: \(error)") }
+        let response: HTTPResponse
+        do {
+            response = try await client.postJSON(url: "\(baseURL)/bot\(token)/\(method)", body: body, timeoutSeconds: timeoutSeconds)
+        } catch let error as HTTPTransportError {
+            let message = redact(error.message)
+            switch error.kind {
+            case .connect: throw BotAPIError.connect(message)
+            case .afterSend: throw BotAPIError.noResponse(message)
+            case .cancelled: throw BotAPIError.cancelled
+            case .other: throw BotAPIError.connect(message)
+            }
+        }
+        let envelope = try? JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
+        if response.status == 200, let envelope, envelope.ok, let result = envelope.result { return result }
+        let description = redact(envelope?.description ?? "")
+        switch response.status {
+        case 401: throw BotAPIError.unauthorized
+        case 404: throw BotAPIError.notFound
+        case 409: throw BotAPIError.conflict(description)
+        case 429: throw BotAPIError.tooManyRequests(retryAfter: envelope?.parameters?.retryAfter ?? response.retryAfter ?? 5)
+        case 403: throw BotAPIError.forbidden(description)
+        case 400: throw BotAPIError.badRequest(description)
+        case 200: throw BotAPIError.malformedResponse("HTTP 200 without an ok result")
+        default:
+            let text = envelope?.description ?? String(decoding: response.body.prefix(120), as: UTF8.self)
+            throw BotAPIError.server(status: response.status, body: redact(text))
+        }
+    }
+
+    private func redact(_ text: String) -> String {
+        guard !token.isEmpty, text.contains(token) else { return text }
+        return text.split(separator: token, omittingEmptySubsequences: false).joined(separator: "[REDACTED]")
+    }
+
+    // MARK: - Methods
+
+    struct NoParameters: Encodable {}
+
+    public func getMe() async throws -> TelegramUser { try await call("getMe", NoParameters()) }
+
+    public func deleteWebhook() async throws {
+        struct P: Encodable { let drop_pending_updates = false }
+        _ = try await call("deleteWebhook", P(), as: Bool.self)
+    }
+
+    /// Long-polls for updates from `offset`, confirming those before it; the HTTP timeout is
+    /// the poll's plus a margin. Updates that do not decode come back as ids to log and skip,
+    /// so one malformed update cannot hide the others.
+    public func getUpdates(offset: Int64, timeoutSeconds: Int, limit: Int = 100) async throws -> (updates: [Update], malformed: [Int64]) {
+        struct P: Encodable {
+            let offset: Int64
+            let timeout: Int
+            let limit: Int
+            let allowed_updates = ["message", "callback_query"]
+        }
+        let raw: [LenientUpdate] = try await call("getUpdates", P(offset: offset, timeout: timeoutSeconds, limit: limit), timeoutSeconds: Double(timeoutSeconds) + 15)
+        return (raw.compactMap(\.update), raw.compactMap { $0.update == nil ? $0.updateID : nil })
+    }
+
+    public struct LinkPreviewOptions: Encodable, Sendable { let is_disabled = true }
+    public struct ReplyParameters: Encodable, Sendable {
+        let message_id: Int64
+        let allow_sending_without_reply = true
+    }
+
+    public struct SendMessage: Encodable, Sendable {
+        let chat_id: Int64
+        let text: String
+        let parse_mode: String?
+        let reply_markup: InlineKeyboardMarkup?
+        let link_preview_options = LinkPreviewOptions()
+        let reply_parameters: ReplyParameters?
+    }
+
+    @discardableResult
+    public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws -> TelegramMessage {
+        try await call(
+            "sendMessage",
+            SendMessage(chat_id: chatID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard, reply_parameters: replyTo.map { ReplyParameters(message_id: $0) }))
+    }
+
+    public struct EditMessageText: Encodable, Sendable {
+        let chat_id: Int64
+        let message_id: Int64
+        let text: String
+        let parse_mode: String?
+        let reply_markup: InlineKeyboardMarkup?
+        let link_preview_options = LinkPreviewOptions()
+    }
+
+    public func editMessageText(chatID: Int64, messageID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil) async throws {
+        _ = try await call(
+            "editMessageText", EditMessageText(chat_id: chatID, message_id: messageID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard),
+            as: TelegramMessage.self)
+    }
+
+    public func answerCallbackQuery(id: String, text: String? = nil) async throws {
+        struct P: Encodable {
+            let callback_query_id: String
+            let text: String?
+        }
+        _ = try await call("answerCallbackQuery", P(callback_query_id: id, text: text), as: Bool.self)
+    }
+
+    public func sendChatAction(chatID: Int64, action: String = "typing") async throws {
+        struct P: Encodable {
+            let chat_id: Int64
+            let action: String
+        }
+        _ = try await call("sendChatAction", P(chat_id: chatID, action: action), as: Bool.self)
+    }
+
+    public func setMyCommands(_ commands: [BotCommand], languageCode: String?) async throws {
+        struct P: Encodable {
+            let commands: [BotCommand]
+            let language_code: String?
+        }
+        _ = try await call("setMyCommands", P(commands: commands, language_code: languageCode), as: Bool.self)
+    }
+}
+
+/// An update that decodes even when its content does not: its id survives for skipping.
+struct LenientUpdate: Decodable {
+    let updateID: Int64?
+    let update: Update?
+
+    init(from decoder: any Decoder) throws {
+        struct IDOnly: Decodable {
+            let update_id: Int64?
+        }
+        updateID = (try? IDOnly(from: decoder))?.update_id
+        update = try? Update(from: decoder)
+    }
+}

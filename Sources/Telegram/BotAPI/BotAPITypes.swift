@@ -1,0 +1,111 @@
+/// The subset of Bot API objects the bot reads. Unknown fields are ignored and documented
+/// optional fields are optional, so new API versions decode.
+public struct TelegramUser: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let isBot: Bool?
+    public let firstName: String?
+    public let username: String?
+    public let languageCode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, username
+        case isBot = "is_bot"
+        case firstName = "first_name"
+        case languageCode = "language_code"
+    }
+}
+
+public struct TelegramChat: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let type: String?
+}
+
+public struct MessageEntity: Codable, Sendable, Equatable {
+    public let type: String
+    public let offset: Int
+    public let length: Int
+}
+
+public struct TelegramMessage: Codable, Sendable, Equatable {
+    public let messageID: Int64
+    public let from: TelegramUser?
+    public let chat: TelegramChat
+    public let date: Int64?
+    public let text: String?
+    public let entities: [MessageEntity]?
+
+    enum CodingKeys: String, CodingKey {
+        case from, chat, date, text, entities
+        case messageID = "message_id"
+    }
+}
+
+public struct CallbackQuery: Codable, Sendable, Equatable {
+    public let id: String
+    public let from: TelegramUser
+    public let message: TelegramMessage?
+    public let data: String?
+}
+
+public struct Update: Codable, Sendable, Equatable {
+    public let updateID: Int64
+    public let message: TelegramMessage?
+    public let callbackQuery: CallbackQuery?
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case updateID = "update_id"
+        case callbackQuery = "callback_query"
+    }
+}
+
+public struct InlineKeyboardButton: Codable, Sendable, Equatable {
+    public let text: String
+    public let callbackData: String
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case callbackData = "callback_data"
+    }
+}
+
+public struct InlineKeyboardMarkup: Codable, Sendable, Equatable {
+    public let inlineKeyboard: [[InlineKeyboardButton]]
+
+    enum CodingKeys: String, CodingKey { case inlineKeyboard = "inline_keyboard" }
+}
+
+public struct ResponseParameters: Codable, Sendable, Equatable {
+    public let retryAfter: Int?
+    public let migrateToChatID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case retryAfter = "retry_after"
+        case migrateToChatID = "migrate_to_chat_id"
+    }
+}
+
+/// `{"ok": ..., "result": ..., "description": ..., "error_code": ..., "parameters": ...}`.
+struct Envelope<Result: Decodable>: Decodable {
+    let ok: Bool
+    let result: Result?
+    let description: String?
+    let errorCode: Int?
+    let parameters: ResponseParameters?
+
+    enum CodingKeys: String, CodingKey {
+        case ok, result, description, parameters
+        case errorCode = "error_code"
+    }
+}
+
+/// A command for setMyCommands.
+public struct BotCommand: Codable, Sendable, Equatable {
+    public let command: String
+    public let description: String
+
+    public init(_ command: String, _ description: String) {
+        self.command = command
+        self.description = description
+    }
+}

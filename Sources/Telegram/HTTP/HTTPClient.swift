@@ -1,0 +1,26 @@
+import Storage
+
+/// An HTTP client with its own libcurl handle on its own thread: a blocking transfer never
+/// runs on Swift's cooperative pool, and cancelling the calling task aborts the transfer
+/// within about a second. Use one client per concurrent stream of requests (the long poll
+/// and the sender each have their own).
+public actor HTTPClient {
+    private let executor: QueueExecutor
+    private let easy = CurlEasy()
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    public init(label: String) {
+        executor = QueueExecutor(label: "baohao.http.\(label)")
+    }
+
+    /// POSTs a JSON body. Throws `HTTPTransportError` when no response arrived.
+    public func postJSON(url: String, body: [UInt8], timeoutSeconds: Double) async throws -> HTTPResponse {
+        let flag = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try easy.postJSON(url: url, body: body, timeoutMilliseconds: Int(timeoutSeconds * 1000), cancel: flag)
+        } onCancel: {
+            flag.raise()
+        }
+    }
+}
