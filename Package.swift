@@ -33,7 +33,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // Bot API types and methods, HTTP over libcurl, polling and sending.
         .target(
-            name: "Telegram", dependencies: ["CCurl", "BaohaoCore"],
+            name: "Telegram", dependencies: ["CCurl", "BaohaoCore", "Understanding", "Storage"],
             swiftSettings: strictSettings),
         // A Bot API server double on loopback (POSIX sockets): for tests and the benchmark.
         .target(name: "BotAPIDouble", swiftSettings: strictSettings),

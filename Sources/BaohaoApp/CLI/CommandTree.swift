@@ -31,6 +31,9 @@ enum CommandTree {
             CommandSpec(
                 "migrate", "Create or upgrade the database schema and print the applied versions."),
             CommandSpec(
+                "outbox", "The delivery queue.",
+                subcommands: [CommandSpec("status", "Pending, sent and dead-lettered counts, inactive chats, and the latest dead letters.")]),
+            CommandSpec(
                 "lines", "Operators' tools for lines: import, export, list, show, binding codes, top-ups, cancellations.",
                 discussion: "Times use the system clock; BAOHAO_NOW=YYYY-MM-DD pretends another day (for demonstrations and tests).",
                 subcommands: [

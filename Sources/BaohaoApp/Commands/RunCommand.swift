@@ -1,16 +1,34 @@
 import BaohaoCore
+import Storage
+import Telegram
 
 /// `baohao run`: serves Telegram with a token, otherwise the console chat on a demo database.
 enum RunCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let config = try context.configuration()
         let logger = context.logger(for: config)
-        if let token = config.token {
-            logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID)])
-            context.io.out("Would serve Telegram as bot \(token.botID) at \(config.apiBaseURL) with database \(config.databasePath); long polling arrives with the Telegram issue.")
-        } else {
+        guard let token = config.token else {
             context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
             return try await ChatCommand.run(context, demo: true)
+        }
+        let catalogue = try context.loadCatalogue(config)
+        let knowledge = try context.loadKnowledge(config)
+        let clock = try context.clock()
+        let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
+        let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
+        var settings = TelegramBot.Settings()
+        settings.pollTimeoutSeconds = config.pollTimeoutSeconds
+        settings.limits = SendScheduler.Limits(
+            globalPerSecond: config.rateLimits.globalPerSecond > 0 ? config.rateLimits.globalPerSecond : nil,
+            globalBurst: max(1, config.rateLimits.globalPerSecond),
+            perChatPerSecond: config.rateLimits.perChatPerSecond > 0 ? config.rateLimits.perChatPerSecond : nil,
+            perGroupPerMinute: config.rateLimits.perGroupPerMinute > 0 ? Double(config.rateLimits.perGroupPerMinute) : nil)
+        logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
+        let bot = TelegramBot(baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: settings, logger: logger)
+        do {
+            try await bot.run(shutdown: ShutdownSignals.stream())
+        } catch let error as TelegramBot.StartError {
+            throw CommandFailure(exitCode: ExitCode.config, message: error.description)
         }
         return ExitCode.success
     }

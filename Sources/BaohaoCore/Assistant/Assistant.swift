@@ -10,7 +10,7 @@ public final class Assistant: Sendable {
     private let knowledgeBox: Mutex<AssistantKnowledge>
     public let catalogue: CarrierCatalogue
     public let settings: AssistantSettings
-    let clock: any WallClock
+    public let clock: any WallClock
 
     public init(knowledge: AssistantKnowledge, catalogue: CarrierCatalogue, settings: AssistantSettings = AssistantSettings(), clock: any WallClock = SystemWallClock()) {
         knowledgeBox = Mutex(knowledge)

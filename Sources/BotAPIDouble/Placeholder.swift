@@ -1,1 +1,0 @@
-// The Bot API double is being written.

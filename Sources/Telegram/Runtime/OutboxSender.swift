@@ -1,0 +1,243 @@
+import BaohaoCore
+import Storage
+
+/// Delivers the outbox: one chat's items in order, live replies before alerts, within the
+/// rate limits, with 429 pauses, bounded retries and dead letters. Several Bot API clients
+/// send to different chats at once.
+public actor OutboxSender {
+    let database: Database
+    let clients: [BotAPI]
+    var scheduler: SendScheduler
+    let clock: any WallClock
+    let logger: Logger
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pendingWake = false
+    private var stopped: String?
+    /// Pause after connection failures, growing to 30 s.
+    private var connectBackoff: Double = 0
+    public private(set) var delivered = 0
+
+    public init(database: Database, clients: [BotAPI], limits: SendScheduler.Limits, clock: any WallClock = SystemWallClock(), logger: Logger) {
+        precondition(!clients.isEmpty, "the sender needs at least one client")
+        self.database = database
+        self.clients = clients
+        self.scheduler = SendScheduler(limits: limits)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Nudges the sender: something was queued.
+    public func wake() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            pendingWake = true
+        }
+    }
+
+    /// Waits up to `seconds`, or less when woken or cancelled.
+    private func nap(_ seconds: Double) async {
+        if pendingWake {
+            pendingWake = false
+            return
+        }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            await self?.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter = $0 }
+        } onCancel: {
+            Task { await self.wake() }
+        }
+        pendingWake = false
+        timer.cancel()
+    }
+
+    /// Sends until the task is cancelled (or the token turns out wrong).
+    public func run() async {
+        while !Task.isCancelled, stopped == nil {
+            let wait: Double
+            do { wait = try await round() } catch {
+                logger.error("outbox.round_failed", ["error": .string("\(error)")])
+                wait = 1
+            }
+            // Sleep until the next item may go, or until something new is queued.
+            if wait != 0 { await nap(wait < 0 ? 1 : min(wait, 1)) }
+        }
+    }
+
+    /// Sends what is pending until nothing is left or `seconds` pass; for shutdown.
+    public func drain(seconds: Double) async {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline, stopped == nil {
+            guard let wait = try? await round() else { return }
+            if wait < 0 { return }  // nothing pending
+            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(min(wait, 0.2) * 1e9)) }
+        }
+    }
+
+    /// One round: picks what may go now and sends it. Returns how long to wait before the
+    /// next round: 0 to go on at once, -1 when nothing is pending.
+    func round() async throws -> Double {
+        let pending = try await database.read { db in
+            let items = try Outbox.pending(db, limit: 400)
+            var lastInbound: [Int64: Int64] = [:]
+            for chat in Set(items.map(\.chatID)) where chat != 0 { lastInbound[chat] = try Outbox.lastInboundMessage(db, chat: chat) }
+            return (items, lastInbound)
+        }
+        let (items, lastInbound) = pending
+        if items.isEmpty { return -1 }
+        let now = seconds(clock.now())
+        if connectBackoff > 0, let until = backoffUntil, now < until { return until - now }
+        var picked: [Outbox.Item] = []
+        var seen: Set<Int64> = []
+        var soonest = Double.infinity
+        for item in items {
+            // One chat's items go in order: only its oldest pending item is a candidate.
+            if item.chatID != 0 {
+                guard seen.insert(item.chatID).inserted else { continue }
+                let delay = scheduler.delay(for: item.chatID, at: now)
+                if delay > 0 { soonest = min(soonest, delay); continue }
+                scheduler.record(item.chatID, at: now)
+            }
+            picked.append(item)
+            if picked.count >= clients.count * 16 { break }
+        }
+        if picked.isEmpty { return soonest.isFinite ? soonest : 0.05 }
+
+        // Each client takes every n-th item; a chat's single item goes to one client.
+        let clients = self.clients
+        let results = await withTaskGroup(of: [(Outbox.Item, Result<Void, BotAPIError>)].self) { group in
+            for (w, api) in clients.enumerated() {
+                let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
+                if share.isEmpty { continue }
+                group.addTask {
+                    var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
+                    for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: lastInbound[item.chatID] ?? 0))) }
+                    return out
+                }
+            }
+            var all: [(Outbox.Item, Result<Void, BotAPIError>)] = []
+            for await part in group { all += part }
+            return all
+        }
+        try await apply(results)
+        return 0
+    }
+
+    private var backoffUntil: Double?
+
+    /// Writes the round's outcomes in one transaction.
+    private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
+        let now = clock.now()
+        let nowSeconds = seconds(now)
+        var decisions: [(Outbox.Item, DeliveryOutcome)] = []
+        var sawConnectFailure = false
+        for (item, result) in results {
+            switch result {
+            case .success: decisions.append((item, .delivered))
+            case .failure(let error):
+                let outcome = DeliveryOutcome.after(error, attempts: item.attempts)
+                if case .wait(let s) = outcome {
+                    let global = scheduler.tooManyRequests(chat: item.chatID, retryAfter: Double(s), at: nowSeconds)
+                    logger.warning("outbox.rate_limited", ["chat": .int(item.chatID), "retry_after": .int(Int64(s)), "scope": .string(global ? "global" : "chat")])
+                }
+                if case .retryLater = outcome { sawConnectFailure = true }
+                if case .stop(let reason) = outcome {
+                    stopped = reason
+                    logger.error("outbox.stopped", ["reason": .string(reason)])
+                }
+                decisions.append((item, outcome))
+            }
+        }
+        if sawConnectFailure {
+            connectBackoff = min(30, max(0.5, connectBackoff * 2))
+            backoffUntil = nowSeconds + connectBackoff
+        } else if decisions.contains(where: { $0.1 == .delivered }) {
+            connectBackoff = 0
+            backoffUntil = nil
+        }
+        let logger = self.logger, outcomes = decisions
+        let deliveredCount = try await database.write { db in
+            try db.transaction {
+                var count = 0
+                for (item, outcome) in outcomes {
+                    switch outcome {
+                    case .delivered:
+                        try Outbox.markSent(db, id: item.id, at: now)
+                        count += 1
+                    case .retryLater, .wait, .stop: break
+                    case .retryCounted(let reason): try Outbox.countAttempt(db, id: item.id, error: reason)
+                    case .chatInactive(let reason):
+                        try Outbox.markDead(db, id: item.id, reason: reason, at: now)
+                        try Outbox.markChatInactive(db, chat: item.chatID, reason: reason, at: now)
+                        logger.info("outbox.chat_inactive", ["chat": .int(item.chatID), "reason": .string(reason)])
+                    case .dead(let reason):
+                        try Outbox.markDead(db, id: item.id, reason: reason, at: now)
+                        logger.warning("outbox.dead_letter", ["chat": .int(item.chatID), "item": .int(item.id), "reason": .string(reason)])
+                    }
+                }
+                return count
+            }
+        }
+        delivered += deliveredCount
+    }
+
+    private func seconds(_ instant: Instant) -> Double { Double(instant.millisecondsSinceEpoch) / 1000 }
+
+    /// One item to Telegram: long texts split, a rejected HTML text resent once as plain
+    /// text, an edit of a message that is gone sent as a new message.
+    static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64) async -> Result<Void, BotAPIError> {
+        do {
+            switch item.outbound {
+            case .answerButton(let id, let text):
+                try await api.answerCallbackQuery(id: id, text: text)
+            case .send(let message):
+                // Quote the message answered when the chat has written more since.
+                let replyTo = message.answering.flatMap { $0 < lastInbound ? $0 : nil }
+                try await send(message, api: api, replyTo: replyTo)
+            case .edit(let messageID, let message):
+                do {
+                    guard MessageSplitter.visibleLength(message.html) <= MessageSplitter.limit else { throw BotAPIError.badRequest("message is too long") }
+                    try await withPlainTextFallback { html in
+                        try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: html.text, html: html.isHTML, keyboard: keyboard(message))
+                    }(message.html)
+                } catch BotAPIError.badRequest(let d) where d.contains("message to edit not found") || d.contains("can't be edited") || d.contains("too long") {
+                    try await send(message, api: api, replyTo: nil)
+                }
+            }
+            return .success(())
+        } catch let error as BotAPIError {
+            return .failure(error)
+        } catch {
+            return .failure(.malformedResponse("\(error)"))
+        }
+    }
+
+    static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?) async throws {
+        let parts = MessageSplitter.split(message.html)
+        for (i, part) in parts.enumerated() {
+            let last = i == parts.count - 1
+            try await withPlainTextFallback { html in
+                try await api.sendMessage(
+                    chatID: message.chatID, text: html.text, html: html.isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)
+            }(part)
+        }
+    }
+
+    /// Runs `body` with the HTML; when Telegram cannot parse it, once more as plain text.
+    static func withPlainTextFallback(_ body: @escaping ((text: String, isHTML: Bool)) async throws -> Void) -> (String) async throws -> Void {
+        { html in
+            do { try await body((html, true)) } catch BotAPIError.badRequest(let d) where d.contains("can't parse entities") {
+                try await body((HTML.plainText(html), false))
+            }
+        }
+    }
+
+    static func keyboard(_ message: OutboundMessage) -> InlineKeyboardMarkup? {
+        guard !message.buttons.isEmpty else { return nil }
+        return InlineKeyboardMarkup(inlineKeyboard: message.buttons.map { row in row.map { InlineKeyboardButton(text: $0.label, callbackData: $0.payload) } })
+    }
+}

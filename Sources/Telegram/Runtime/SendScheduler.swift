@@ -1,0 +1,114 @@
+/// When the next message may go: token buckets (overall, per chat, per group chat) and the
+/// pauses a 429 imposes. Pure: the caller passes the time; no I/O, no clock.
+public struct SendScheduler: Sendable {
+    public struct Limits: Sendable, Equatable {
+        /// Messages per second overall; nil means no limit.
+        public var globalPerSecond: Double?
+        public var globalBurst: Double
+        /// Messages per second to one private chat, with a small burst.
+        public var perChatPerSecond: Double?
+        public var perChatBurst: Double
+        /// Messages per minute to one group (negative chat ids).
+        public var perGroupPerMinute: Double?
+
+        public init(globalPerSecond: Double? = 30, globalBurst: Double = 30, perChatPerSecond: Double? = 1, perChatBurst: Double = 3, perGroupPerMinute: Double? = 20) {
+            self.globalPerSecond = globalPerSecond
+            self.globalBurst = globalBurst
+            self.perChatPerSecond = perChatPerSecond
+            self.perChatBurst = perChatBurst
+            self.perGroupPerMinute = perGroupPerMinute
+        }
+
+        /// No limits at all (for benchmarks against a local double).
+        public static let off = Limits(globalPerSecond: nil, perChatPerSecond: nil, perGroupPerMinute: nil)
+    }
+
+    struct Bucket: Sendable {
+        var tokens: Double
+        var updated: Double
+        let rate: Double
+        let capacity: Double
+
+        mutating func refill(_ now: Double) {
+            if now > updated { tokens = min(capacity, tokens + (now - updated) * rate) }
+            updated = max(updated, now)
+        }
+        /// Seconds until one token is there.
+        func wait(_ now: Double) -> Double {
+            let available = min(capacity, tokens + max(0, now - updated) * rate)
+            return available >= 1 ? 0 : (1 - available) / rate
+        }
+    }
+
+    public let limits: Limits
+    private var global: Bucket?
+    private var chats: [Int64: Bucket] = [:]
+    private var globalPausedUntil: Double = 0
+    private var chatPausedUntil: [Int64: Double] = [:]
+    /// When each chat last sent, to tell a per-chat 429 from a global one.
+    private var lastSent: [Int64: Double] = [:]
+
+    public init(limits: Limits) {
+        self.limits = limits
+        global = limits.globalPerSecond.map { Bucket(tokens: limits.globalBurst, updated: 0, rate: $0, capacity: max(1, limits.globalBurst)) }
+    }
+
+    private func chatBucket(_ chat: Int64) -> Bucket? {
+        if let existing = chats[chat] { return existing }
+        if chat < 0, let perMinute = limits.perGroupPerMinute {
+            return Bucket(tokens: 1, updated: 0, rate: perMinute / 60, capacity: 1)
+        }
+        guard let rate = limits.perChatPerSecond else { return nil }
+        return Bucket(tokens: limits.perChatBurst, updated: 0, rate: rate, capacity: max(1, limits.perChatBurst))
+    }
+
+    /// Seconds from `now` until a message to `chat` may go (0: now).
+    public func delay(for chat: Int64, at now: Double) -> Double {
+        var wait = max(0, globalPausedUntil - now, (chatPausedUntil[chat] ?? 0) - now)
+        if let global { wait = max(wait, global.wait(now)) }
+        if let bucket = chatBucket(chat) { wait = max(wait, bucket.wait(now)) }
+        return wait
+    }
+
+    /// Records a message to `chat` sent at `now` (after `delay` said 0).
+    public mutating func record(_ chat: Int64, at now: Double) {
+        if var g = global {
+            g.refill(now)
+            g.tokens -= 1
+            global = g
+        }
+        if var bucket = chatBucket(chat) {
+            bucket.refill(now)
+            bucket.tokens -= 1
+            chats[chat] = bucket
+        }
+        lastSent[chat] = now
+    }
+
+    /// A 429 for a message to `chat`: when the chat had sent other messages just before this
+    /// one (its bucket is drained beyond this message), the limit was the chat's and only it
+    /// pauses; otherwise the whole queue pauses.
+    /// - Returns: true when the pause is global.
+    @discardableResult
+    public mutating func tooManyRequests(chat: Int64, retryAfter: Double, at now: Double) -> Bool {
+        var busyChat = false
+        if var bucket = chats[chat] {
+            bucket.refill(now)
+            busyChat = bucket.tokens < bucket.capacity - 1.5
+        }
+        if busyChat {
+            chatPausedUntil[chat] = max(chatPausedUntil[chat] ?? 0, now + retryAfter)
+            return false
+        }
+        globalPausedUntil = max(globalPausedUntil, now + retryAfter)
+        return true
+    }
+
+    /// Forgets idle chats' buckets (they would be full again anyway).
+    public mutating func compact(at now: Double) {
+        let idle = limits.perChatPerSecond.map { limits.perChatBurst / $0 } ?? 0
+        chats = chats.filter { now - $0.value.updated < max(idle, 60) }
+        lastSent = lastSent.filter { now - $0.value < 60 }
+        chatPausedUntil = chatPausedUntil.filter { $0.value > now }
+    }
+}

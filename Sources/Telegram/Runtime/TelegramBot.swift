@@ -1,0 +1,173 @@
+import BaohaoCore
+import Understanding
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bot on Telegram: checks the token, polls, hands updates to the assistant, delivers
+/// the outbox, and shuts down cleanly.
+public final class TelegramBot: Sendable {
+    public struct Settings: Sendable {
+        public var pollTimeoutSeconds = 50
+        public var limits = SendScheduler.Limits()
+        /// Bot API clients for sending (each its own connection and thread).
+        public var senderClients = 3
+        /// On shutdown, how long pending replies may still be sent.
+        public var drainSeconds = 10.0
+        /// A poll running this long past its own timeout is abandoned and restarted.
+        public var watchdogMarginSeconds = 30.0
+        public var maximumBackoffSeconds = 60.0
+
+        public init() {}
+    }
+
+    /// The bot could not start.
+    public enum StartError: Error, Sendable, CustomStringConvertible {
+        case unauthorized
+        case notFound
+        public var description: String {
+            switch self {
+            case .unauthorized: "the bot token was refused (401 Unauthorized): check BOT_TOKEN"
+            case .notFound: "the Bot API answered 404 Not Found: the token is malformed or api_base_url is wrong"
+            }
+        }
+    }
+
+    let pollAPI: BotAPI
+    let setupAPI: BotAPI
+    public let sender: OutboxSender
+    let handler: UpdateHandler
+    let replies: ReplyBook
+    let settings: Settings
+    let logger: Logger
+
+    public init(baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings = Settings(), logger: Logger) {
+        pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
+        setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
+        let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
+        sender = OutboxSender(database: database, clients: clients, limits: settings.limits, clock: assistant.clock, logger: logger)
+        handler = UpdateHandler(assistant: assistant, database: database, logger: logger)
+        replies = assistant.knowledge.replies
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs until a signal arrives on `shutdown` (then stops polling, confirms the offset and
+    /// drains the outbox) or the token is refused.
+    public func run(shutdown: AsyncStream<Int32>) async throws {
+        let me = try await start()
+        logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.pollLoop() }
+            group.addTask { await self.sender.run() }
+            group.addTask {
+                for await number in shutdown {
+                    self.logger.info("bot.signal", ["signal": .int(Int64(number))])
+                    return
+                }
+            }
+            // Whatever ends first (a signal, or a fatal poll error) stops the rest.
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+        await finish()
+    }
+
+    /// getMe (401 stops here), deleteWebhook, setMyCommands in three languages.
+    func start() async throws -> TelegramUser {
+        var backoff = 1.0
+        while true {
+            do {
+                let me = try await setupAPI.getMe()
+                try await setupAPI.deleteWebhook()
+                for (language, code) in [(Language.zhHans, "zh-hans"), (.zhHant, "zh-hant"), (.en, "en")] {
+                    try await setupAPI.setMyCommands(commands(language), languageCode: code)
+                }
+                try await setupAPI.setMyCommands(commands(.zhHans), languageCode: nil)
+                return me
+            } catch BotAPIError.unauthorized {
+                throw StartError.unauthorized
+            } catch BotAPIError.notFound {
+                throw StartError.notFound
+            } catch {
+                logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
+                try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+            }
+        }
+    }
+
+    func commands(_ language: Language) -> [BotCommand] {
+        let table: [(String, ReplyKey)] = [
+            ("start", .commandStart), ("balance", .commandBalance), ("renew", .commandRenew), ("cancel", .commandCancel), ("bind", .commandBind),
+            ("unbind", .commandUnbind), ("alerts", .commandAlerts), ("faq", .commandFaq), ("agent", .commandAgent), ("lang", .commandLang),
+            ("help", .commandHelp),
+        ]
+        return table.map { BotCommand($0.0, replies.label($0.1, language)) }
+    }
+
+    /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),
+    /// a poll that hangs past its deadline is abandoned, a refused token ends the bot.
+    func pollLoop() async throws {
+        var offset = try await handler.storedOffset()
+        var backoff = 1.0
+        while !Task.isCancelled {
+            do {
+                let deadline = Double(settings.pollTimeoutSeconds) + settings.watchdogMarginSeconds
+                let api = pollAPI, timeout = settings.pollTimeoutSeconds, from = offset
+                let batch = try await Self.withDeadline(seconds: deadline) { try await api.getUpdates(offset: from, timeoutSeconds: timeout) }
+                guard let batch else {
+                    logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
+                    continue
+                }
+                backoff = 1
+                if batch.updates.isEmpty && batch.malformed.isEmpty { continue }
+                let queued = try await handler.handle(batch.updates, malformed: batch.malformed)
+                offset = max(offset, ((batch.updates.map(\.updateID) + batch.malformed).max() ?? offset - 1) + 1)
+                if queued > 0 { await sender.wake() }
+            } catch BotAPIError.unauthorized {
+                throw StartError.unauthorized
+            } catch BotAPIError.cancelled {
+                return
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                let conflict: Bool = if case BotAPIError.conflict = error { true } else { false }
+                if conflict {
+                    logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
+                    backoff = max(backoff, 5)
+                } else {
+                    logger.warning("poll.failed", ["error": .string("\(error)"), "retry_in_seconds": .int(Int64(backoff))])
+                }
+                let jitter = Double.random(in: 0.8...1.2)
+                try? await Task.sleep(nanoseconds: UInt64(backoff * jitter * 1e9))
+                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+            }
+        }
+    }
+
+    /// After polling stopped: confirm what was handled, then send what is pending for a while.
+    func finish() async {
+        if let offset = try? await handler.storedOffset(), offset > 0 {
+            _ = try? await setupAPI.getUpdates(offset: offset, timeoutSeconds: 0, limit: 1)
+        }
+        await sender.drain(seconds: settings.drainSeconds)
+        logger.info("bot.stopped", [:])
+    }
+
+    /// The body's result, or nil when it runs past `seconds` (it is then cancelled).
+    static func withDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+}
