@@ -23,6 +23,7 @@ test: deps
 # Release-built benchmark: prints figures against DESIGN.md's budgets, writes .bench/latest.json.
 bench: deps
 	$(SWIFT) build -c release --product baohao-bench
+	$(SWIFT) build -c release --product baohao
 	.build/release/baohao-bench
 
 # A release binary with the Swift runtime linked in: .build/release/baohao

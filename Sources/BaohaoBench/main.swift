@@ -49,6 +49,24 @@ do {
     exit(65)
 }
 
+if (ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "").isEmpty || ProcessInfo.processInfo.environment["BENCH_ONLY"] == "e2e" {
+    do {
+        var rates: [Double] = [], memory: [Double] = [], startups: [Double] = []
+        for _ in 0..<min(runs, 3) {
+            let e2e = try EndToEndBench.run(root: root, messages: messages)
+            rates.append(e2e.messagesPerSecond)
+            memory.append(e2e.peakResidentMB)
+            startups.append(e2e.startupMilliseconds)
+        }
+        let rate = Sample(rates), peak = Sample(memory), startup = Sample(startups)
+        rows.append(Row(key: "e2e_messages_per_s", label: "messages answered per second, end to end", sample: rate, unit: "/s", budget: "≥ 5000", withinBudget: rate.median >= 5000))
+        rows.append(Row(key: "e2e_peak_rss_mb", label: "peak resident memory, end-to-end run", sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30))
+        rows.append(Row(key: "startup_ms", label: "start-up to the first getUpdates", sample: startup, unit: "ms", budget: "≤ 200", withinBudget: startup.median <= 200))
+    } catch {
+        print("baohao-bench: end to end: \(error)")
+    }
+}
+
 print("")
 print("figure                                              median    (min … max)         budget   ok")
 for row in rows {

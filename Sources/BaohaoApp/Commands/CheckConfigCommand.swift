@@ -41,6 +41,7 @@ enum CheckConfigCommand {
             ("alerts.check_interval_seconds", String(c.alerts.checkIntervalSeconds)),
             ("alerts.quiet_hours", hhmm(c.alerts.quietHoursStartMinute) + "-" + hhmm(c.alerts.quietHoursEndMinute)),
             ("alerts.digest_time", hhmm(c.alerts.digestMinute)),
+            ("rate_limits.enabled", String(c.rateLimits.enabled)),
             ("rate_limits.per_chat_per_second", String(c.rateLimits.perChatPerSecond)),
             ("rate_limits.global_per_second", String(c.rateLimits.globalPerSecond)),
             ("rate_limits.per_group_per_minute", String(c.rateLimits.perGroupPerMinute)),

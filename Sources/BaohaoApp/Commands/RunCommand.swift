@@ -18,7 +18,7 @@ enum RunCommand {
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
         var settings = TelegramBot.Settings()
         settings.pollTimeoutSeconds = config.pollTimeoutSeconds
-        settings.limits = SendScheduler.Limits(
+        settings.limits = !config.rateLimits.enabled ? .off : SendScheduler.Limits(
             globalPerSecond: config.rateLimits.globalPerSecond > 0 ? config.rateLimits.globalPerSecond : nil,
             globalBurst: max(1, config.rateLimits.globalPerSecond),
             perChatPerSecond: config.rateLimits.perChatPerSecond > 0 ? config.rateLimits.perChatPerSecond : nil,

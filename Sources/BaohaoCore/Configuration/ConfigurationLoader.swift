@@ -94,6 +94,7 @@ public struct ConfigurationLoader: Sendable {
             reader.absorb(sub)
         }
         if var sub = reader.object("rate_limits") {
+            if let v = sub.bool("enabled") { config.rateLimits.enabled = v }
             if let v = sub.positiveNumber("per_chat_per_second") { config.rateLimits.perChatPerSecond = v }
             if let v = sub.positiveNumber("global_per_second") { config.rateLimits.globalPerSecond = v }
             if let v = sub.integer("per_group_per_minute", in: 1...10_000) { config.rateLimits.perGroupPerMinute = v }

@@ -59,7 +59,7 @@ public actor OutboxSender {
     public func run() async {
         while !Task.isCancelled, stopped == nil {
             let wait: Double
-            do { wait = try await round() } catch {
+            do { wait = try await shieldedRound() } catch {
                 logger.error("outbox.round_failed", ["error": .string("\(error)")])
                 wait = 1
             }
@@ -72,10 +72,17 @@ public actor OutboxSender {
     public func drain(seconds: Double) async {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline, stopped == nil {
-            guard let wait = try? await round() else { return }
+            guard let wait = try? await shieldedRound() else { return }
             if wait < 0 { return }  // nothing pending
             if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(min(wait, 0.2) * 1e9)) }
         }
+    }
+
+    /// A round that cancellation cannot cut short: a message Telegram accepted is always
+    /// recorded as sent (cancelling mid-round would send it again after a restart).
+    /// Cancellation stops the loop between rounds instead.
+    func shieldedRound() async throws -> Double {
+        try await Task { try await self.round() }.value
     }
 
     /// One round: picks what may go now and sends it. Returns how long to wait before the
@@ -89,7 +96,7 @@ public actor OutboxSender {
         }
         let (items, lastInbound) = pending
         if items.isEmpty { return -1 }
-        let now = seconds(clock.now())
+        let now = monotonicSeconds()
         if connectBackoff > 0, let until = backoffUntil, now < until { return until - now }
         var picked: [Outbox.Item] = []
         var seen: Set<Int64> = []
@@ -132,7 +139,7 @@ public actor OutboxSender {
     /// Writes the round's outcomes in one transaction.
     private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
         let now = clock.now()
-        let nowSeconds = seconds(now)
+        let nowSeconds = monotonicSeconds()
         var decisions: [(Outbox.Item, DeliveryOutcome)] = []
         var sawConnectFailure = false
         for (item, result) in results {
@@ -185,7 +192,13 @@ public actor OutboxSender {
         delivered += deliveredCount
     }
 
-    private func seconds(_ instant: Instant) -> Double { Double(instant.millisecondsSinceEpoch) / 1000 }
+    /// Rate limits and pauses run on a monotonic clock: a wall clock can jump (or, in tests,
+    /// stand still); the wall clock only stamps the database.
+    private let started = ContinuousClock.now
+    private func monotonicSeconds() -> Double {
+        let d = started.duration(to: .now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 
     /// One item to Telegram: long texts split, a rejected HTML text resent once as plain
     /// text, an edit of a message that is gone sent as a new message.

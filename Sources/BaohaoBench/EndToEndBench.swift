@@ -1,0 +1,81 @@
+import BotAPIDouble
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole bot as a separate process (`baohao run`) against the Bot API double on
+/// loopback, rate limits off: messages answered per second, the process's peak resident
+/// memory, and the time from process start to its first getUpdates.
+enum EndToEndBench {
+    struct Figures {
+        var messagesPerSecond: Double
+        var peakResidentMB: Double
+        var startupMilliseconds: Double
+    }
+
+    static func run(root: String, messages: [String], count: Int = 20_000, chats: Int = 1_000) throws -> Figures {
+        let binary = root + "/.build/release/baohao"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw BenchError("build the release binary first: swift build -c release") }
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let directory = NSTemporaryDirectory() + "baohao-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/bot.json"
+        try #"{"rate_limits": {"enabled": false}, "poll_timeout_seconds": 5, "log_level": "warning"}"#.write(toFile: config, atomically: true, encoding: .utf8)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOT_TOKEN"] = double.token
+        environment["BAOHAO_API_BASE"] = double.baseURL
+        environment["BAOHAO_DB"] = directory + "/bench.sqlite"
+        environment["BAOHAO_CONFIG"] = config
+        let started = ContinuousClock.now
+        let pid = try spawn(binary, ["run"], environment: environment)
+        guard double.wait(timeout: 10, until: { !double.calls("getUpdates").isEmpty }) else {
+            kill(pid, SIGKILL)
+            throw BenchError("the bot did not start polling within 10 s")
+        }
+        let startup = started.duration(to: .now)
+
+        // Everything arrives at once; the bot answers as fast as it can.
+        let begin = ContinuousClock.now
+        for i in 0..<count { double.injectMessage(chatID: Int64(1 + i % chats), text: messages[i % messages.count]) }
+        let done = double.wait(timeout: 120) { double.sentMessages().count >= count }
+        let elapsed = begin.duration(to: .now)
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        guard done else { throw BenchError("only \(double.sentMessages().count) of \(count) messages were answered within 120 s") }
+        return Figures(
+            messagesPerSecond: Double(count) / seconds(elapsed), peakResidentMB: Double(usage.ru_maxrss) / 1024,
+            startupMilliseconds: seconds(startup) * 1000)
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    /// Starts `path` in the current directory (the repository root, where Config/ and Intents/ are).
+    static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) throws -> pid_t {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard result == 0 else { throw BenchError("cannot start \(path): error \(result)") }
+        return pid
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,34 @@
+import Testing
+@testable import Telegram
+
+@Suite struct MessageSplitterTests {
+    @Test func shortMessagesStayWhole() {
+        #expect(MessageSplitter.split("<b>hi</b> there") == ["<b>hi</b> there"])
+    }
+
+    @Test func longAnswersSplitAtLinesWithinTheLimitCountingCodePoints() {
+        let paragraph = "<b>标题</b>\n" + String(repeating: "余额还有多少到期日是哪天😀", count: 20)  // 13 code points × 20
+        let html = Array(repeating: paragraph, count: 40).joined(separator: "\n\n")
+        let parts = MessageSplitter.split(html)
+        #expect(parts.count >= 3)
+        for part in parts {
+            #expect(MessageSplitter.visibleLength(part) <= 4096)
+            #expect(MessageSplitter.isBalanced(part))
+        }
+        // Nothing is lost: the visible text is the same.
+        #expect(parts.map(MessageSplitter.visibleLength).reduce(0, +) >= MessageSplitter.visibleLength(html) - parts.count * 2)
+    }
+
+    @Test func aSingleHugeLineIsCutAndEscaped() {
+        let html = String(repeating: "a&lt;b ", count: 2000)
+        let parts = MessageSplitter.split(html)
+        #expect(parts.count == 2)
+        for part in parts { #expect(MessageSplitter.visibleLength(part) <= 4096) }
+        #expect(parts.joined().contains("a&lt;b"))
+    }
+
+    @Test func visibleLengthCountsEntitiesAsOneAndTagsAsNothing() {
+        #expect(MessageSplitter.visibleLength("<b>a&amp;b</b>") == 3)
+        #expect(MessageSplitter.visibleLength("😀中") == 2)
+    }
+}

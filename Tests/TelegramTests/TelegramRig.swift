@@ -1,0 +1,75 @@
+import BaohaoCore
+import BotAPIDouble
+import Storage
+import TestSupport
+import Testing
+import Understanding
+@testable import Telegram
+
+/// The shipped knowledge, loaded once.
+enum Shipped {
+    static let understanding: UnderstandingDataLoader.Loaded = {
+        do { return try UnderstandingDataLoader.load(directory: repositoryRoot + "/Intents", carriersFile: repositoryRoot + "/Config/carriers.json") } catch {
+            fatalError("\(error)")
+        }
+    }()
+    static let knowledge = AssistantKnowledge(
+        classifier: Classifier(data: understanding.data), faq: understanding.faqEntries,
+        replies: try! ReplyBook.load(path: repositoryRoot + "/Intents/replies.json"), traditionalToSimplified: understanding.data.traditionalToSimplified)
+    static let catalogue = try! CarrierCatalogueLoader.load(path: repositoryRoot + "/Config/carriers.json")
+}
+
+/// The real bot, its database and a Bot API double on loopback.
+final class TelegramRig: @unchecked Sendable {
+    // @unchecked Sendable: the fields are set once in init; the task handle only by the test.
+    let double: BotAPIDouble
+    let databasePath: String
+    let database: Database
+    let logs = CapturingLogSink()
+    let clock = ManualWallClock("2026-11-22")
+    var settings = TelegramBot.Settings()
+    private var task: Task<Void, any Error>?
+    private var signal: AsyncStream<Int32>.Continuation?
+
+    init(databasePath: String = temporaryDatabasePath("telegram"), double: BotAPIDouble? = nil) async throws {
+        self.double = try double ?? BotAPIDouble()
+        self.double.start()
+        self.databasePath = databasePath
+        database = try await Database.open(path: databasePath, migrations: BaohaoSchema.migrations)
+        settings.pollTimeoutSeconds = 1
+        settings.limits = .off
+        settings.drainSeconds = 5
+    }
+
+    var logger: Logger { Logger(level: .debug, sink: logs, redactor: Redactor(secrets: [double.token])) }
+
+    func makeBot(token: String? = nil) -> TelegramBot {
+        var assistantSettings = AssistantSettings()
+        assistantSettings.operatorChatID = -500
+        let assistant = Assistant(knowledge: Shipped.knowledge, catalogue: Shipped.catalogue, settings: assistantSettings, clock: clock)
+        return TelegramBot(baseURL: double.baseURL, token: token ?? double.token, database: database, assistant: assistant, settings: settings, logger: logger)
+    }
+
+    /// Starts the bot in the background.
+    @discardableResult
+    func start() -> TelegramBot {
+        let bot = makeBot()
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        signal = continuation
+        task = Task { try await bot.run(shutdown: stream) }
+        return bot
+    }
+
+    /// Sends SIGTERM to the bot and waits for it to finish.
+    func stop() async throws {
+        signal?.yield(15)
+        try await task?.value
+        task = nil
+    }
+
+    func waitFor(_ seconds: Double = 20, _ predicate: @escaping @Sendable () -> Bool) async -> Bool {
+        await double.waitAsync(timeout: seconds, until: predicate)
+    }
+
+    deinit { double.stop() }
+}
