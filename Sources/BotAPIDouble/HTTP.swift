@@ -2,6 +2,8 @@ import Glibc
 
 /// One parsed HTTP/1.1 request.
 struct HTTPRequest {
+    /// The connection's socket (to notice a client that gave up waiting).
+    var connection: Int32
     var method: String
     var path: String
     var query: String?
@@ -83,6 +85,15 @@ func reasonPhrase(_ status: Int) -> String {
     case 504: return "Gateway Timeout"
     default: return "Status \(status)"
     }
+}
+
+/// True when the peer closed (or reset) the connection; pending request bytes count as alive.
+func peerHasClosed(_ fd: Int32) -> Bool {
+    var byte: UInt8 = 0
+    let result = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+    if result > 0 { return false }
+    if result == 0 { return true }
+    return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
 }
 
 /// Writes all of `bytes`; false when the peer is gone.
@@ -225,7 +236,7 @@ struct RequestReader {
             case "transfer-encoding":
                 if value.lowercased().contains("chunked") { chunked = true }
             case "connection":
-                let tokens = value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: " \t") }
+                let tokens = value.lowercased().split(separator: ",").map { $0.trimmingScalars(in: " \t") }
                 if tokens.contains("close") { keepAlive = false }
                 if tokens.contains("keep-alive") { keepAlive = true }
             default:
@@ -263,17 +274,17 @@ struct RequestReader {
             path = String(afterScheme.drop { $0 != "/" })
         }
         return .request(HTTPRequest(
-            method: method, path: percentDecoded(path, plusIsSpace: false), query: query,
+            connection: fd, method: method, path: percentDecoded(path, plusIsSpace: false), query: query,
             contentType: contentType, body: body, keepAlive: keepAlive))
     }
 }
 
 extension StringProtocol {
     func trimmingASCIISpaces() -> String {
-        trimmingCharacters(in: " \t")
+        trimmingScalars(in: " \t")
     }
 
-    func trimmingCharacters(in set: String) -> String {
+    func trimmingScalars(in set: String) -> String {
         let characters = Set(set.unicodeScalars)
         let string = String(self)
         let scalars = string.unicodeScalars
@@ -323,7 +334,7 @@ func parseMultipart(_ body: [UInt8], contentType: String, into parameters: inout
     guard let range = contentType.range(of: "boundary=") else { return }
     var boundary = String(contentType[range.upperBound...])
     if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
-    boundary = boundary.trimmingCharacters(in: " \t\"")
+    boundary = boundary.trimmingScalars(in: " \t\"")
     let delimiter = Array(("--" + boundary).utf8)
     var parts: [ArraySlice<UInt8>] = []
     var index = 0

@@ -84,7 +84,7 @@ extension BotAPIDouble {
         case "getme":
             return respond(method, parameters, .ok(getMeJSON))
         case "getupdates":
-            return getUpdates(parameters)
+            return getUpdates(parameters, connection: request.connection)
         case "deletewebhook":
             return lock.withLock {
                 if parseBotAPIBool(parameters["drop_pending_updates"] ?? "") { state.dropAllPending() }
@@ -164,7 +164,7 @@ extension BotAPIDouble {
 
     // MARK: - getUpdates
 
-    private func getUpdates(_ parameters: [String: String]) -> HTTPResponse {
+    private func getUpdates(_ parameters: [String: String], connection: Int32) -> HTTPResponse {
         let method = "getupdates"
         let offset = parameters["offset"].flatMap(parseInteger) ?? 0
         let limit = min(100, max(1, Int(clamping: parameters["limit"].flatMap(parseInteger) ?? 100)))
@@ -195,20 +195,30 @@ extension BotAPIDouble {
 
         if state.pendingCount > 0 || timeout == 0 || state.stopped { return answer() }
 
-        // This poll has to wait: it supersedes any older waiting one, which gets 409.
+        // This poll has to wait: it supersedes any older waiting one, which gets 409 — unless that one's
+        // client has already hung up (a stopped bot instance), which ends it silently instead.
         state.pollSequence += 1
         let poll = state.pollSequence
-        if state.activePoll != nil {
+        if state.activePoll != nil && !peerHasClosed(state.activePollConnection) {
             state.pollersTerminatedByConflict += 1
             changedLocked()
         }
         state.activePoll = poll
+        state.activePollConnection = connection
         lock.broadcast(Self.pollEvent)
         defer {
-            if state.activePoll == poll { state.activePoll = nil }
+            if state.activePoll == poll {
+                state.activePoll = nil
+                state.activePollConnection = -1
+            }
         }
         let deadline = monotonicSeconds() + timeout
         while true {
+            // The fd stays open while this thread runs, so checking it here is safe.
+            if peerHasClosed(connection) {
+                recordLocked(method, parameters, 0)
+                return .dropConnection
+            }
             if state.activePoll != poll {
                 let response = HTTPResponse.error(
                     409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
@@ -216,7 +226,8 @@ extension BotAPIDouble {
                 return response
             }
             if state.stopped || state.pendingCount > 0 || monotonicSeconds() >= deadline { return answer() }
-            lock.wait(Self.pollEvent, until: deadline)
+            // Wake up now and then to notice a client that hung up.
+            lock.wait(Self.pollEvent, until: min(deadline, monotonicSeconds() + 0.1))
         }
     }
 

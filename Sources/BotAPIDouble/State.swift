@@ -20,6 +20,8 @@ struct State {
     var pollSequence: UInt64 = 0
     /// The long poll currently allowed to wait.
     var activePoll: UInt64?
+    /// The socket of the connection `activePoll` came on.
+    var activePollConnection: Int32 = -1
     var pollersTerminatedByConflict = 0
 
     // Chats and messages.

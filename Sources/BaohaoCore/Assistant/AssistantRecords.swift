@@ -9,7 +9,7 @@ enum AssistantRecords {
     static func rememberMessage(_ db: Connection, chat: Int64, messageID: Int64, text: String, at now: Instant) throws {
         try db.execute("INSERT INTO recent_messages (chat_id, message_id, at, text) VALUES (?, ?, ?, ?)", chat, messageID, now.description, String(text.prefix(1000)))
         try db.execute(
-            "DELETE FROM recent_messages WHERE chat_id = ? AND id NOT IN (SELECT id FROM recent_messages WHERE chat_id = ? ORDER BY id DESC LIMIT ?)",
+            "DELETE FROM recent_messages WHERE chat_id = ? AND id <= (SELECT id FROM recent_messages WHERE chat_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
             chat, chat, recentMessagesKept)
     }
 

@@ -169,6 +169,7 @@ public enum BaohaoSchema {
                 inactive_since TEXT,
                 inactive_reason TEXT
             ) STRICT;
+            CREATE INDEX outbox_pending_by_chat ON outbox(chat_id, id) WHERE state = 'pending';
             """),
     ]
 }

@@ -92,11 +92,11 @@ public struct BotAPI: Sendable {
         let reply_parameters: ReplyParameters?
     }
 
-    @discardableResult
-    public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws -> TelegramMessage {
-        try await call(
+    public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws {
+        _ = try await call(
             "sendMessage",
-            SendMessage(chat_id: chatID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard, reply_parameters: replyTo.map { ReplyParameters(message_id: $0) }))
+            SendMessage(chat_id: chatID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard, reply_parameters: replyTo.map { ReplyParameters(message_id: $0) }),
+            as: Ignored.self)
     }
 
     public struct EditMessageText: Encodable, Sendable {
@@ -111,7 +111,7 @@ public struct BotAPI: Sendable {
     public func editMessageText(chatID: Int64, messageID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil) async throws {
         _ = try await call(
             "editMessageText", EditMessageText(chat_id: chatID, message_id: messageID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard),
-            as: TelegramMessage.self)
+            as: Ignored.self)
     }
 
     public func answerCallbackQuery(id: String, text: String? = nil) async throws {
@@ -137,6 +137,11 @@ public struct BotAPI: Sendable {
         }
         _ = try await call("setMyCommands", P(commands: commands, language_code: languageCode), as: Bool.self)
     }
+}
+
+/// A result the caller does not need: nothing of it is decoded.
+struct Ignored: Decodable {
+    init(from decoder: any Decoder) throws {}
 }
 
 /// An update that decodes even when its content does not: its id survives for skipping.

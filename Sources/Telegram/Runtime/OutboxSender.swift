@@ -89,7 +89,7 @@ public actor OutboxSender {
     /// next round: 0 to go on at once, -1 when nothing is pending.
     func round() async throws -> Double {
         let pending = try await database.read { db in
-            let items = try Outbox.pending(db, limit: 400)
+            let items = try Outbox.nextPerChat(db, limit: 512)
             var lastInbound: [Int64: Int64] = [:]
             for chat in Set(items.map(\.chatID)) where chat != 0 { lastInbound[chat] = try Outbox.lastInboundMessage(db, chat: chat) }
             return (items, lastInbound)
@@ -110,7 +110,7 @@ public actor OutboxSender {
                 scheduler.record(item.chatID, at: now)
             }
             picked.append(item)
-            if picked.count >= clients.count * 16 { break }
+            if picked.count >= 512 { break }
         }
         if picked.isEmpty { return soonest.isFinite ? soonest : 0.05 }
 
