@@ -196,13 +196,26 @@ struct MessageContext {
         let text = decision?.normalized.string ?? ""
         let words = Set(text.split(separator: " ").map(String.init))
         var regions: Set<String> = []
+        let scalars = Array(text.unicodeScalars)
         for (region, names) in Self.regionWords
-        where names.contains(where: { name in name.utf8.allSatisfy({ $0 < 0x80 }) && !name.contains(" ") ? words.contains(name) : text.contains(name) }) {
+        where names.contains(where: { name in name.utf8.allSatisfy({ $0 < 0x80 }) && !name.utf8.contains(0x20) ? words.contains(name) : Self.occurs(name, in: scalars) }) {
             regions.insert(region)
         }
         self.regions = regions
         textLength = text.count
         hasFollowUpMarker = ["那", "咁", "what about", "how about", "and "].contains { text.hasPrefix($0) } || text.hasSuffix("呢")
+    }
+
+    /// Plain substring search on scalars (no locale-aware Foundation search on the hot path).
+    static func occurs(_ needle: String, in haystack: [Unicode.Scalar]) -> Bool {
+        let n = Array(needle.unicodeScalars)
+        guard !n.isEmpty, n.count <= haystack.count else { return n.isEmpty }
+        for start in 0...(haystack.count - n.count) where haystack[start] == n[0] {
+            var k = 1
+            while k < n.count, haystack[start + k] == n[k] { k += 1 }
+            if k == n.count { return true }
+        }
+        return false
     }
 
     /// Region names as customers write them (after normalization: simplified, lower case).
