@@ -2,7 +2,7 @@
 # system packages they need first (libcurl, SQLite, CA certificates).
 SHELL := /bin/bash
 SWIFT ?= swift
-SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev ca-certificates
+SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev ca-certificates tzdata
 
 .PHONY: run test bench release deps build clean
 
@@ -23,7 +23,7 @@ test: deps
 # Release-built benchmark: prints figures against DESIGN.md's budgets, writes .bench/latest.json.
 bench: deps
 	$(SWIFT) build -c release --product baohao-bench
-	$(SWIFT) build -c release --product baohao
+	$(SWIFT) build -c release --static-swift-stdlib --product baohao
 	.build/release/baohao-bench
 
 # A release binary with the Swift runtime linked in: .build/release/baohao

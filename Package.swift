@@ -23,6 +23,8 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        // Wrappers for C facilities Swift does not import (malloc tuning).
+        .target(name: "CSystem"),
         // SQLite connection, statements, transactions, migrations.
         .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // Normalization, tokens, retrieval index, intent decision, entities. Pure.
@@ -42,7 +44,7 @@ let package = Package(
             name: "BaohaoApp",
             dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage"],
             swiftSettings: strictSettings),
-        .executableTarget(name: "baohao", dependencies: ["BaohaoApp"], swiftSettings: strictSettings),
+        .executableTarget(name: "baohao", dependencies: ["BaohaoApp", "CSystem"], swiftSettings: strictSettings),
         // `make bench`: figures against the budgets of DESIGN.md.
         .executableTarget(
             name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble"],

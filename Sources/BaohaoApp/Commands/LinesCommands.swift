@@ -1,6 +1,5 @@
 import BaohaoCore
 import FoundationEssentials
-import Foundation
 import Understanding
 
 #if canImport(Glibc)

@@ -1,6 +1,5 @@
 import BaohaoCore
 import FoundationEssentials
-import Foundation
 import Storage
 
 /// The demo database for `baohao chat --demo`: the demo lines, with one of them bound to

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Foundation
 import Understanding
 
 /// The assistant's reply templates in three languages, checked at load: every `ReplyKey`

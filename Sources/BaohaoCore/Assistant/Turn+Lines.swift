@@ -210,11 +210,7 @@ extension Turn {
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
-        var out = "", rest = Substring(self)
-        while let range = rest.range(of: target) {
-            out += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
+        // The template is short and `target` (a placeholder) plain: split and join.
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

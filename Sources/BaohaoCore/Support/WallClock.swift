@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An instant: milliseconds since 1970-01-01T00:00:00Z.
 public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -17,9 +22,9 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// The calendar date at this instant in the time zone `identifier` (IANA, e.g.
     /// `Asia/Hong_Kong`); nil when the zone is unknown.
     public func date(inTimeZone identifier: String) -> CivilDate? {
-        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        guard let zone = ZoneInfo.named(identifier) else { return nil }
         let seconds = millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
-        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        let offset = Int64(zone.offset(at: seconds))
         let local = seconds + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         return CivilDate(daysSinceEpoch: days)
@@ -58,12 +63,10 @@ public struct SystemWallClock: WallClock {
 }
 
 /// A clock that says what it is told: for tests.
-public final class ManualWallClock: WallClock, @unchecked Sendable {
-    // @unchecked Sendable: `current` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var current: Instant
+public final class ManualWallClock: WallClock, Sendable {
+    private let current: Mutex<Instant>
 
-    public init(_ start: Instant) { current = start }
+    public init(_ start: Instant) { current = Mutex(start) }
 
     /// Starts at noon UTC of `date` (`YYYY-MM-DD`), offset by `hours`.
     public convenience init(_ date: String, hour: Int = 12) {
@@ -71,7 +74,7 @@ public final class ManualWallClock: WallClock, @unchecked Sendable {
         self.init(Instant(secondsSinceEpoch: day.daysSinceEpoch * 86_400 + Int64(hour) * 3600))
     }
 
-    public func now() -> Instant { lock.withLock { current } }
-    public func set(_ instant: Instant) { lock.withLock { current = instant } }
-    public func advance(seconds: Int64) { lock.withLock { current = current.adding(seconds: seconds) } }
+    public func now() -> Instant { current.withLock { $0 } }
+    public func set(_ instant: Instant) { current.withLock { $0 = instant } }
+    public func advance(seconds: Int64) { current.withLock { $0 = $0.adding(seconds: seconds) } }
 }

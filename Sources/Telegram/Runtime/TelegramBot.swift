@@ -13,7 +13,7 @@ public final class TelegramBot: Sendable {
         public var pollTimeoutSeconds = 50
         public var limits = SendScheduler.Limits()
         /// Bot API clients for sending (each its own connection and thread).
-        public var senderClients = 3
+        public var senderClients = 2
         /// On shutdown, how long pending replies may still be sent.
         public var drainSeconds = 10.0
         /// A poll running this long past its own timeout is abandoned and restarted.

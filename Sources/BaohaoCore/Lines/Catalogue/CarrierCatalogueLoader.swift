@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Foundation
 import Understanding
 
 /// The carrier catalogue could not be used: every problem, with file and key path.
@@ -69,7 +68,7 @@ public enum CarrierCatalogueLoader {
         let names = c.require(c.localized("names"), "names")
         let aliases = c.stringArray("aliases") ?? []
         let timeZone = c.require(c.string("time_zone"), "time_zone")
-        if let timeZone, TimeZone(identifier: timeZone) == nil { c.fail("time_zone", "'\(timeZone)' is not a known IANA time zone") }
+        if let timeZone, ZoneInfo.named(timeZone) == nil { c.fail("time_zone", "'\(timeZone)' is not a known IANA time zone") }
         let currency = c.require(c.string("currency"), "currency") ?? ""
         if let region, let expected = regions[region], currency != expected, !currency.isEmpty {
             c.fail("currency", "'\(currency)' does not match region \(region) (expected \(expected))")
