@@ -51,6 +51,8 @@ import Glibc
             double.injectMessage(chatID: chat, text: texts[i % texts.count])
             sentByChat[chat, default: 0] += 1
         }
+        // Every send takes 20 ms, so the kill surely lands in the middle of the burst.
+        double.failNext("sendMessage", with: .delay(seconds: 0.02), count: 100_000)
         let first = try Self.spawn(environment)
         let midway = await double.waitAsync(timeout: 60) { double.sentMessages().count >= 30 }
         kill(first, SIGKILL)
