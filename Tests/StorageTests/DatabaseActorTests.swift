@@ -1,9 +1,15 @@
+import Synchronization
 import Testing
 import TestSupport
 @testable import Storage
 
 /// A query that would run for minutes unless interrupted.
 let endlessQuery = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) FROM c"
+
+/// Set by a database closure when it begins.
+final class Started: Sendable {
+    let flag = Atomic<Bool>(false)
+}
 
 @Suite struct DatabaseActorTests {
     @Test func manyConcurrentTasksShareOneDatabase() async throws {
@@ -47,12 +53,16 @@ let endlessQuery = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM
 
     @Test func cancellationInterruptsARunningQuery() async throws {
         let db = try await Database.open(path: ":memory:")
+        let started = Started()
         let task = Task {
             try await db.read { conn in
-                try conn.queryFirst(endlessQuery) { $0.int64(0) }
+                started.flag.store(true, ordering: .releasing)
+                return try conn.queryFirst(endlessQuery) { $0.int64(0) }
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel only once the statement is running, however loaded the machine is.
+        while !started.flag.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
         task.cancel()
         let result = await task.result
         switch result {

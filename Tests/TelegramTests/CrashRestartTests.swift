@@ -1,11 +1,17 @@
 import BotAPIDouble
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A flag another thread sets.
+final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
+}
 
 /// The real `baohao run` process, killed with SIGKILL in the middle of a burst and
 /// restarted: no message goes unanswered.
@@ -51,14 +57,22 @@ import Glibc
             double.injectMessage(chatID: chat, text: texts[i % texts.count])
             sentByChat[chat, default: 0] += 1
         }
-        // Every send takes 20 ms, so the kill surely lands in the middle of the burst.
-        double.failNext("sendMessage", with: .delay(seconds: 0.02), count: 100_000)
+        // The first 100 sends take 100 ms each, so the kill surely lands in the middle of
+        // the burst, however loaded the machine is.
+        double.failNext("sendMessage", with: .delay(seconds: 0.1), count: 100)
         let first = try Self.spawn(environment)
-        let midway = await double.waitAsync(timeout: 60) { double.sentMessages().count >= 30 }
-        kill(first, SIGKILL)
+        // The kill comes from a thread of its own, the moment ten replies are out: the test's
+        // async tasks may be slow to run on a loaded machine; this thread is not.
+        let midway = Flag()
+        let killer = Thread {
+            midway.value.store(double.wait(timeout: 60) { double.sentMessages().count >= 10 }, ordering: .releasing)
+            kill(first, SIGKILL)
+        }
+        killer.start()
         var status: Int32 = 0
         waitpid(first, &status, 0)
-        #expect(midway)
+        let reachedMidway = midway.value.load(ordering: .acquiring)
+        #expect(reachedMidway)
         let answeredBeforeCrash = double.sentMessages().count
         #expect(answeredBeforeCrash < 120, "the burst was over before the kill; the test proves nothing")
 
