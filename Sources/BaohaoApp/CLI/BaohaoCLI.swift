@@ -50,6 +50,7 @@ public enum BaohaoCLI {
         case ["migrate"]: return try await MigrateCommand.run(context)
         case ["chat"]: return try await ChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
+        case let path where path.first == "alerts": return try await AlertsCommands.run(context)
         case let path where path.first == "lines": return try await LinesCommands.run(context)
         default:
             throw CommandFailure(exitCode: ExitCode.software, message: "no handler for '\(context.command.path.joined(separator: " "))'")

@@ -31,6 +31,22 @@ enum CommandTree {
             CommandSpec(
                 "migrate", "Create or upgrade the database schema and print the applied versions."),
             CommandSpec(
+                "alerts", "Expiry reminders: what is due, and sending it.",
+                subcommands: [
+                    CommandSpec(
+                        "preview", "List the reminders that would go out, to whom and when, without queuing anything.",
+                        options: [
+                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant (2026-11-22T09:00:00Z or a date)."),
+                            OptionSpec("--days", value: "N", "Also the next N-1 days (default 1)."),
+                        ]),
+                    CommandSpec(
+                        "run-once", "Queue what is due, deliver it through the outbox within the rate limits (with BOT_TOKEN), and exit.",
+                        options: [
+                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant."),
+                            OptionSpec("--deadline", value: "SECONDS", "Stop delivering after this long (default 60)."),
+                        ]),
+                ]),
+            CommandSpec(
                 "outbox", "The delivery queue.",
                 subcommands: [CommandSpec("status", "Pending, sent and dead-lettered counts, inactive chats, and the latest dead letters.")]),
             CommandSpec(

@@ -24,7 +24,10 @@ enum RunCommand {
             perChatPerSecond: config.rateLimits.perChatPerSecond > 0 ? config.rateLimits.perChatPerSecond : nil,
             perGroupPerMinute: config.rateLimits.perGroupPerMinute > 0 ? Double(config.rateLimits.perGroupPerMinute) : nil)
         logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
-        let bot = TelegramBot(baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: settings, logger: logger)
+        settings.alertCheckIntervalSeconds = Double(config.alerts.checkIntervalSeconds)
+        let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
+        let bot = TelegramBot(
+            baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: settings, alerts: alerts, logger: logger)
         do {
             try await bot.run(shutdown: ShutdownSignals.stream())
         } catch let error as TelegramBot.StartError {

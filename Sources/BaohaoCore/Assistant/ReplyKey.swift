@@ -142,4 +142,13 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case commandLang = "command.lang"
     case commandFaq = "command.faq"
     case commandAgent = "command.agent"
+    case alertExpiring = "alert.expiring"
+    case alertGrace = "alert.grace"
+    case alertLastChance = "alert.last_chance"
+    case alertRenewButton = "alert.renew_button"
+    case alertSnoozeButton = "alert.snooze_button"
+    case alertOffButton = "alert.off_button"
+    case alertSnoozed = "alert.snoozed"
+    case alertTurnedOff = "alert.turned_off"
+    case operatorDigest = "operator.digest"
 }

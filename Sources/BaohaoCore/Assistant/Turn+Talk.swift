@@ -157,7 +157,9 @@ extension Turn {
     mutating func changeAlerts(_ change: String) throws -> Reply {
         var s = try AssistantRecords.alertSettings(db, chat: chat)
         switch change {
-        case "on": s.enabled = true
+        case "on":
+            s.enabled = true
+            try db.execute("DELETE FROM alert_optouts WHERE chat_id = ?", chat)
         case "off": s.enabled = false
         case "lead:default": s.leadDays = nil
         case "quiet:off": (s.quietStartMinute, s.quietEndMinute) = (0, 0)
@@ -230,6 +232,13 @@ extension Turn {
 
     // MARK: buttons
 
+    /// The number of a line this chat has bound, by its id (nil otherwise).
+    func lineNumber(_ lineID: Int64) throws -> PhoneNumber? {
+        try db.queryFirst(
+            "SELECT l.number FROM lines l JOIN bindings b ON b.line_id = l.id WHERE l.id = ? AND b.chat_id = ?", lineID, chat
+        ) { PhoneNumber(e164: $0.string(0)) } ?? nil
+    }
+
     mutating func press(_ payload: String) throws -> Reply {
         let parts = payload.split(separator: ":", maxSplits: 1).map(String.init)
         let kind = parts[0], rest = parts.count > 1 ? parts[1] : ""
@@ -289,6 +298,16 @@ extension Turn {
             guard fields.count == 2, let id = Int64(fields[0]) else { break }
             return try clarifyTap(id: id, choice: fields[1])
         case "al": return try changeAlerts(rest)
+        case "az", "ax":
+            // A reminder's buttons: remind tomorrow, or no more reminders for this line.
+            guard let lineID = Int64(rest), let number = try lineNumber(lineID) else { return Reply(html: t(.balanceNotYours)) }
+            let until: String? = kind == "az" ? now.adding(seconds: 86_400).description : nil
+            try db.execute(
+                """
+                INSERT INTO alert_optouts (chat_id, line_id, snoozed_until) VALUES (?, ?, ?)
+                ON CONFLICT (chat_id, line_id) DO UPDATE SET snoozed_until = excluded.snoozed_until
+                """, chat, lineID, until)
+            return Reply(html: kind == "az" ? t(.alertSnoozed) : t(.alertTurnedOff, ["number": number.maskedForDisplay]))
         case "lang":
             if let chosen = Language(rawValue: rest) { return setLanguage(chosen, edit: true) }
         default: break

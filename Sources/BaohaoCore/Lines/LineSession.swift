@@ -86,6 +86,15 @@ public struct LineSession {
             try db.execute(
                 "UPDATE lines SET balance_minor = ?, expires_on = ?, updated_at = ? WHERE id = ?",
                 balance.minorUnits, effect.newExpiry.description, now.description, line.id)
+            if effect.newExpiry != line.expiresOn {
+                // Reminders about the old expiry that have not gone out yet are moot now.
+                try db.execute(
+                    """
+                    UPDATE outbox SET state = 'dead', error = 'line renewed before the reminder went out'
+                    WHERE state = 'pending' AND id IN (SELECT outbox_id FROM alerts WHERE line_id = ? AND state = 'queued' AND expires_on <> ?)
+                    """, line.id, effect.newExpiry.description)
+                try db.execute("UPDATE alerts SET state = 'cancelled' WHERE line_id = ? AND state = 'queued' AND expires_on <> ?", line.id, effect.newExpiry.description)
+            }
             let reason = if case .option = choice { "renewal" } else { "top_up" }
             try appendLedger(
                 line: line, actor: actor, reason: reason, reference: reference, delta: effect.balanceDelta.minorUnits,

@@ -171,5 +171,27 @@ public enum BaohaoSchema {
             ) STRICT;
             CREATE INDEX outbox_pending_by_chat ON outbox(chat_id, id) WHERE state = 'pending';
             """),
+        Migration(version: 5, name: "alerts", sql: """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                line_id INTEGER NOT NULL REFERENCES lines(id),
+                chat_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                lead_days INTEGER NOT NULL,
+                expires_on TEXT NOT NULL,
+                due_at TEXT NOT NULL,
+                outbox_id INTEGER,
+                state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'cancelled')),
+                created_at TEXT NOT NULL,
+                UNIQUE (line_id, chat_id, kind, lead_days, expires_on)
+            ) STRICT;
+            CREATE INDEX alerts_by_line ON alerts(line_id, state);
+            CREATE TABLE alert_optouts (
+                chat_id INTEGER NOT NULL,
+                line_id INTEGER NOT NULL REFERENCES lines(id),
+                snoozed_until TEXT,
+                PRIMARY KEY (chat_id, line_id)
+            ) STRICT, WITHOUT ROWID;
+            """),
     ]
 }

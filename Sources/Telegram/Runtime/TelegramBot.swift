@@ -19,6 +19,8 @@ public final class TelegramBot: Sendable {
         /// A poll running this long past its own timeout is abandoned and restarted.
         public var watchdogMarginSeconds = 30.0
         public var maximumBackoffSeconds = 60.0
+        /// How often due reminders are looked for.
+        public var alertCheckIntervalSeconds = 60.0
 
         public init() {}
     }
@@ -42,8 +44,14 @@ public final class TelegramBot: Sendable {
     let replies: ReplyBook
     let settings: Settings
     let logger: Logger
+    let database: Database
+    let alerts: AlertScheduler?
+    let clock: any WallClock
 
-    public init(baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings = Settings(), logger: Logger) {
+    public init(
+        baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings = Settings(), alerts: AlertScheduler? = nil,
+        logger: Logger
+    ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
         setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
@@ -52,6 +60,26 @@ public final class TelegramBot: Sendable {
         replies = assistant.knowledge.replies
         self.settings = settings
         self.logger = logger
+        self.database = database
+        self.alerts = alerts
+        self.clock = assistant.clock
+    }
+
+    /// Queues due reminders every `alertCheckIntervalSeconds` until cancelled.
+    func alertLoop(_ scheduler: AlertScheduler) async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            do {
+                let queued = try await database.write { db in try scheduler.enqueueDue(db, now: now) }
+                if !queued.isEmpty {
+                    logger.info("alerts.queued", ["count": .int(Int64(queued.count))])
+                    await sender.wake()
+                }
+            } catch {
+                logger.error("alerts.failed", ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(nanoseconds: UInt64(settings.alertCheckIntervalSeconds * 1e9))
+        }
     }
 
     /// Runs until a signal arrives on `shutdown` (then stops polling, confirms the offset and
@@ -62,6 +90,7 @@ public final class TelegramBot: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.pollLoop() }
             group.addTask { await self.sender.run() }
+            if let alerts = self.alerts { group.addTask { await self.alertLoop(alerts) } }
             group.addTask {
                 for await number in shutdown {
                     self.logger.info("bot.signal", ["signal": .int(Int64(number))])

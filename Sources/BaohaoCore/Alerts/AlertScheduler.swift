@@ -1,0 +1,163 @@
+import Storage
+import Understanding
+
+/// An alert that is (or would be) queued: for whom, about what, from when.
+public struct PlannedAlert: Sendable, Equatable {
+    public let lineID: Int64
+    public let number: PhoneNumber
+    public let chatID: Int64
+    public let alert: DueAlert
+    public let deliverAt: Instant
+    public let message: OutboundMessage
+}
+
+/// Finds the reminders due and queues each exactly once: an alert is identified by line,
+/// chat, kind, lead time and expiry date, and recorded in the same transaction that puts it
+/// in the outbox, so a restart, a second run or a crash never sends it twice.
+public struct AlertScheduler: Sendable {
+    public let catalogue: CarrierCatalogue
+    public let replies: ReplyBook
+    public let settings: AssistantSettings
+
+    public init(catalogue: CarrierCatalogue, replies: ReplyBook, settings: AssistantSettings) {
+        self.catalogue = catalogue
+        self.replies = replies
+        self.settings = settings
+    }
+
+    /// The alerts due at `now` that were not queued before (nothing is written).
+    public func plan(_ db: Connection, now: Instant) throws -> [PlannedAlert] {
+        try candidates(db, now: now).filter { planned in
+            try db.queryFirst(
+                "SELECT 1 FROM alerts WHERE line_id = ? AND chat_id = ? AND kind = ? AND lead_days = ? AND expires_on = ?", planned.lineID,
+                planned.chatID, planned.alert.kind.rawValue, planned.alert.leadDays, planned.expiresOn
+            ) { _ in true } == nil
+        }.map(\.planned)
+    }
+
+    /// Queues what is due now (live replies keep their priority over these). Returns what was queued.
+    @discardableResult
+    public func enqueueDue(_ db: Connection, now: Instant) throws -> [PlannedAlert] {
+        try db.transaction {
+            var queued: [PlannedAlert] = []
+            for candidate in try candidates(db, now: now) {
+                try db.execute(
+                    """
+                    INSERT OR IGNORE INTO alerts (line_id, chat_id, kind, lead_days, expires_on, due_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, candidate.lineID, candidate.chatID, candidate.alert.kind.rawValue, candidate.alert.leadDays, candidate.expiresOn,
+                    candidate.planned.deliverAt.description, now.description)
+                guard db.changes > 0 else { continue }
+                let alertID = db.lastInsertRowID
+                try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now)
+                try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", db.lastInsertRowID, alertID)
+                queued.append(candidate.planned)
+            }
+            return queued
+        }
+    }
+
+    struct Candidate {
+        let planned: PlannedAlert
+        let expiresOn: String
+        var lineID: Int64 { planned.lineID }
+        var chatID: Int64 { planned.chatID }
+        var alert: DueAlert { planned.alert }
+    }
+
+    /// Lines whose expiry falls on a date some lead time (or the grace rules) points at
+    /// from today, looked up through the expiry index, joined with the chats that want
+    /// alerts, then checked one by one against their carrier's and chat's rules.
+    func candidates(_ db: Connection, now: Instant) throws -> [Candidate] {
+        let utcToday = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000)
+        var leads = Set(catalogue.carriers.flatMap(\.alertLeadDays))
+        for text in try db.query("SELECT DISTINCT lead_days FROM alert_settings WHERE lead_days IS NOT NULL", map: { $0.string(0) }) {
+            leads.formUnion(text.split(separator: ",").compactMap { Int($0) })
+        }
+        var offsets = Set<Int>()
+        for lead in leads { offsets.formUnion([lead, lead - 1]) }  // today's, and yesterday's if a run was missed
+        for carrier in catalogue.carriers where carrier.graceDays > 0 {
+            offsets.formUnion([-1, -2, -max(1, carrier.graceDays - 3), -max(1, carrier.graceDays - 3) - 1])
+        }
+        var dates = Set<String>()
+        for shift in -1...1 { for offset in offsets { dates.insert(utcToday.adding(days: shift + offset).description) } }
+        let list = dates.sorted()
+        let placeholders = list.map { _ in "?" }.joined(separator: ",")
+        let rows = try db.query(
+            """
+            SELECT l.id, l.number, l.carrier, l.plan, l.expires_on, b.chat_id, s.enabled, s.lead_days, s.quiet_start, s.quiet_end, s.time_zone,
+                   c.language, o.snoozed_until, o.chat_id IS NOT NULL
+            FROM lines l
+            JOIN bindings b ON b.line_id = l.id
+            LEFT JOIN alert_settings s ON s.chat_id = b.chat_id
+            LEFT JOIN conversations c ON c.chat_id = b.chat_id
+            LEFT JOIN alert_optouts o ON o.chat_id = b.chat_id AND o.line_id = l.id
+            LEFT JOIN chat_state cs ON cs.chat_id = b.chat_id
+            WHERE l.expires_on IN (\(placeholders)) AND l.request IS NULL AND cs.inactive_since IS NULL
+            """, arguments: list
+        ) { row in
+            (
+                id: row.int64(0), number: row.string(1), carrier: row.string(2), plan: row.string(3), expires: row.string(4), chat: row.int64(5),
+                enabled: row.isNull(6) ? true : row.bool(6), leads: row.optionalString(7), quietStart: row.optionalInt64(8), quietEnd: row.optionalInt64(9),
+                zone: row.optionalString(10), language: row.optionalString(11), snoozedUntil: row.optionalString(12), optedOut: row.bool(13)
+            )
+        }
+        var result: [Candidate] = []
+        for row in rows where row.enabled {
+            if row.optedOut {
+                // Snoozed until a time (remind me tomorrow) or off for good.
+                guard let until = row.snoozedUntil.flatMap(Instant.init(iso:)), until <= now else { continue }
+            }
+            guard let carrier = catalogue.carrier(row.carrier), let plan = carrier.plan(row.plan), let number = PhoneNumber(e164: row.number),
+                let expiresOn = CivilDate(iso: row.expires), let today = now.date(inTimeZone: row.zone ?? carrier.timeZone)
+            else { continue }
+            let leads = row.leads.map { $0.split(separator: ",").compactMap { Int($0) }.sorted(by: >) } ?? carrier.alertLeadDays
+            for due in AlertRule.due(expiresOn: expiresOn, today: today, leadDays: leads, graceDays: carrier.graceDays, recycleAfterDays: carrier.recycleAfterDays) {
+                let at = AlertRule.deliveryInstant(
+                    date: due.date, timeZone: row.zone ?? carrier.timeZone,
+                    quietStartMinute: row.quietStart.map(Int.init) ?? settings.quietStartMinute, quietEndMinute: row.quietEnd.map(Int.init) ?? settings.quietEndMinute,
+                    notBefore: Instant(millisecondsSinceEpoch: 0))
+                guard at <= now else { continue }  // not yet (quiet hours, or later today)
+                let language = row.language.flatMap(Language.init(rawValue:)) ?? settings.defaultLanguage
+                let message = self.message(due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: row.chat, lineID: row.id, language: language)
+                result.append(Candidate(
+                    planned: PlannedAlert(lineID: row.id, number: number, chatID: row.chat, alert: due, deliverAt: at, message: message), expiresOn: row.expires))
+            }
+        }
+        return result
+    }
+
+    func message(
+        _ due: DueAlert, number: PhoneNumber, carrier: Carrier, plan: Plan, expiresOn: CivilDate, today: CivilDate, chat: Int64, lineID: Int64,
+        language: Language
+    ) -> OutboundMessage {
+        let name = carrier.names.text(for: language.rawValue)
+        let masked = number.maskedForDisplay
+        let html: String
+        switch due.kind {
+        case .expiring:
+            let quotes = RenewalRule.quote(carrier: carrier, plan: plan, expiresOn: expiresOn, today: today)
+            let cheapest = quotes.min { $0.price.minorUnits < $1.price.minorUnits }.map { "\($0.price.display) / \(lengthText($0.length, language))" } ?? "—"
+            let left = today.days(until: expiresOn)
+            let days =
+                left == 0
+                ? replies.label(.daysToday, language) : left == 1 ? replies.label(.daysOneLeft, language) : replies.label(.daysLeft, language, ["n": String(left)])
+            html = replies.text(.alertExpiring, language, ["number": masked, "carrier": name, "expires": expiresOn.description, "days": days, "cheapest": cheapest])
+        case .graceEntered:
+            html = replies.text(.alertGrace, language, ["number": masked, "carrier": name, "expires": expiresOn.description, "recycle_days": String(carrier.recycleAfterDays)])
+        case .lastChance:
+            html = replies.text(.alertLastChance, language, ["number": masked, "carrier": name, "grace_end": expiresOn.adding(days: carrier.graceDays).description])
+        }
+        let buttons: [[OutboundButton]] = [
+            [OutboundButton(replies.label(.alertRenewButton, language), "rn:\(number.e164)")],
+            [OutboundButton(replies.label(.alertSnoozeButton, language), "az:\(lineID)"), OutboundButton(replies.label(.alertOffButton, language), "ax:\(lineID)")],
+        ]
+        return OutboundMessage(chatID: chat, html: html, buttons: buttons)
+    }
+
+    func lengthText(_ length: String, _ language: Language) -> String {
+        let parts = length.split(separator: " ")
+        guard parts.count >= 2, let n = Int(parts[0]) else { return length }
+        return replies.label(parts[1].hasPrefix("month") ? .lengthMonths : .lengthDays, language, ["n": String(n)])
+    }
+}
