@@ -70,6 +70,16 @@ if only.isEmpty || only == "e2e" {
     }
 }
 
+if only.isEmpty || only == "alerts" {
+    do {
+        let alerts = try AlertsBench.run(root: root, runs: min(runs, 3))
+        rows.append(Row(key: "alerts_due_1m_ms", label: "find the due alerts among 1,000,000 lines", sample: alerts.sample, unit: "ms", budget: "≤ 1000", withinBudget: alerts.sample.median <= 1000))
+        print("due alerts found: \(alerts.due)")
+    } catch {
+        print("baohao-bench: alerts: \(error)")
+    }
+}
+
 print("")
 print("figure                                              median    (min … max)         budget   ok")
 for row in rows {

@@ -1,0 +1,94 @@
+import Storage
+import TestSupport
+import Testing
+import Understanding
+@testable import BaohaoCore
+
+/// The scheduler on a real database, with the shipped catalogue and replies.
+@Suite struct AlertSchedulerTests {
+    let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+
+    private func enqueue(_ d: Dialogue, at iso: String) async throws -> [PlannedAlert] {
+        let scheduler = self.scheduler
+        return try await d.database.write { db in try scheduler.enqueueDue(db, now: Instant(iso: iso)!) }
+    }
+
+    private func outbox(_ d: Dialogue) async throws -> [Outbox.Item] { try await d.database.read { db in try Outbox.pending(db, limit: 1000) } }
+
+    @Test func aReminderGoesOnceAtTheLeadTimeInTheCarriersMorning() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-30", boundTo: 42)
+        // 2026-11-23 03:00 New York: quiet hours; nothing yet.
+        #expect(try await enqueue(d, at: "2026-11-23T08:00:00.000Z").isEmpty)
+        // 08:00 New York: the T-7 reminder.
+        let queued = try await enqueue(d, at: "2026-11-23T13:00:00.000Z")
+        #expect(queued.map(\.alert) == [DueAlert(kind: .expiring, leadDays: 7, date: CivilDate(iso: "2026-11-23")!)])
+        // Twice, or after a restart: nothing more.
+        #expect(try await enqueue(d, at: "2026-11-23T13:05:00.000Z").isEmpty)
+        let items = try await outbox(d)
+        #expect(items.count == 1)
+        #expect(items.first?.priority == .bulk)
+        let text = HTML.plainText(items.first?.message?.html ?? "")
+        #expect(text.contains("+1 ••• 0117"))
+        #expect(text.contains("2026-11-30"))
+        #expect(text.contains("US$3.00"))
+        #expect(!text.contains("+13105550117"))
+        #expect(items.first?.message?.buttons.flatMap { $0 }.map(\.payload).contains("rn:+13105550117") == true)
+    }
+
+    @Test func twoSchedulersOnTwoConnectionsQueueEachAlertOnce() async throws {
+        let path = temporaryDatabasePath("alerts-two")
+        let first = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let service = SQLiteLineService(database: first, catalogue: ShippedAssistantData.catalogue, clock: ManualWallClock("2026-11-22"))
+        for i in 0..<20 {
+            let number = PhoneNumber(e164: "+1212555\(String(1000 + i))")!
+            _ = try await service.importLines(
+                [LineImportRow(line: 2, number: number, carrier: "ultra", plan: "paygo", balance: Money(minorUnits: 0, currency: "USD"), expiresOn: CivilDate(iso: "2026-11-25")!, autoRenew: false, note: "")],
+                by: .operator("t"))
+            let code = try await service.issueBindingCode(for: number, by: .operator("t")).code
+            _ = try await service.redeemBindingCode(code, chat: Int64(500 + i))
+        }
+        let second = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let scheduler = self.scheduler
+        let now = Instant(iso: "2026-11-22T14:00:00.000Z")!
+        async let a = first.write { db in try scheduler.enqueueDue(db, now: now).count }
+        async let b = second.write { db in try scheduler.enqueueDue(db, now: now).count }
+        let counts = try await [a, b]
+        #expect(counts.reduce(0, +) == 20)
+        let outboxCount = try await first.read { db in try db.queryFirst("SELECT count(*) FROM outbox") { $0.int(0) } }
+        #expect(outboxCount == 20)
+    }
+
+    @Test func aRenewalCancelsThePendingReminderAndStartsAFreshSchedule() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 42)
+        #expect(try await enqueue(d, at: "2026-11-22T14:00:00.000Z").count == 1)
+        _ = try await d.service.renew(PhoneNumber(e164: "+13105550117")!, .option("1m"), reference: "r1", by: .operator("t"))
+        #expect(try await outbox(d).isEmpty)
+        let dead = try await d.database.read { db in try db.queryFirst("SELECT error FROM outbox WHERE state = 'dead'") { $0.optionalString(0) } ?? nil }
+        #expect(dead == "line renewed before the reminder went out")
+        // The new expiry (2026-12-25) gets its own T-7 reminder in due time.
+        #expect(try await enqueue(d, at: "2026-11-23T14:00:00.000Z").isEmpty)
+        let fresh = try await enqueue(d, at: "2026-12-18T14:00:00.000Z")
+        #expect(fresh.map(\.alert.leadDays) == [7])
+    }
+
+    @Test func optOutSnoozeAndBlockedChatsGetNothing() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 42)
+        try await d.line("+13105550118", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 43)
+        try await d.line("+13105550119", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 44)
+        let lineID = { (n: String) in try await d.database.read { db in try db.queryFirst("SELECT id FROM lines WHERE number = ?", n) { $0.int64(0) } ?? 0 } }
+        // Chat 42 turns reminders off for its line; chat 43 asks for tomorrow; chat 44 blocked the bot.
+        _ = try await d.press(payload: "ax:\(try await lineID("+13105550117"))", chat: 42)
+        _ = try await d.press(payload: "az:\(try await lineID("+13105550118"))", chat: 43)
+        try await d.database.write { db in try Outbox.markChatInactive(db, chat: 44, reason: "Forbidden: bot was blocked by the user", at: Instant(secondsSinceEpoch: 0)) }
+        #expect(try await enqueue(d, at: "2026-11-22T14:00:00.000Z").isEmpty)
+        // The snooze ends a day later (2026-11-23 12:00 UTC); by then T-1 is due for chat 43 only.
+        let later = try await enqueue(d, at: "2026-11-24T14:00:00.000Z")
+        #expect(later.map(\.chatID) == [43])
+        // /alerts on clears the chat's per-line opt-outs.
+        _ = try await d.press(payload: "al:on", chat: 42)
+        #expect(try await enqueue(d, at: "2026-11-24T14:05:00.000Z").map(\.chatID) == [42])
+    }
+}
