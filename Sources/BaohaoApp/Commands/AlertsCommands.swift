@@ -35,8 +35,8 @@ enum AlertsCommands {
             context.io.out("\(total) alert\(total == 1 ? "" : "s") would be sent (nothing was queued)")
             return ExitCode.success
         case ["alerts", "run-once"]:
-            let queued = try await database.write { db in try scheduler.enqueueDue(db, now: now) }
-            context.io.out("queued \(queued.count) alert\(queued.count == 1 ? "" : "s")")
+            let queued = try await database.write { db in try scheduler.tick(db, now: now) }
+            context.io.out("queued \(queued) message\(queued == 1 ? "" : "s") (alerts, and the operators' digest when it is due)")
             guard let token = config.token else {
                 context.io.out("no BOT_TOKEN: the alerts wait in the outbox for `baohao run`")
                 return ExitCode.success

@@ -57,6 +57,15 @@ public struct AlertScheduler: Sendable {
         }
     }
 
+    /// What the scheduler does on each tick: queue the due alerts, and the operators'
+    /// digest once a day. Returns how many messages were queued.
+    public func tick(_ db: Connection, now: Instant) throws -> Int {
+        let alerts = try enqueueDue(db, now: now).count
+        let digest = try OperatorDigest.queueIfDue(
+            db, catalogue: catalogue, replies: replies, language: settings.defaultLanguage, chat: settings.operatorChatID, minute: settings.digestMinute, now: now)
+        return alerts + (digest == nil ? 0 : 1)
+    }
+
     struct Candidate {
         let planned: PlannedAlert
         let expiresOn: String
@@ -134,9 +143,9 @@ public struct AlertScheduler: Sendable {
         let name = carrier.names.text(for: language.rawValue)
         let masked = number.maskedForDisplay
         let html: String
+        let quotes = RenewalRule.quote(carrier: carrier, plan: plan, expiresOn: expiresOn, today: today)
         switch due.kind {
         case .expiring:
-            let quotes = RenewalRule.quote(carrier: carrier, plan: plan, expiresOn: expiresOn, today: today)
             let cheapest = quotes.min { $0.price.minorUnits < $1.price.minorUnits }.map { "\($0.price.display) / \(lengthText($0.length, language))" } ?? "—"
             let left = today.days(until: expiresOn)
             let days =
@@ -148,7 +157,19 @@ public struct AlertScheduler: Sendable {
         case .lastChance:
             html = replies.text(.alertLastChance, language, ["number": masked, "carrier": name, "grace_end": expiresOn.adding(days: carrier.graceDays).description])
         }
-        let buttons: [[OutboundButton]] = [
+        // The two cheapest ways to renew as buttons (each makes an order), then all options.
+        let options = quotes.sorted { $0.price.minorUnits < $1.price.minorUnits }.prefix(2).map { quote -> OutboundButton in
+            switch quote.choice {
+            case .option(let id):
+                return OutboundButton(
+                    replies.label(.renewOptionButton, language, ["length": lengthText(quote.length, language), "price": quote.price.display, "expires": quote.newExpiry.description]),
+                    "ro:\(number.e164):o:\(id)")
+            case .amount(let money):
+                return OutboundButton(
+                    replies.label(.renewTopUpButton, language, ["price": money.display, "expires": quote.newExpiry.description]), "ro:\(number.e164):a:\(money.minorUnits)")
+            }
+        }
+        let buttons: [[OutboundButton]] = options.map { [$0] } + [
             [OutboundButton(replies.label(.alertRenewButton, language), "rn:\(number.e164)")],
             [OutboundButton(replies.label(.alertSnoozeButton, language), "az:\(lineID)"), OutboundButton(replies.label(.alertOffButton, language), "ax:\(lineID)")],
         ]

@@ -14,6 +14,8 @@ public struct AssistantSettings: Sendable, Equatable {
     /// Quiet hours shown when a chat has not chosen its own (minutes after midnight).
     public var quietStartMinute = 22 * 60
     public var quietEndMinute = 8 * 60
+    /// When the operators' daily digest goes out (minutes after midnight, UTC).
+    public var digestMinute = 9 * 60
 
     public init() {}
 
@@ -24,6 +26,7 @@ public struct AssistantSettings: Sendable, Equatable {
         defaultLanguage = c.defaultLanguage
         quietStartMinute = c.alerts.quietHoursStartMinute
         quietEndMinute = c.alerts.quietHoursEndMinute
+        digestMinute = c.alerts.digestMinute
     }
 }
 

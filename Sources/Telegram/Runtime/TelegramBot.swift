@@ -70,9 +70,9 @@ public final class TelegramBot: Sendable {
         while !Task.isCancelled {
             let now = clock.now()
             do {
-                let queued = try await database.write { db in try scheduler.enqueueDue(db, now: now) }
-                if !queued.isEmpty {
-                    logger.info("alerts.queued", ["count": .int(Int64(queued.count))])
+                let queued = try await database.write { db in try scheduler.tick(db, now: now) }
+                if queued > 0 {
+                    logger.info("alerts.queued", ["count": .int(Int64(queued))])
                     await sender.wake()
                 }
             } catch {

@@ -92,3 +92,40 @@ import Understanding
         #expect(try await enqueue(d, at: "2026-11-24T14:05:00.000Z").map(\.chatID) == [42])
     }
 }
+
+@Suite struct OperatorDigestTests {
+    @Test func theDigestCountsTheDayAndGoesOnce() async throws {
+        let d = try await Dialogue()
+        // Ultra: grace 30, recycled on day 31. Expired yesterday → entered grace; expired 26 days ago → within 7 days of recycling.
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2026-11-21", boundTo: nil)
+        try await d.line("+13105550118", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2026-10-27", boundTo: nil)
+        try await d.line("+13105550119", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2027-01-10", boundTo: nil)
+        let now = Instant(iso: "2026-11-22T10:00:00.000Z")!
+        try await d.database.write { db in
+            try Outbox.enqueue(db, OutboundMessage(chatID: 1, html: "alert a"), priority: .bulk, at: now)
+            try Outbox.enqueue(db, OutboundMessage(chatID: 2, html: "alert b"), priority: .bulk, at: now)
+            try Outbox.enqueue(db, OutboundMessage(chatID: 3, html: "reply"), priority: .live, at: now)
+            let items = try Outbox.pending(db)
+            for item in items { try Outbox.markSent(db, id: item.id, at: now) }
+            try Outbox.enqueue(db, OutboundMessage(chatID: 4, html: "alert c"), priority: .bulk, at: now)
+            try Outbox.markDead(db, id: db.lastInsertRowID, reason: "Bad Request: chat not found", at: now)
+        }
+        let catalogue = ShippedAssistantData.catalogue, replies = ShippedAssistantData.replies
+        let early = try await d.database.write { db in
+            try OperatorDigest.queueIfDue(db, catalogue: catalogue, replies: replies, language: .en, chat: -500, minute: 11 * 60, now: now)
+        }
+        #expect(early == nil)
+        let digest = try await d.database.write { db in
+            try OperatorDigest.queueIfDue(db, catalogue: catalogue, replies: replies, language: .en, chat: -500, minute: 9 * 60, now: now)
+        }
+        #expect(digest == OperatorDigest(sent: 2, failed: 1, enteredGrace: 1, nearRecycling: 1))
+        let again = try await d.database.write { db in
+            try OperatorDigest.queueIfDue(db, catalogue: catalogue, replies: replies, language: .en, chat: -500, minute: 9 * 60, now: now.adding(seconds: 3600))
+        }
+        #expect(again == nil)
+        let queued = try await d.database.read { db in try Outbox.pending(db).filter { $0.chatID == -500 } }
+        #expect(queued.count == 1)
+        let text = HTML.plainText(queued.first?.message?.html ?? "")
+        #expect(text.contains("reminders sent 2, failed deliveries 1"))
+    }
+}
