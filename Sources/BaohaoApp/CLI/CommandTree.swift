@@ -85,6 +85,13 @@ enum CommandTree {
                             OptionSpec("--ref", value: "REF", "The operation reference (default: one per line and step)."),
                         ]),
                     CommandSpec(
+                        "renewal-failed", "Record that an automatic renewal charge failed; the bound chats are alerted at once.",
+                        arguments: [ArgumentSpec("NUMBER", "the number")],
+                        options: [
+                            OptionSpec("--reason", value: "TEXT", "What the payment provider said (required)."),
+                            OptionSpec("--ref", value: "REF", "The operation reference; a retry with it changes nothing."),
+                        ]),
+                    CommandSpec(
                         "port-out", "Record a port-out request, or how it ended with --done or --failed.",
                         arguments: [ArgumentSpec("NUMBER", "the number")],
                         options: [

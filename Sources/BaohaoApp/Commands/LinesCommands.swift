@@ -20,6 +20,7 @@ enum LinesCommands {
             case ["lines", "topup"]: return try await topUp(context, lines)
             case ["lines", "cancel"]: return try await cancel(context, lines)
             case ["lines", "port-out"]: return try await portOut(context, lines)
+            case ["lines", "renewal-failed"]: return try await renewalFailed(context, lines)
             default: throw CommandFailure(exitCode: ExitCode.software, message: "no handler for '\(context.command.path.joined(separator: " "))'")
             }
         } catch let error as LineError {
@@ -196,6 +197,18 @@ enum LinesCommands {
             \(receipt.number.e164): \(receipt.state == .pending ? "cancellation requested, pending (confirm with: baohao lines cancel \(receipt.number.e164) --confirm)" : "cancelled")
             remaining balance \(balance.display); the carrier's refund rule: \(receipt.refundRule.english)
             """)
+        return ExitCode.success
+    }
+
+    static func renewalFailed(_ context: CommandContext, _ lines: LinesContext) async throws -> Int32 {
+        let number = try await lines.number(context.command.arguments[0])
+        guard let reason = context.command.value("--reason"), !reason.isEmpty else {
+            throw CommandFailure(exitCode: ExitCode.usage, message: "--reason TEXT is required: what the payment provider said")
+        }
+        let reference = context.command.value("--ref") ?? "cli-renewal-failed-\(number.e164)-\(reason)"
+        let actor = lines.actor
+        _ = try await lines.service.writing { try $0.recordAutoRenewFailure(number, reason: reason, reference: reference, by: actor) }
+        context.io.out("\(number.e164): failed automatic renewal recorded; the bound chats are told at the next alert check")
         return ExitCode.success
     }
 

@@ -6,6 +6,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case graceEntered = "grace_entered"
     /// Three days before the grace period ends.
     case lastChance = "last_chance"
+    /// An automatic renewal charge failed (recorded in the ledger): at once.
+    case renewalFailed = "renewal_failed"
 }
 
 /// One reminder owed to a line, on a calendar date of the line's carrier.

@@ -133,12 +133,54 @@ public struct AlertScheduler: Sendable {
                     planned: PlannedAlert(lineID: row.id, number: number, chatID: row.chat, alert: due, deliverAt: at, message: message), expiresOn: row.expires))
             }
         }
+        return result + (try failureCandidates(db, now: now))
+    }
+
+    /// Failed automatic renewals recorded in the last two days. The alert's key holds the
+    /// ledger row (`expires_on` = `ledger:<id>`), so each failure is announced once.
+    func failureCandidates(_ db: Connection, now: Instant) throws -> [Candidate] {
+        let rows = try db.query(
+            """
+            SELECT g.id, g.detail, l.id, l.number, l.carrier, l.plan, l.expires_on, b.chat_id, s.enabled, s.quiet_start, s.quiet_end, s.time_zone, c.language
+            FROM ledger g
+            JOIN lines l ON l.id = g.line_id
+            JOIN bindings b ON b.line_id = l.id
+            LEFT JOIN alert_settings s ON s.chat_id = b.chat_id
+            LEFT JOIN conversations c ON c.chat_id = b.chat_id
+            LEFT JOIN chat_state cs ON cs.chat_id = b.chat_id
+            WHERE g.reason = 'auto_renew_failed' AND g.at > ? AND cs.inactive_since IS NULL
+            """, now.adding(seconds: -2 * 86_400).description
+        ) { row in
+            (
+                ledgerID: row.int64(0), reason: row.string(1), lineID: row.int64(2), number: row.string(3), carrier: row.string(4), plan: row.string(5),
+                expires: row.string(6), chat: row.int64(7), enabled: row.isNull(8) ? true : row.bool(8), quietStart: row.optionalInt64(9),
+                quietEnd: row.optionalInt64(10), zone: row.optionalString(11), language: row.optionalString(12)
+            )
+        }
+        var result: [Candidate] = []
+        for row in rows where row.enabled {
+            guard let carrier = catalogue.carrier(row.carrier), let plan = carrier.plan(row.plan), let number = PhoneNumber(e164: row.number),
+                let expiresOn = CivilDate(iso: row.expires), let today = now.date(inTimeZone: row.zone ?? carrier.timeZone)
+            else { continue }
+            let due = DueAlert(kind: .renewalFailed, leadDays: 0, date: today)
+            let at = AlertRule.deliveryInstant(
+                date: today, timeZone: row.zone ?? carrier.timeZone, quietStartMinute: row.quietStart.map(Int.init) ?? settings.quietStartMinute,
+                quietEndMinute: row.quietEnd.map(Int.init) ?? settings.quietEndMinute, notBefore: now)
+            guard at <= now else { continue }  // quiet hours: the next tick after they end
+            let language = row.language.flatMap(Language.init(rawValue:)) ?? settings.defaultLanguage
+            let message = self.message(
+                due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: row.chat, lineID: row.lineID, language: language,
+                failureReason: row.reason)
+            result.append(Candidate(
+                planned: PlannedAlert(lineID: row.lineID, number: number, chatID: row.chat, alert: due, deliverAt: at, message: message),
+                expiresOn: "ledger:\(row.ledgerID)"))
+        }
         return result
     }
 
     func message(
         _ due: DueAlert, number: PhoneNumber, carrier: Carrier, plan: Plan, expiresOn: CivilDate, today: CivilDate, chat: Int64, lineID: Int64,
-        language: Language
+        language: Language, failureReason: String = ""
     ) -> OutboundMessage {
         let name = carrier.names.text(for: language.rawValue)
         let masked = number.maskedForDisplay
@@ -156,6 +198,8 @@ public struct AlertScheduler: Sendable {
             html = replies.text(.alertGrace, language, ["number": masked, "carrier": name, "expires": expiresOn.description, "recycle_days": String(carrier.recycleAfterDays)])
         case .lastChance:
             html = replies.text(.alertLastChance, language, ["number": masked, "carrier": name, "grace_end": expiresOn.adding(days: carrier.graceDays).description])
+        case .renewalFailed:
+            html = replies.text(.alertRenewalFailed, language, ["number": masked, "carrier": name, "reason": failureReason])
         }
         // The two cheapest ways to renew as buttons (each makes an order), then all options.
         let options = quotes.sorted { $0.price.minorUnits < $1.price.minorUnits }.prefix(2).map { quote -> OutboundButton in

@@ -151,4 +151,5 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case alertSnoozed = "alert.snoozed"
     case alertTurnedOff = "alert.turned_off"
     case operatorDigest = "operator.digest"
+    case alertRenewalFailed = "alert.renewal_failed"
 }

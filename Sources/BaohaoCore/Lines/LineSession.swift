@@ -107,6 +107,21 @@ public struct LineSession {
         }
     }
 
+    /// Records that an automatic renewal charge failed (from an operator or a payment hook):
+    /// a ledger row, which the alert scheduler turns into an immediate reminder.
+    public func recordAutoRenewFailure(_ number: PhoneNumber, reason: String, reference: String, by actor: LineActor) throws -> LedgerEntry {
+        try once(reference: reference, kind: "auto-renew-failed", fingerprint: "auto-renew-failed|\(number)|\(reason)") {
+            let line = try visibleLine(number, actor)
+            try appendLedger(
+                line: line, actor: actor, reason: "auto_renew_failed", reference: reference, delta: 0, balanceAfter: line.balanceMinor,
+                expiresAfter: line.expiresOn, requestAfter: line.request, detail: String(reason.prefix(200)))
+            return LedgerEntry(
+                at: now, actor: actor.description, reason: "auto_renew_failed", reference: reference, balanceDeltaMinor: 0, balanceAfterMinor: line.balanceMinor,
+                currency: line.currency, expiresBefore: line.expiresOn, expiresAfter: line.expiresOn, requestBefore: line.request?.rawValue,
+                requestAfter: line.request?.rawValue, detail: String(reason.prefix(200)))
+        }
+    }
+
     public func requestCancellation(_ number: PhoneNumber, reference: String, by actor: LineActor) throws -> CancellationReceipt {
         try once(reference: reference, kind: "cancel", fingerprint: "cancel|\(number)") {
             let line = try visibleLine(number, actor)

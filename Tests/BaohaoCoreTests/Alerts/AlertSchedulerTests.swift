@@ -129,3 +129,27 @@ import Understanding
         #expect(text.contains("reminders sent 2, failed deliveries 1"))
     }
 }
+
+@Suite struct RenewalFailureAlertTests {
+    @Test func aFailedAutomaticRenewalIsAnnouncedOnceAtOnce() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2027-03-01", boundTo: 42)
+        let number = PhoneNumber(e164: "+13105550117")!
+        let catalogue = ShippedAssistantData.catalogue
+        let now = Instant(iso: "2026-11-22T15:00:00.000Z")!  // 10:00 in New York
+        _ = try await d.database.write { db in
+            try db.transaction { try LineSession(db: db, catalogue: catalogue, now: now).recordAutoRenewFailure(number, reason: "card declined (expired)", reference: "pay-1", by: .operator("hook")) }
+        }
+        let scheduler = AlertScheduler(catalogue: catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+        let queued = try await d.database.write { db in try scheduler.enqueueDue(db, now: now) }
+        #expect(queued.map(\.alert.kind) == [.renewalFailed])
+        let text = HTML.plainText(queued.first?.message.html ?? "")
+        #expect(text.contains("card declined (expired)"))
+        #expect(try await d.database.write { db in try scheduler.enqueueDue(db, now: now.adding(seconds: 60)) }.isEmpty)
+        // The same failure reported again with its reference changes nothing.
+        _ = try await d.database.write { db in
+            try db.transaction { try LineSession(db: db, catalogue: catalogue, now: now).recordAutoRenewFailure(number, reason: "card declined (expired)", reference: "pay-1", by: .operator("hook")) }
+        }
+        #expect(try await d.service.ledger(number, visibleTo: .operator("t")).filter { $0.reason == "auto_renew_failed" }.count == 1)
+    }
+}
