@@ -152,4 +152,7 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case alertTurnedOff = "alert.turned_off"
     case operatorDigest = "operator.digest"
     case alertRenewalFailed = "alert.renewal_failed"
+    case alertsZoneButton = "alerts.zone_button"
+    case alertsZoneDefaultButton = "alerts.zone_default_button"
+    case alertsZoneLine = "alerts.zone_line"
 }

@@ -144,12 +144,15 @@ extension Turn {
         let quiet = quietStart == quietEnd ? label(.quietNone) : "\(Self.hhmm(quietStart))–\(Self.hhmm(quietEnd))"
         let days = s.leadDays.map { $0.map(String.init).joined(separator: ", ") } ?? label(.alertsCarrierDefault)
         var html = t(.alertsSettings, ["state": label(s.enabled ? .alertsOn : .alertsOff), "days": days, "quiet": quiet])
+        html += "\n" + t(.alertsZoneLine, ["zone": s.timeZone ?? label(.alertsZoneDefaultButton)])
         if notice { html = t(.alertsUpdated) + "\n" + html }
         let buttons: [[OutboundButton]] = [
             [s.enabled ? OutboundButton(label(.alertsTurnOff), "al:off") : OutboundButton(label(.alertsTurnOn), "al:on")],
             [OutboundButton(label(.alertsLeadButton, ["days": "7, 3, 1"]), "al:lead:7,3,1"), OutboundButton(label(.alertsLeadButton, ["days": "30, 14, 7, 1"]), "al:lead:30,14,7,1")],
             [OutboundButton(label(.alertsCarrierDefault), "al:lead:default")],
             [OutboundButton(label(.alertsQuietButton, ["hours": "22:00–08:00"]), "al:quiet:1320-480"), OutboundButton(label(.alertsQuietOffButton), "al:quiet:off")],
+            Self.alertZones.map { OutboundButton(label(.alertsZoneButton, ["zone": $0]), "al:tz:\($0)") },
+            [OutboundButton(label(.alertsZoneDefaultButton), "al:tz:default")],
         ]
         return Reply(html: html, buttons: buttons)
     }
@@ -163,8 +166,12 @@ extension Turn {
         case "off": s.enabled = false
         case "lead:default": s.leadDays = nil
         case "quiet:off": (s.quietStartMinute, s.quietEndMinute) = (0, 0)
+        case "tz:default": s.timeZone = nil
         default:
-            if change.hasPrefix("lead:") {
+            if change.hasPrefix("tz:"), ZoneInfo.named(String(change.dropFirst(3))) != nil { s.timeZone = String(change.dropFirst(3)) }
+            if change.hasPrefix("tz:") {
+                // handled above
+            } else if change.hasPrefix("lead:") {
                 let days = change.dropFirst(5).split(separator: ",").compactMap { Int($0) }.filter { (0...400).contains($0) }
                 if !days.isEmpty { s.leadDays = Array(Set(days)).sorted(by: >) }
             } else if change.hasPrefix("quiet:") {
@@ -177,6 +184,9 @@ extension Turn {
         reply.editsPressedMessage = true
         return reply
     }
+
+    /// Zones where customers of number-keeping lines usually live, offered in /alerts.
+    static let alertZones = ["Asia/Shanghai", "Asia/Hong_Kong", "America/Los_Angeles"]
 
     static func hhmm(_ minutes: Int) -> String {
         let h = minutes / 60, m = minutes % 60

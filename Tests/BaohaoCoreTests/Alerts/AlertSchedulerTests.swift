@@ -153,3 +153,23 @@ import Understanding
         #expect(try await d.service.ledger(number, visibleTo: .operator("t")).filter { $0.reason == "auto_renew_failed" }.count == 1)
     }
 }
+
+@Suite struct AlertZoneTests {
+    @Test func aChatsOwnTimeZoneDecidesWhenItsRemindersGo() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2026-11-30", boundTo: 42)
+        let changed = try await d.press(payload: "al:tz:Asia/Shanghai")
+        #expect(changed.text.contains("Asia/Shanghai"))
+        let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+        // 2026-11-23 08:00 in Shanghai is 00:00 UTC: the T-7 reminder goes then, not at 08:00 New York.
+        #expect(try await d.database.write { db in try scheduler.enqueueDue(db, now: Instant(iso: "2026-11-22T23:59:00.000Z")!) }.isEmpty)
+        let queued = try await d.database.write { db in try scheduler.enqueueDue(db, now: Instant(iso: "2026-11-23T00:00:00.000Z")!) }
+        #expect(queued.map(\.deliverAt.description) == ["2026-11-23T00:00:00.000Z"])
+        // Bad zones are ignored; "default" goes back to the carrier's.
+        _ = try await d.press(payload: "al:tz:Mars/Base")
+        let settings = try await d.database.read { db in try AssistantRecords.alertSettings(db, chat: 42) }
+        #expect(settings.timeZone == "Asia/Shanghai")
+        _ = try await d.press(payload: "al:tz:default")
+        #expect(try await d.database.read { db in try AssistantRecords.alertSettings(db, chat: 42) }.timeZone == nil)
+    }
+}
