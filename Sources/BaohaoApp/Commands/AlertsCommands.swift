@@ -46,9 +46,7 @@ enum AlertsCommands {
                 return s
             } ?? 60
             let clients = (0..<2).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
-            let limits: SendScheduler.Limits = config.rateLimits.enabled ? SendScheduler.Limits(
-                globalPerSecond: config.rateLimits.globalPerSecond, globalBurst: max(1, config.rateLimits.globalPerSecond),
-                perChatPerSecond: config.rateLimits.perChatPerSecond, perGroupPerMinute: Double(config.rateLimits.perGroupPerMinute)) : .off
+            let limits = SendScheduler.Limits(config.rateLimits)
             let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: try context.clock(), logger: context.logger(for: config))
             await sender.drain(seconds: deadline)
             let counts = try await database.read { db in try Outbox.counts(db) }

@@ -18,11 +18,7 @@ enum RunCommand {
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
         var settings = TelegramBot.Settings()
         settings.pollTimeoutSeconds = config.pollTimeoutSeconds
-        settings.limits = !config.rateLimits.enabled ? .off : SendScheduler.Limits(
-            globalPerSecond: config.rateLimits.globalPerSecond > 0 ? config.rateLimits.globalPerSecond : nil,
-            globalBurst: max(1, config.rateLimits.globalPerSecond),
-            perChatPerSecond: config.rateLimits.perChatPerSecond > 0 ? config.rateLimits.perChatPerSecond : nil,
-            perGroupPerMinute: config.rateLimits.perGroupPerMinute > 0 ? Double(config.rateLimits.perGroupPerMinute) : nil)
+        settings.limits = SendScheduler.Limits(config.rateLimits)
         logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
         settings.alertCheckIntervalSeconds = Double(config.alerts.checkIntervalSeconds)
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))

@@ -188,7 +188,7 @@ public struct AlertScheduler: Sendable {
         let quotes = RenewalRule.quote(carrier: carrier, plan: plan, expiresOn: expiresOn, today: today)
         switch due.kind {
         case .expiring:
-            let cheapest = quotes.min { $0.price.minorUnits < $1.price.minorUnits }.map { "\($0.price.display) / \(lengthText($0.length, language))" } ?? "—"
+            let cheapest = quotes.min { $0.price.minorUnits < $1.price.minorUnits }.map { "\($0.price.display) / \(replies.renewalLength($0.length, language))" } ?? "—"
             let left = today.days(until: expiresOn)
             let days =
                 left == 0
@@ -202,27 +202,11 @@ public struct AlertScheduler: Sendable {
             html = replies.text(.alertRenewalFailed, language, ["number": masked, "carrier": name, "reason": failureReason])
         }
         // The two cheapest ways to renew as buttons (each makes an order), then all options.
-        let options = quotes.sorted { $0.price.minorUnits < $1.price.minorUnits }.prefix(2).map { quote -> OutboundButton in
-            switch quote.choice {
-            case .option(let id):
-                return OutboundButton(
-                    replies.label(.renewOptionButton, language, ["length": lengthText(quote.length, language), "price": quote.price.display, "expires": quote.newExpiry.description]),
-                    "ro:\(number.e164):o:\(id)")
-            case .amount(let money):
-                return OutboundButton(
-                    replies.label(.renewTopUpButton, language, ["price": money.display, "expires": quote.newExpiry.description]), "ro:\(number.e164):a:\(money.minorUnits)")
-            }
-        }
+        let options = quotes.sorted { $0.price.minorUnits < $1.price.minorUnits }.prefix(2).map { replies.renewalButton($0, number: number, language) }
         let buttons: [[OutboundButton]] = options.map { [$0] } + [
             [OutboundButton(replies.label(.alertRenewButton, language), "rn:\(number.e164)")],
             [OutboundButton(replies.label(.alertSnoozeButton, language), "az:\(lineID)"), OutboundButton(replies.label(.alertOffButton, language), "ax:\(lineID)")],
         ]
         return OutboundMessage(chatID: chat, html: html, buttons: buttons)
-    }
-
-    func lengthText(_ length: String, _ language: Language) -> String {
-        let parts = length.split(separator: " ")
-        guard parts.count >= 2, let n = Int(parts[0]) else { return length }
-        return replies.label(parts[1].hasPrefix("month") ? .lengthMonths : .lengthDays, language, ["n": String(n)])
     }
 }

@@ -99,28 +99,9 @@ extension Turn {
         ]
         let quotes = try lines.quote(line.number, visibleTo: me)
         var buttons: [[OutboundButton]] = []
-        for quote in quotes.prefix(6) {
-            let payload: String
-            let text: String
-            switch quote.choice {
-            case .option(let id):
-                payload = "ro:\(line.number.e164):o:\(id)"
-                text = label(.renewOptionButton, ["length": lengthText(quote.length), "price": quote.price.display, "expires": quote.newExpiry.description])
-            case .amount(let money):
-                payload = "ro:\(line.number.e164):a:\(money.minorUnits)"
-                text = label(.renewTopUpButton, ["price": money.display, "expires": quote.newExpiry.description])
-            }
-            buttons.append([OutboundButton(text, payload)])
-        }
+        for quote in quotes.prefix(6) { buttons.append([replies.renewalButton(quote, number: line.number, language)]) }
         if !buttons.isEmpty { parts.append(t(.renewOptions)) }
         return Reply(html: parts.joined(separator: "\n"), buttons: buttons)
-    }
-
-    /// "90 days" / "3 months" from a quote's length text, in the chat's language.
-    func lengthText(_ length: String) -> String {
-        let parts = length.split(separator: " ")
-        guard parts.count >= 2, let n = Int(parts[0]) else { return length }
-        return label(parts[1].hasPrefix("month") ? .lengthMonths : .lengthDays, ["n": String(n)])
     }
 
     /// A renewal order for an option button: a reference, the amount and the payment link.

@@ -1,3 +1,5 @@
+import BaohaoCore
+
 /// When the next message may go: token buckets (overall, per chat, per group chat) and the
 /// pauses a 429 imposes. Pure: the caller passes the time; no I/O, no clock.
 public struct SendScheduler: Sendable {
@@ -110,5 +112,18 @@ public struct SendScheduler: Sendable {
         chats = chats.filter { now - $0.value.updated < max(idle, 60) }
         lastSent = lastSent.filter { now - $0.value < 60 }
         chatPausedUntil = chatPausedUntil.filter { $0.value > now }
+    }
+}
+
+extension SendScheduler.Limits {
+    /// The limits the configuration asks for (none at all when they are disabled).
+    public init(_ settings: RateLimitSettings) {
+        guard settings.enabled else {
+            self = .off
+            return
+        }
+        self.init(
+            globalPerSecond: settings.globalPerSecond, globalBurst: max(1, settings.globalPerSecond), perChatPerSecond: settings.perChatPerSecond,
+            perGroupPerMinute: Double(settings.perGroupPerMinute))
     }
 }
