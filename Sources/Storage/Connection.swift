@@ -38,9 +38,9 @@ public final class Connection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         // On failure deinit runs (every property is set) and closes the handle: no close here.
-        // A 1 MiB page cache (SQLite's default is 2 MiB): the bot's hot rows are few, and
+        // A 512 KiB page cache (SQLite's default is 2 MiB): the bot's hot rows are few, and
         // resident memory has a budget.
-        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-1024;")
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;")
     }
 
     deinit {
