@@ -38,7 +38,7 @@ struct Row {
 
 var rows: [Row] = []
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? ""
-if only != "e2e" {
+if only.isEmpty || only == "nlu" || only == "shipped" || only == "10k" {
 do {
     let nlu = try UnderstandingBench.run(intentsDirectory: root + "/Intents", messages: messages, runs: runs)
     rows.append(Row(key: "nlu_p50_us", label: "classify one message, median (shipped data)", sample: nlu.p50, unit: "µs", budget: "≤ 20", withinBudget: nlu.p50.median <= 20))
@@ -67,6 +67,15 @@ if only.isEmpty || only == "e2e" {
         rows.append(Row(key: "startup_ms", label: "start-up to the first getUpdates", sample: startup, unit: "ms", budget: "≤ 200", withinBudget: startup.median <= 200))
     } catch {
         print("baohao-bench: end to end: \(error)")
+    }
+}
+
+if only.isEmpty || only == "pipeline" {
+    do {
+        let rate = try await PipelineBench.run(root: root, messages: messages, runs: min(runs, 3))
+        rows.append(Row(key: "pipeline_messages_per_s", label: "pipeline: updates handled per second (no network)", sample: rate, unit: "/s", budget: "≥ 10000", withinBudget: rate.median >= 10_000))
+    } catch {
+        print("baohao-bench: pipeline: \(error)")
     }
 }
 

@@ -18,6 +18,11 @@ public struct TelegramUser: Codable, Sendable, Equatable {
 public struct TelegramChat: Codable, Sendable, Equatable {
     public let id: Int64
     public let type: String?
+
+    public init(id: Int64, type: String?) {
+        self.id = id
+        self.type = type
+    }
 }
 
 public struct MessageEntity: Codable, Sendable, Equatable {
@@ -38,6 +43,15 @@ public struct TelegramMessage: Codable, Sendable, Equatable {
         case from, chat, date, text, entities
         case messageID = "message_id"
     }
+
+    public init(messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?) {
+        self.messageID = messageID
+        self.from = from
+        self.chat = chat
+        self.date = date
+        self.text = text
+        self.entities = entities
+    }
 }
 
 public struct CallbackQuery: Codable, Sendable, Equatable {
@@ -56,6 +70,12 @@ public struct Update: Codable, Sendable, Equatable {
         case message
         case updateID = "update_id"
         case callbackQuery = "callback_query"
+    }
+
+    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?) {
+        self.updateID = updateID
+        self.message = message
+        self.callbackQuery = callbackQuery
     }
 }
 
