@@ -10,6 +10,9 @@ public struct PhoneNumber: Sendable, Hashable, Comparable, CustomStringConvertib
 
     private init(validated: String) { e164 = validated }
 
+    /// A number read back from the database, where only validated numbers are written.
+    init(stored: String) { e164 = stored }
+
     public var description: String { e164 }
 
     /// The number with all but its last four digits hidden, for logs and for chats that

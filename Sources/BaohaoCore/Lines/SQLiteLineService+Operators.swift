@@ -29,54 +29,52 @@ extension SQLiteLineService {
     ) async throws -> LineImportSummary {
         return try await writing { session in
             let db = session.db
-            do {
-                var summary = LineImportSummary()
-                for (i, row) in rows.enumerated() {
-                    if i > 0, i % progressEvery == 0 { progress(i, rows.count) }
-                    let existing = try db.queryFirst(
-                        "SELECT \(StoredLine.columns("l")) FROM lines l WHERE l.number = ?", row.number.e164, map: StoredLine.init)
-                    guard let existing else {
-                        try db.execute(
-                            """
-                            INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, note, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                            row.number.e164, row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description,
-                            row.autoRenew, row.note, session.now.description, session.now.description)
-                        try session.appendLedger(
-                            line: nil, lineID: db.lastInsertRowID, actor: actor, reason: "imported", reference: nil,
-                            delta: row.balance.minorUnits, balanceAfter: row.balance.minorUnits, currency: row.balance.currency,
-                            expiresAfter: row.expiresOn, requestAfter: nil, detail: "created from line \(row.line) of the import")
-                        summary.created += 1
-                        continue
-                    }
-                    var changes: [String] = []
-                    if existing.carrier != row.carrier { changes.append("carrier \(existing.carrier)→\(row.carrier)") }
-                    if existing.plan != row.plan { changes.append("plan \(existing.plan)→\(row.plan)") }
-                    if existing.balanceMinor != row.balance.minorUnits || existing.currency != row.balance.currency {
-                        changes.append("balance \(existing.balance.decimalString) \(existing.currency)→\(row.balance.decimalString) \(row.balance.currency)")
-                    }
-                    if existing.expiresOn != row.expiresOn { changes.append("expiry \(existing.expiresOn)→\(row.expiresOn)") }
-                    if existing.autoRenew != row.autoRenew { changes.append("auto-renew \(existing.autoRenew ? "on" : "off")→\(row.autoRenew ? "on" : "off")") }
-                    if existing.note != row.note { changes.append("note") }
-                    guard !changes.isEmpty else { summary.unchanged += 1; continue }
+            var summary = LineImportSummary()
+            for (i, row) in rows.enumerated() {
+                if i > 0, i % progressEvery == 0 { progress(i, rows.count) }
+                let existing = try db.queryFirst(
+                    "SELECT \(StoredLine.columns("l")) FROM lines l WHERE l.number = ?", row.number.e164, map: StoredLine.init)
+                guard let existing else {
                     try db.execute(
                         """
-                        UPDATE lines SET carrier = ?, plan = ?, balance_minor = ?, currency = ?, expires_on = ?, auto_renew = ?, note = ?, updated_at = ?
-                        WHERE id = ?
+                        INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, note, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                        row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description, row.autoRenew, row.note,
-                        session.now.description, existing.id)
-                    let delta = existing.currency == row.balance.currency ? row.balance.minorUnits - existing.balanceMinor : row.balance.minorUnits
+                        row.number.e164, row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description,
+                        row.autoRenew, row.note, session.now.description, session.now.description)
                     try session.appendLedger(
-                        line: existing, actor: actor, reason: "import_update", reference: nil, delta: delta,
-                        balanceAfter: row.balance.minorUnits, currency: row.balance.currency, expiresAfter: row.expiresOn,
-                        requestAfter: existing.request, detail: "line \(row.line) of the import: " + changes.joined(separator: ", "))
-                    summary.updated += 1
+                        line: nil, lineID: db.lastInsertRowID, actor: actor, reason: "imported", reference: nil,
+                        delta: row.balance.minorUnits, balanceAfter: row.balance.minorUnits, currency: row.balance.currency,
+                        expiresAfter: row.expiresOn, requestAfter: nil, detail: "created from line \(row.line) of the import")
+                    summary.created += 1
+                    continue
                 }
-                progress(rows.count, rows.count)
-                return summary
+                var changes: [String] = []
+                if existing.carrier != row.carrier { changes.append("carrier \(existing.carrier)→\(row.carrier)") }
+                if existing.plan != row.plan { changes.append("plan \(existing.plan)→\(row.plan)") }
+                if existing.balanceMinor != row.balance.minorUnits || existing.currency != row.balance.currency {
+                    changes.append("balance \(existing.balance.decimalString) \(existing.currency)→\(row.balance.decimalString) \(row.balance.currency)")
+                }
+                if existing.expiresOn != row.expiresOn { changes.append("expiry \(existing.expiresOn)→\(row.expiresOn)") }
+                if existing.autoRenew != row.autoRenew { changes.append("auto-renew \(existing.autoRenew ? "on" : "off")→\(row.autoRenew ? "on" : "off")") }
+                if existing.note != row.note { changes.append("note") }
+                guard !changes.isEmpty else { summary.unchanged += 1; continue }
+                try db.execute(
+                    """
+                    UPDATE lines SET carrier = ?, plan = ?, balance_minor = ?, currency = ?, expires_on = ?, auto_renew = ?, note = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                    row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description, row.autoRenew, row.note,
+                    session.now.description, existing.id)
+                let delta = existing.currency == row.balance.currency ? row.balance.minorUnits - existing.balanceMinor : row.balance.minorUnits
+                try session.appendLedger(
+                    line: existing, actor: actor, reason: "import_update", reference: nil, delta: delta,
+                    balanceAfter: row.balance.minorUnits, currency: row.balance.currency, expiresAfter: row.expiresOn,
+                    requestAfter: existing.request, detail: "line \(row.line) of the import: " + changes.joined(separator: ", "))
+                summary.updated += 1
             }
+            progress(rows.count, rows.count)
+            return summary
         }
     }
 

@@ -49,7 +49,7 @@ struct StoredLine: Sendable {
             known.map { LineStatusRule.status(expiresOn: expiresOn, carrier: $0, at: now, request: request) }
             ?? LineStatusRule.status(expiresOn: expiresOn, today: today, graceDays: 0, recycleAfterDays: 0, firstLeadDays: 0, request: request)
         return LineView(
-            number: PhoneNumber(e164: number) ?? PhoneNumber(e164: "+12025550100")!, carrier: carrier, plan: plan, balanceMinor: balanceMinor,
+            number: PhoneNumber(stored: number), carrier: carrier, plan: plan, balanceMinor: balanceMinor,
             currency: currency, expiresOn: expiresOn, autoRenew: autoRenew, status: status, request: request, daysLeft: today.days(until: expiresOn),
             note: note)
     }
