@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Telegram
 
@@ -30,5 +31,15 @@ import Testing
     @Test func visibleLengthCountsEntitiesAsOneAndTagsAsNothing() {
         #expect(MessageSplitter.visibleLength("<b>a&amp;b</b>") == 3)
         #expect(MessageSplitter.visibleLength("😀中") == 2)
+    }
+}
+
+@Suite struct JSONTextTests {
+    @Test func quotedTextIsValidJSONThatDecodesToTheSameString() throws {
+        for text in ["plain", "引号\"和\\反斜杠", "line\nbreak\ttab\r", "\u{0}\u{1F}控制", "emoji 😀 and \u{2028}", "<b>html</b> & more"] {
+            let json = "[" + JSONText.quoted(text) + "]"
+            let decoded = try JSONDecoder().decode([String].self, from: Data(json.utf8))
+            #expect(decoded == [text])
+        }
     }
 }

@@ -88,13 +88,7 @@ public actor OutboxSender {
     /// One round: picks what may go now and sends it. Returns how long to wait before the
     /// next round: 0 to go on at once, -1 when nothing is pending.
     func round() async throws -> Double {
-        let pending = try await database.read { db in
-            let items = try Outbox.nextPerChat(db, limit: 512)
-            var lastInbound: [Int64: Int64] = [:]
-            for chat in Set(items.map(\.chatID)) where chat != 0 { lastInbound[chat] = try Outbox.lastInboundMessage(db, chat: chat) }
-            return (items, lastInbound)
-        }
-        let (items, lastInbound) = pending
+        let items = try await database.read { db in try Outbox.nextPerChat(db, limit: 512) }
         if items.isEmpty { return -1 }
         let now = monotonicSeconds()
         if connectBackoff > 0, let until = backoffUntil, now < until { return until - now }
@@ -122,7 +116,7 @@ public actor OutboxSender {
                 if share.isEmpty { continue }
                 group.addTask {
                     var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
-                    for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: lastInbound[item.chatID] ?? 0))) }
+                    for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: item.lastInbound))) }
                     return out
                 }
             }
