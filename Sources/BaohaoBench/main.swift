@@ -79,6 +79,13 @@ if only.isEmpty || only == "pipeline" {
     }
 }
 
+if only == "sender" {
+    for clients in [1, 2, 4] {
+        let rate = (try? await SenderBench.run(clients: clients)) ?? 0
+        print("sender alone, \(clients) client(s): \(format(rate, 0)) messages/s")
+    }
+}
+
 if only.isEmpty || only == "alerts" {
     do {
         let alerts = try AlertsBench.run(root: root, runs: min(runs, 3))
