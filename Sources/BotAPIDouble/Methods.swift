@@ -290,6 +290,11 @@ extension BotAPIDouble {
     // MARK: - Text and markup validation
 
     /// Checks in the server's order: empty, whitespace only, raw size, parse_mode, entity parsing.
+    /// The text and the keyboard of a sendMessage or editMessageText, checked in Telegram's order.
+    func prepareContent(_ parameters: [String: String]) throws(APIError) -> (PreparedText, PreparedMarkup?) {
+        (try prepareText(parameters).get(), try prepareMarkup(parameters["reply_markup"]).get())
+    }
+
     func prepareText(_ parameters: [String: String]) -> Result<PreparedText, APIError> {
         let raw = parameters["text"] ?? ""
         if raw.isEmpty { return .failure(.badRequest("message text is empty")) }
@@ -385,20 +390,12 @@ extension BotAPIDouble {
 
     private func sendMessage(_ parameters: [String: String]) -> HTTPResponse {
         let method = "sendmessage"
-        let text: PreparedText
-        switch prepareText(parameters) {
-        case .success(let prepared): text = prepared
-        case .failure(let error): return respond(method, parameters, error.response)
-        }
-        let markup: PreparedMarkup?
-        switch prepareMarkup(parameters["reply_markup"]) {
-        case .success(let prepared): markup = prepared
-        case .failure(let error): return respond(method, parameters, error.response)
-        }
-        let chat: Int64
-        switch chatID(parameters) {
-        case .success(let id): chat = id
-        case .failure(let error): return respond(method, parameters, error.response)
+        let text: PreparedText, markup: PreparedMarkup?, chat: Int64
+        do throws(APIError) {
+            (text, markup) = try prepareContent(parameters)
+            chat = try chatID(parameters).get()
+        } catch {
+            return respond(method, parameters, error.response)
         }
 
         var replyTo: Int64?
@@ -478,23 +475,13 @@ extension BotAPIDouble {
 
     private func editMessageText(_ parameters: [String: String]) -> HTTPResponse {
         let method = "editmessagetext"
-        let text: PreparedText
-        switch prepareText(parameters) {
-        case .success(let prepared): text = prepared
-        case .failure(let error): return respond(method, parameters, error.response)
-        }
-        let markup: PreparedMarkup?
-        switch prepareMarkup(parameters["reply_markup"]) {
-        case .success(let prepared): markup = prepared
-        case .failure(let error): return respond(method, parameters, error.response)
-        }
-        if let inline = parameters["inline_message_id"], !inline.isEmpty {
-            return respond(method, parameters, APIError.badRequest("MESSAGE_ID_INVALID").response)
-        }
-        let chat: Int64
-        switch chatID(parameters) {
-        case .success(let id): chat = id
-        case .failure(let error): return respond(method, parameters, error.response)
+        let text: PreparedText, markup: PreparedMarkup?, chat: Int64
+        do throws(APIError) {
+            (text, markup) = try prepareContent(parameters)
+            if let inline = parameters["inline_message_id"], !inline.isEmpty { throw APIError.badRequest("MESSAGE_ID_INVALID") }
+            chat = try chatID(parameters).get()
+        } catch {
+            return respond(method, parameters, error.response)
         }
         guard let messageID = parameters["message_id"].flatMap(parseInteger) else {
             return respond(method, parameters, APIError.badRequest("message identifier is not specified").response)

@@ -38,7 +38,7 @@ struct ConsoleChat {
             try await showPushes()
             if interactive { io.out("> ") }
             guard let line = readLine() else { break }
-            let text = line.trimmingSpacesAndNewlines
+            let text = line.trimmingWhitespace
             guard !text.isEmpty else { continue }
             if !interactive { io.out("> " + text) }
             let kind: Inbound.Kind
@@ -89,14 +89,5 @@ struct ConsoleChat {
             }
         }
         for item in items { show(item.outbound) }
-    }
-}
-
-extension String {
-    var trimmingSpacesAndNewlines: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

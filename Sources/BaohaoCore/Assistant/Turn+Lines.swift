@@ -71,13 +71,27 @@ extension Turn {
     // MARK: renew
 
     mutating func renew(_ context: MessageContext) throws -> Reply {
+        try oneLine(for: .renew, context, noLine: .renewNoLine, pick: .renewPick, prefix: "rn")
+    }
+
+    /// Renewing and cancelling are about one line: the one the message names, the only one
+    /// bound, or the one the customer picks (a flow, so a typed answer works too).
+    mutating func oneLine(for purpose: LinePurpose, _ context: MessageContext, noLine: ReplyKey, pick: ReplyKey, prefix: String) throws -> Reply {
         let (bound, selected, unbound) = try linesInQuestion(context)
         if unbound { return Reply(html: t(.balanceNotYours)) }
-        if bound.isEmpty { return Reply(html: t(.renewNoLine)) }
-        if selected.count == 1 { return try renewLine(selected[0]) }
-        if bound.count == 1 { return try renewLine(bound[0]) }
-        _ = startFlow(.pickLine(.renew))
-        return Reply(html: t(.renewPick), buttons: linePicker(selected.isEmpty ? bound : selected, prefix: "rn", all: false))
+        if bound.isEmpty { return Reply(html: t(noLine)) }
+        if selected.count == 1 { return try act(purpose, on: selected[0]) }
+        if bound.count == 1 { return try act(purpose, on: bound[0]) }
+        _ = startFlow(.pickLine(purpose))
+        return Reply(html: t(pick), buttons: linePicker(selected.isEmpty ? bound : selected, prefix: prefix, all: false))
+    }
+
+    /// Items of a list as the chat's language writes them: "a, b" or "a、b".
+    func listed(_ items: [String]) -> String { items.joined(separator: language == .en ? ", " : "、") }
+
+    /// A carrier's payment methods by name.
+    func paymentMethodNames(_ carrier: Carrier) -> String {
+        listed(carrier.paymentMethods.map { label(ReplyKey(rawValue: "method.\($0)") ?? .methodCard) })
     }
 
     func renewLine(_ line: LineView) throws -> Reply {
@@ -90,11 +104,10 @@ extension Turn {
             if let url = channel.url { return "<a href=\"\(HTML.escape(url))\">\(HTML.escape(kind))</a>" }
             return HTML.escape(kind)
         }
-        let methods = carrier.paymentMethods.map { label(ReplyKey(rawValue: "method.\($0)") ?? .methodCard) }.joined(separator: language == .en ? ", " : "、")
         var parts = [
             t(.renewIntro, ["number": line.number.maskedForDisplay, "carrier": carrierName(line.carrier), "expires": line.expiresOn.description]),
-            t(.renewChannels, ["channels": channels.joined(separator: language == .en ? ", " : "、")], html: ["channels"]),
-            t(.renewMethods, ["methods": methods]),
+            t(.renewChannels, ["channels": listed(channels)], html: ["channels"]),
+            t(.renewMethods, ["methods": paymentMethodNames(carrier)]),
             t(.renewActivation, ["text": carrier.activationText.text(for: language.rawValue)]),
         ]
         let quotes = try lines.quote(line.number, visibleTo: me)
@@ -124,13 +137,7 @@ extension Turn {
     // MARK: cancel
 
     mutating func cancel(_ context: MessageContext) throws -> Reply {
-        let (bound, selected, unbound) = try linesInQuestion(context)
-        if unbound { return Reply(html: t(.balanceNotYours)) }
-        if bound.isEmpty { return Reply(html: t(.cancelNoLine)) }
-        if selected.count == 1 { return try cancelWarning(selected[0]) }
-        if bound.count == 1 { return try cancelWarning(bound[0]) }
-        _ = startFlow(.pickLine(.cancel))
-        return Reply(html: t(.cancelPick), buttons: linePicker(selected.isEmpty ? bound : selected, prefix: "cx", all: false))
+        try oneLine(for: .cancel, context, noLine: .cancelNoLine, pick: .cancelPick, prefix: "cx")
     }
 
     mutating func cancelWarning(_ line: LineView) throws -> Reply {

@@ -30,8 +30,7 @@ extension Turn {
         if topic == "missed_renewal" {
             return t(.faqYourGrace, ["carrier": carrierName(carrier.id), "grace_days": String(carrier.graceDays), "recycle_days": String(carrier.recycleAfterDays)])
         }
-        let methods = carrier.paymentMethods.map { label(ReplyKey(rawValue: "method.\($0)") ?? .methodCard) }.joined(separator: language == .en ? ", " : "、")
-        return t(.faqYourMethods, ["carrier": carrierName(carrier.id), "methods": methods])
+        return t(.faqYourMethods, ["carrier": carrierName(carrier.id), "methods": paymentMethodNames(carrier)])
     }
 
     /// Up to three other entries on the same topic, those about the same region or carrier first.
@@ -199,7 +198,7 @@ extension Turn {
         let head = text.split(separator: " ", maxSplits: 1).map(String.init)
         // `/balance@BaohaoBot` in groups.
         let name = head[0].split(separator: "@").first.map { String($0).lowercased() } ?? head[0]
-        let argument = head.count > 1 ? head[1].trimmingCharacters : ""
+        let argument = head.count > 1 ? head[1].trimmingWhitespace : ""
         conversation.flow = nil
         let none = MessageContext(decision: nil)
         switch name {

@@ -27,7 +27,7 @@ struct Turn {
     // MARK: - Text
 
     mutating func respond(to raw: String) throws -> Reply {
-        let text = raw.trimmingCharacters
+        let text = raw.trimmingWhitespace
         if text.hasPrefix("/") { return try command(text) }
         if let flow = conversation.activeFlow(at: now), let reply = try continueFlow(flow, text: text) { return reply }
         conversation.flow = nil
@@ -233,14 +233,5 @@ struct MessageContext {
         if !carriers.isEmpty { selected = selected.filter { carriers.contains($0.carrier) } }
         if !regions.isEmpty { selected = selected.filter { regions.contains(catalogue.carrier($0.carrier)?.region ?? $0.number.region) } }
         return selected
-    }
-}
-
-extension String {
-    var trimmingCharacters: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -91,14 +91,15 @@ extension RetrievalIndex {
         forwardTerm.withUnsafeMutableBufferPointer { termsOut in
             forwardTF.withUnsafeMutableBufferPointer { tfOut in
                 chunkDF.withUnsafeMutableBufferPointer { dfOut in
-                    let output = RenumberOutput(terms: termsOut, tfs: tfOut, df: dfOut)
+                    // Worker w writes only its run's range and its own block of counts.
+                    let termsW = DisjointWrites(termsOut), tfsW = DisjointWrites(tfOut), dfW = DisjointWrites(dfOut)
                     DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
                         let chunk = chunks[w], map = globalIDs[w], offset = runOffset[w], dfBase = w * termCount
                         for j in chunk.terms.indices {
                             let global = map[Int(chunk.terms[j])]
-                            output.terms[offset + j] = global
-                            output.tfs[offset + j] = chunk.tfs[j]
-                            output.df[dfBase + Int(global)] += 1
+                            termsW[offset + j] = global
+                            tfsW[offset + j] = chunk.tfs[j]
+                            dfW[dfBase + Int(global)] += 1
                         }
                     }
                 }
@@ -127,7 +128,8 @@ extension RetrievalIndex {
         let termWeight = (0..<termCount).map { weights.weight(kinds[$0]) * idf[$0] }
         var forwardWeight = [Float](repeating: 0, count: entries)
         forwardWeight.withUnsafeMutableBufferPointer { weightsOut in
-            let output = WeightOutput(weights: weightsOut)
+            // Each worker writes only the entries of the documents in its own range.
+            let weightsW = DisjointWrites(weightsOut)
             let starts = forwardStart, terms = forwardTerm, tfs = forwardTF
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 for d in (part * partSize)..<min(documentCount, (part + 1) * partSize) {
@@ -136,11 +138,11 @@ extension RetrievalIndex {
                     for k in range {
                         let tf = Int(tfs[k])
                         let w = termWeight[Int(terms[k])] * (tf < 64 ? tfWeight[tf] : 1 + logf(Float(tf)))
-                        output.weights[k] = w
+                        weightsW[k] = w
                         norm += w * w
                     }
                     norm = sqrtf(norm)
-                    if norm > 0 { for k in range { output.weights[k] /= norm } }
+                    if norm > 0 { for k in range { weightsW[k] /= norm } }
                 }
             }
         }
@@ -160,13 +162,14 @@ extension RetrievalIndex {
         let posted = (0..<termCount).map { (kinds[$0] != .unigram || df[$0] <= commonUnigram) && df[$0] <= commonTerm }
         var partFill = [Int32](repeating: 0, count: parts * termCount)
         partFill.withUnsafeMutableBufferPointer { countsOut in
-            let output = CountOutput(counts: countsOut)
+            // Worker p writes only its own block of counts.
+            let countsW = DisjointWrites(countsOut)
             let starts = forwardStart, terms = forwardTerm
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let base = part * termCount
                 let first = min(documentCount, part * partSize), last = min(documentCount, (part + 1) * partSize)
                 for k in Int(starts[first])..<Int(starts[last]) where posted[Int(terms[k])] {
-                    output.counts[base + Int(terms[k])] += 1
+                    countsW[base + Int(terms[k])] += 1
                 }
             }
         }
@@ -186,16 +189,17 @@ extension RetrievalIndex {
         postingDocument.withUnsafeMutableBufferPointer { documentsOut in
             postingWeight.withUnsafeMutableBufferPointer { weightsOut in
                 partFill.withUnsafeMutableBufferPointer { fill in
-                    let output = PostingOutput(documents: documentsOut, weights: weightsOut, fill: fill)
+                    // The prefix sums give each worker disjoint slots, and its own fill block.
+                    let documentsW = DisjointWrites(documentsOut), weightsW = DisjointWrites(weightsOut), fillW = DisjointWrites(fill)
                     let starts = forwardStart, terms = forwardTerm, termWeights = forwardWeight
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         let base = part * termCount
                         for d in (part * partSize)..<min(documentCount, (part + 1) * partSize) {
                             for k in Int(starts[d])..<Int(starts[d + 1]) where posted[Int(terms[k])] {
-                                let slot = Int(output.fill[base + Int(terms[k])])
-                                output.documents[slot] = Int32(d)
-                                output.weights[slot] = termWeights[k]
-                                output.fill[base + Int(terms[k])] += 1
+                                let slot = Int(fillW[base + Int(terms[k])])
+                                documentsW[slot] = Int32(d)
+                                weightsW[slot] = termWeights[k]
+                                fillW[base + Int(terms[k])] += 1
                             }
                         }
                     }
@@ -225,7 +229,8 @@ extension RetrievalIndex {
         targetNorm.withUnsafeMutableBufferPointer { norms in
             table.withUnsafeMutableBufferPointer { tableOut in
                 totals.withUnsafeMutableBufferPointer { totalsOut in
-                    let output = StatisticsOutput(norms: norms, table: tableOut, totals: totalsOut)
+                    // Worker p writes only the targets and labels whose position is p modulo 4.
+                    let normsW = DisjointWrites(norms), tableW = DisjointWrites(tableOut), totalsW = DisjointWrites(totalsOut)
                     let groups = groupStarts.count - 1
                     DispatchQueue.concurrentPerform(iterations: 4) { part in
                         var accumulator = [Float](repeating: 0, count: termCount)
@@ -243,7 +248,7 @@ extension RetrievalIndex {
                             var sum: Float = 0
                             for term in touched { sum += accumulator[Int(term)] * accumulator[Int(term)]; accumulator[Int(term)] = 0 }
                             touched.removeAll(keepingCapacity: true)
-                            output.norms[Int(ownerOf[groupStarts[g]])] = sqrtf(sum)
+                            normsW[Int(ownerOf[groupStarts[g]])] = sqrtf(sum)
                             g += 4
                         }
                         // Naive Bayes: labels part, part + 4, ...
@@ -260,11 +265,11 @@ extension RetrievalIndex {
                                 }
                             }
                             for term in touched {
-                                output.table[label * termCount + Int(term)] = logf(accumulator[Int(term)] + alpha)
+                                tableW[label * termCount + Int(term)] = logf(accumulator[Int(term)] + alpha)
                                 accumulator[Int(term)] = 0
                             }
                             touched.removeAll(keepingCapacity: true)
-                            output.totals[label] = total
+                            totalsW[label] = total
                             label += 4
                         }
                     }
@@ -300,7 +305,8 @@ extension RetrievalIndex {
         let chunk = (texts.count + workers - 1) / max(workers, 1)
         var chunks = [CountedChunk](repeating: CountedChunk(), count: workers)
         chunks.withUnsafeMutableBufferPointer { slots in
-            let output = ChunkOutput(chunks: slots)
+            // Worker w writes only chunks[w].
+            let chunksW = DisjointWrites(slots)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var local = IntegerTable(EmptyCollection(), minimumCapacity: 8192)
                 var result = CountedChunk()
@@ -333,51 +339,23 @@ extension RetrievalIndex {
                     }
                     result.rowEnd.append(Int32(result.terms.count))
                 }
-                output.chunks[worker] = result
+                chunksW[worker] = result
             }
         }
         return chunks
     }
 }
 
-/// Lets parallel workers write the statistics of the targets and labels they own.
-// @unchecked Sendable: worker p writes only targets and labels whose position is p modulo 4.
-private struct StatisticsOutput: @unchecked Sendable {
-    let norms: UnsafeMutableBufferPointer<Float>
-    let table: UnsafeMutableBufferPointer<Float>
-    let totals: UnsafeMutableBufferPointer<Float>
-}
+/// A buffer several parallel workers write at once, each to a part no other worker touches;
+/// every use states its partition where it creates one.
+// @unchecked Sendable: the workers' parts are disjoint, so no element is written by two threads.
+struct DisjointWrites<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
 
-/// Lets parallel workers write the forward rows' weights of their own documents.
-// @unchecked Sendable: each worker writes only the entries of the documents in its own range.
-private struct WeightOutput: @unchecked Sendable {
-    let weights: UnsafeMutableBufferPointer<Float>
-}
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 
-/// Lets parallel workers renumber their own runs and count their own document frequencies.
-// @unchecked Sendable: worker w writes only its run's range and its own block of counts.
-private struct RenumberOutput: @unchecked Sendable {
-    let terms: UnsafeMutableBufferPointer<Int32>
-    let tfs: UnsafeMutableBufferPointer<Int32>
-    let df: UnsafeMutableBufferPointer<Int32>
-}
-
-/// Lets parallel workers count postings per term for their own range of documents.
-// @unchecked Sendable: worker p writes only its own block of counts.
-private struct CountOutput: @unchecked Sendable {
-    let counts: UnsafeMutableBufferPointer<Int32>
-}
-
-/// Lets parallel workers fill the posting slots reserved for their range of documents.
-// @unchecked Sendable: the prefix sums give each worker disjoint slots, and its own fill block.
-private struct PostingOutput: @unchecked Sendable {
-    let documents: UnsafeMutableBufferPointer<Int32>
-    let weights: UnsafeMutableBufferPointer<Float>
-    let fill: UnsafeMutableBufferPointer<Int32>
-}
-
-/// Lets parallel workers each store their own chunk.
-// @unchecked Sendable: worker w writes only chunks[w].
-private struct ChunkOutput: @unchecked Sendable {
-    let chunks: UnsafeMutableBufferPointer<RetrievalIndex.CountedChunk>
+    subscript(index: Int) -> Element {
+        get { buffer[index] }
+        nonmutating set { buffer[index] = newValue }
+    }
 }
