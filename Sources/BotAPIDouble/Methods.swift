@@ -5,6 +5,9 @@ struct APIError: Error {
     let status: Int
     let description: String
 
+    /// What Telegram says when the user blocked the bot.
+    static let blocked = APIError(status: 403, description: "Forbidden: bot was blocked by the user")
+
     static func badRequest(_ detail: String) -> APIError {
         APIError(status: 400, description: "Bad Request: " + detail)
     }
@@ -290,6 +293,12 @@ extension BotAPIDouble {
     // MARK: - Text and markup validation
 
     /// Checks in the server's order: empty, whitespace only, raw size, parse_mode, entity parsing.
+    /// Records a refused call (the lock is held) and gives its response.
+    func failLocked(_ method: String, _ parameters: [String: String], _ error: APIError) -> HTTPResponse {
+        recordLocked(method, parameters, error.status)
+        return error.response
+    }
+
     /// The text and the keyboard of a sendMessage or editMessageText, checked in Telegram's order.
     func prepareContent(_ parameters: [String: String]) throws(APIError) -> (PreparedText, PreparedMarkup?) {
         (try prepareText(parameters).get(), try prepareMarkup(parameters["reply_markup"]).get())
@@ -415,13 +424,8 @@ extension BotAPIDouble {
         let date = unixTime()
 
         return lock.withLock {
-            func fail(_ error: APIError) -> HTTPResponse {
-                recordLocked(method, parameters, error.status)
-                return error.response
-            }
-            if state.blockedChats.contains(chat) {
-                return fail(APIError(status: 403, description: "Forbidden: bot was blocked by the user"))
-            }
+            func fail(_ error: APIError) -> HTTPResponse { failLocked(method, parameters, error) }
+            if state.blockedChats.contains(chat) { return fail(.blocked) }
             if let replyTo, !allowWithoutReply, state.chats[replyChat]?.knows(messageID: replyTo) != true {
                 return fail(.badRequest("message to be replied not found"))
             }
@@ -490,13 +494,8 @@ extension BotAPIDouble {
         let date = unixTime()
 
         return lock.withLock {
-            func fail(_ error: APIError) -> HTTPResponse {
-                recordLocked(method, parameters, error.status)
-                return error.response
-            }
-            if state.blockedChats.contains(chat) {
-                return fail(APIError(status: 403, description: "Forbidden: bot was blocked by the user"))
-            }
+            func fail(_ error: APIError) -> HTTPResponse { failLocked(method, parameters, error) }
+            if state.blockedChats.contains(chat) { return fail(.blocked) }
             guard var stored = state.chats[chat]?.botMessages[messageID] else {
                 if state.chats[chat]?.knows(messageID: messageID) == true {
                     return fail(.badRequest("message can't be edited"))
@@ -559,7 +558,7 @@ extension BotAPIDouble {
         }
         return lock.withLock {
             let response: HTTPResponse = state.blockedChats.contains(chat)
-                ? .error(403, "Forbidden: bot was blocked by the user")
+                ? .error(APIError.blocked.status, APIError.blocked.description)
                 : .ok("true")
             recordLocked(method, parameters, response.status)
             return response
