@@ -72,7 +72,7 @@ if only.isEmpty || only == "e2e" {
 
 if only.isEmpty || only == "pipeline" {
     do {
-        let rate = try await PipelineBench.run(root: root, messages: messages, runs: min(runs, 3))
+        let rate = try await PipelineBench.run(root: root, messages: messages, count: Int(ProcessInfo.processInfo.environment["BENCH_PIPELINE_COUNT"] ?? "") ?? 20_000, runs: min(runs, 3))
         rows.append(Row(key: "pipeline_messages_per_s", label: "pipeline: updates handled per second (no network)", sample: rate, unit: "/s", budget: "≥ 10000", withinBudget: rate.median >= 10_000))
     } catch {
         print("baohao-bench: pipeline: \(error)")

@@ -7,39 +7,56 @@ import Understanding
 /// the message, the line changes it causes, the conversation state and the replies commit
 /// together (or not at all).
 public final class Assistant: Sendable {
-    private let knowledgeBox: Mutex<AssistantKnowledge>
+    private let knowledgeBox: Mutex<(knowledge: AssistantKnowledge, generation: Int)>
     public let catalogue: CarrierCatalogue
     public let settings: AssistantSettings
     public let clock: any WallClock
 
     public init(knowledge: AssistantKnowledge, catalogue: CarrierCatalogue, settings: AssistantSettings = AssistantSettings(), clock: any WallClock = SystemWallClock()) {
-        knowledgeBox = Mutex(knowledge)
+        knowledgeBox = Mutex((knowledge, 0))
         self.catalogue = catalogue
         self.settings = settings
         self.clock = clock
     }
 
     /// The knowledge answering now.
-    public var knowledge: AssistantKnowledge { knowledgeBox.withLock { $0 } }
+    public var knowledge: AssistantKnowledge { knowledgeBox.withLock { $0.knowledge } }
 
     /// Swaps in new knowledge (after an FAQ edit); messages already being answered finish
-    /// with the old one.
-    public func replaceKnowledge(_ knowledge: AssistantKnowledge) { knowledgeBox.withLock { $0 = knowledge } }
+    /// with the old one, and every message handled after this call uses the new one, even if
+    /// it was prepared before.
+    public func replaceKnowledge(_ knowledge: AssistantKnowledge) { knowledgeBox.withLock { $0 = (knowledge, $0.generation + 1) } }
+
+    /// What can be worked out of `inbound` without the database: the classification of a
+    /// text, its entities and language. Pure and safe on any thread, so a batch can be
+    /// prepared in parallel before its serial database transaction.
+    public func prepare(_ inbound: Inbound) -> PreparedInbound {
+        let (knowledge, generation) = knowledgeBox.withLock { $0 }
+        return PreparedInbound(inbound: inbound, knowledge: knowledge, generation: generation)
+    }
 
     /// The replies to `inbound`: exactly one message for the chat (or an edit of the message
     /// whose button was pressed), the acknowledgement of a button press, and any notices
     /// for other chats (the operators, the customer of a ticket).
     public func handle(_ inbound: Inbound, in db: Connection) throws -> [Outbound] {
+        try handle(prepare(inbound), in: db)
+    }
+
+    /// `handle(_:in:)` for a message prepared ahead (prepared again if the knowledge changed since).
+    public func handle(_ prepared: PreparedInbound, in db: Connection) throws -> [Outbound] {
+        let prepared = prepared.generation == knowledgeBox.withLock({ $0.generation }) ? prepared : prepare(prepared.inbound)
+        let inbound = prepared.inbound
         let now = clock.now()
         var turn = Turn(
             inbound: inbound, now: now, db: db, conversation: try Conversation.load(db, chat: inbound.chatID), language: settings.defaultLanguage,
-            knowledge: knowledge, lines: LineSession(db: db, catalogue: catalogue, now: now), assistant: self)
+            knowledge: prepared.knowledge, lines: LineSession(db: db, catalogue: catalogue, now: now), assistant: self)
+        turn.prepared = prepared.understanding
         turn.language = turn.conversation.language ?? LanguageDetector.language(forCode: inbound.languageHint) ?? settings.defaultLanguage
         var outputs: [Outbound] = []
         switch inbound.kind {
         case .text(let text):
             try AssistantRecords.rememberMessage(db, chat: inbound.chatID, messageID: inbound.messageID, text: text, at: now)
-            if !turn.conversation.languageFixed, !text.hasPrefix("/"), let detected = turn.knowledge.detector.detect(text) { turn.language = detected }
+            if !turn.conversation.languageFixed, !text.hasPrefix("/"), let detected = prepared.understanding?.language { turn.language = detected }
             let reply = try turn.respond(to: text)
             outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
         case .button(let payload, let callbackID):
@@ -53,6 +70,36 @@ public final class Assistant: Sendable {
         outputs += turn.notices.map { .send($0) }
         return outputs
     }
+}
+
+/// An inbound message with the work that needs no database done ahead.
+public struct PreparedInbound: Sendable {
+    public let inbound: Inbound
+    let knowledge: AssistantKnowledge
+    let generation: Int
+    /// For a text that is not a command.
+    let understanding: Understood?
+
+    init(inbound: Inbound, knowledge: AssistantKnowledge, generation: Int) {
+        self.inbound = inbound
+        self.knowledge = knowledge
+        self.generation = generation
+        if case .text(let raw) = inbound.kind, !raw.hasPrefix("/") {
+            let text = raw.trimmingWhitespace
+            let decision = knowledge.classifier.classify(text)
+            understanding = Understood(text: text, decision: decision, context: MessageContext(decision: decision), language: knowledge.detector.detect(raw))
+        } else {
+            understanding = nil
+        }
+    }
+}
+
+/// A text's classification and what the conversation reads off it.
+struct Understood: Sendable {
+    let text: String
+    let decision: Decision
+    let context: MessageContext
+    let language: Language?
 }
 
 /// One reply: HTML and button rows.

@@ -13,6 +13,8 @@ struct Turn {
     unowned let assistant: Assistant
     /// Messages for other chats (operators, a ticket's customer).
     var notices: [OutboundMessage] = []
+    /// The text's classification, worked out before the transaction.
+    var prepared: Understood?
 
     var chat: Int64 { inbound.chatID }
     var me: LineActor { .chat(inbound.chatID) }
@@ -31,15 +33,16 @@ struct Turn {
         if text.hasPrefix("/") { return try command(text) }
         if let flow = conversation.activeFlow(at: now), let reply = try continueFlow(flow, text: text) { return reply }
         conversation.flow = nil
-        let decision = knowledge.classifier.classify(text)
-        let reply = try answer(decision, text: text)
+        let understood = prepared.flatMap { $0.text == text ? $0 : nil }
+        let decision = understood?.decision ?? knowledge.classifier.classify(text)
+        let reply = try answer(decision, text: text, context: understood?.context)
         try forwardToOpenTicket(text, label: decision.label)
         return reply
     }
 
     /// Routes a decision; remembers what was answered for follow-ups.
-    mutating func answer(_ decision: Decision, text: String) throws -> Reply {
-        let context = MessageContext(decision: decision)
+    mutating func answer(_ decision: Decision, text: String, context: MessageContext? = nil) throws -> Reply {
+        let context = context ?? MessageContext(decision: decision)
         if context.hasFollowUpMarker, let followUp = try followUp(context) { return followUp }
         switch decision.outcome {
         case .answer(let candidate):
@@ -174,7 +177,7 @@ struct Turn {
 }
 
 /// What a message names besides its intent: numbers, carriers, regions.
-struct MessageContext {
+struct MessageContext: Sendable {
     let numbers: [PhoneNumber]
     let carriers: Set<String>
     let regions: Set<String>

@@ -15,14 +15,14 @@ public struct BotAPI: Sendable {
     }
 
     /// Calls `method` with a JSON body and decodes its result. Throws `BotAPIError`.
-    public func call<Result: Decodable>(_ method: String, _ parameters: some Encodable, timeoutSeconds: Double = 30, as: Result.Type = Result.self) async throws -> Result {
+    nonisolated(nonsending) public func call<Result: Decodable>(_ method: String, _ parameters: some Encodable, timeoutSeconds: Double = 30, as: Result.Type = Result.self) async throws -> Result {
         let body: [UInt8]
         do { body = Array(try JSONEncoder().encode(parameters)) } catch { throw BotAPIError.malformedResponse("cannot encode \(method) parameters: \(error)") }
         return try await call(method, body: body, timeoutSeconds: timeoutSeconds)
     }
 
     /// Calls `method` with a JSON body already encoded.
-    func call<Result: Decodable>(_ method: String, body: [UInt8], timeoutSeconds: Double = 30, as: Result.Type = Result.self) async throws -> Result {
+    nonisolated(nonsending) func call<Result: Decodable>(_ method: String, body: [UInt8], timeoutSeconds: Double = 30, as: Result.Type = Result.self) async throws -> Result {
         let response: HTTPResponse
         do {
             response = try await client.postJSON(url: "\(baseURL)/bot\(token)/\(method)", body: body, timeoutSeconds: timeoutSeconds)
@@ -65,9 +65,9 @@ public struct BotAPI: Sendable {
 
     struct NoParameters: Encodable {}
 
-    public func getMe() async throws -> TelegramUser { try await call("getMe", NoParameters()) }
+    nonisolated(nonsending) public func getMe() async throws -> TelegramUser { try await call("getMe", NoParameters()) }
 
-    public func deleteWebhook() async throws {
+    nonisolated(nonsending) public func deleteWebhook() async throws {
         struct P: Encodable { let drop_pending_updates = false }
         _ = try await call("deleteWebhook", P(), as: Bool.self)
     }
@@ -75,7 +75,7 @@ public struct BotAPI: Sendable {
     /// Long-polls for updates from `offset`, confirming those before it; the HTTP timeout is
     /// the poll's plus a margin. Updates that do not decode come back as ids to log and skip,
     /// so one malformed update cannot hide the others.
-    public func getUpdates(offset: Int64, timeoutSeconds: Int, limit: Int = 100) async throws -> (updates: [Update], malformed: [Int64]) {
+    nonisolated(nonsending) public func getUpdates(offset: Int64, timeoutSeconds: Int, limit: Int = 100) async throws -> (updates: [Update], malformed: [Int64]) {
         struct P: Encodable {
             let offset: Int64
             let timeout: Int
@@ -101,7 +101,7 @@ public struct BotAPI: Sendable {
         let reply_parameters: ReplyParameters?
     }
 
-    public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws {
+    nonisolated(nonsending) public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws {
         // Written by hand: the hottest request, and JSONEncoder costs more than the rest of it.
         var json = #"{"chat_id":"# + String(chatID) + #","text":"# + JSONText.quoted(text)
         if html { json += #","parse_mode":"HTML""# }
@@ -127,13 +127,13 @@ public struct BotAPI: Sendable {
         let link_preview_options = LinkPreviewOptions()
     }
 
-    public func editMessageText(chatID: Int64, messageID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil) async throws {
+    nonisolated(nonsending) public func editMessageText(chatID: Int64, messageID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil) async throws {
         _ = try await call(
             "editMessageText", EditMessageText(chat_id: chatID, message_id: messageID, text: text, parse_mode: html ? "HTML" : nil, reply_markup: keyboard),
             as: Ignored.self)
     }
 
-    public func answerCallbackQuery(id: String, text: String? = nil) async throws {
+    nonisolated(nonsending) public func answerCallbackQuery(id: String, text: String? = nil) async throws {
         struct P: Encodable {
             let callback_query_id: String
             let text: String?
@@ -141,7 +141,7 @@ public struct BotAPI: Sendable {
         _ = try await call("answerCallbackQuery", P(callback_query_id: id, text: text), as: Bool.self)
     }
 
-    public func sendChatAction(chatID: Int64, action: String = "typing") async throws {
+    nonisolated(nonsending) public func sendChatAction(chatID: Int64, action: String = "typing") async throws {
         struct P: Encodable {
             let chat_id: Int64
             let action: String
@@ -149,7 +149,7 @@ public struct BotAPI: Sendable {
         _ = try await call("sendChatAction", P(chat_id: chatID, action: action), as: Bool.self)
     }
 
-    public func setMyCommands(_ commands: [BotCommand], languageCode: String?) async throws {
+    nonisolated(nonsending) public func setMyCommands(_ commands: [BotCommand], languageCode: String?) async throws {
         struct P: Encodable {
             let commands: [BotCommand]
             let language_code: String?

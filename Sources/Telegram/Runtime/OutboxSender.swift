@@ -115,9 +115,12 @@ public actor OutboxSender {
                 let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
                 if share.isEmpty { continue }
                 group.addTask {
-                    var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
-                    for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: item.lastInbound))) }
-                    return out
+                    // The whole share runs on the client's own thread: no switch per request.
+                    await api.client.perform { _ in
+                        var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
+                        for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: item.lastInbound))) }
+                        return out
+                    }
                 }
             }
             var all: [(Outbox.Item, Result<Void, BotAPIError>)] = []
@@ -196,7 +199,7 @@ public actor OutboxSender {
 
     /// One item to Telegram: long texts split, a rejected HTML text resent once as plain
     /// text, an edit of a message that is gone sent as a new message.
-    static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64) async -> Result<Void, BotAPIError> {
+    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64) async -> Result<Void, BotAPIError> {
         do {
             switch item.outbound {
             case .answerButton(let id, let text):
@@ -208,9 +211,9 @@ public actor OutboxSender {
             case .edit(let messageID, let message):
                 do {
                     guard MessageSplitter.visibleLength(message.html) <= MessageSplitter.limit else { throw BotAPIError.badRequest("message is too long") }
-                    try await withPlainTextFallback { html in
-                        try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: html.text, html: html.isHTML, keyboard: keyboard(message))
-                    }(message.html)
+                    try await withPlainTextFallback(message.html) { text, isHTML in
+                        try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: text, html: isHTML, keyboard: keyboard(message))
+                    }
                 } catch BotAPIError.badRequest(let d) where d.contains("message to edit not found") || d.contains("can't be edited") || d.contains("too long") {
                     try await send(message, api: api, replyTo: nil)
                 }
@@ -223,23 +226,22 @@ public actor OutboxSender {
         }
     }
 
-    static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?) async throws {
+    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?) async throws {
         let parts = MessageSplitter.split(message.html)
         for (i, part) in parts.enumerated() {
             let last = i == parts.count - 1
-            try await withPlainTextFallback { html in
-                try await api.sendMessage(
-                    chatID: message.chatID, text: html.text, html: html.isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)
-            }(part)
+            try await withPlainTextFallback(part) { text, isHTML in
+                try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)
+            }
         }
     }
 
     /// Runs `body` with the HTML; when Telegram cannot parse it, once more as plain text.
-    static func withPlainTextFallback(_ body: @escaping ((text: String, isHTML: Bool)) async throws -> Void) -> (String) async throws -> Void {
-        { html in
-            do { try await body((html, true)) } catch BotAPIError.badRequest(let d) where d.contains("can't parse entities") {
-                try await body((HTML.plainText(html), false))
-            }
+    nonisolated(nonsending) static func withPlainTextFallback(
+        _ html: String, _ body: nonisolated(nonsending) (_ text: String, _ isHTML: Bool) async throws -> Void
+    ) async throws {
+        do { try await body(html, true) } catch BotAPIError.badRequest(let d) where d.contains("can't parse entities") {
+            try await body(HTML.plainText(html), false)
         }
     }
 

@@ -1,6 +1,10 @@
 import BaohaoCore
 import Storage
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns a batch of updates into the assistant's replies: each update in one transaction
 /// that also queues its replies and advances the stored offset, so a restart neither loses
 /// nor repeats an update. Updates that cannot be used are logged and skipped.
@@ -39,42 +43,82 @@ public struct UpdateHandler: Sendable {
     }
 
     /// Handles `updates` in order and skips `malformed` ids. Returns how many replies were queued.
+    ///
+    /// The batch commits as one transaction (one WAL write for all of it). If any update
+    /// fails, that transaction is rolled back and the batch is handled again one update per
+    /// transaction, so a failing update is skipped alone and the others still commit.
     @discardableResult
     public func handle(_ updates: [Update], malformed: [Int64] = []) async throws -> Int {
         let assistant = self.assistant, logger = self.logger
+        let prepared = await Self.prepare(updates, assistant: assistant)
         return try await database.write { db in
+            let last = max(updates.map(\.updateID).max() ?? 0, malformed.max() ?? 0)
             var queued = 0
-            var skippedUpTo: Int64 = malformed.max() ?? 0
-            for update in updates {
-                let now = assistant.clock.now()
-                do {
-                    try db.transaction {
-                        if let inbound = Self.inbound(update) {
-                            if case .text = inbound.kind { try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID) }
-                            for output in try assistant.handle(inbound, in: db) {
-                                try Outbox.enqueue(db, output, priority: .live, at: now)
-                                queued += 1
-                            }
-                        } else if update.callbackQuery != nil, let id = update.callbackQuery?.id {
-                            // A press we cannot route still needs its spinner stopped.
-                            try Outbox.enqueue(db, .answerButton(callbackID: id, text: nil), at: now)
-                        } else {
-                            logger.debug("update.ignored", ["update": .int(update.updateID)])
+            do {
+                try db.transaction {
+                    queued = 0
+                    for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
+                    if last > 0 { try Self.storeOffset(db, last + 1) }
+                }
+            } catch {
+                queued = 0
+                for (index, update) in updates.enumerated() {
+                    do {
+                        try db.transaction {
+                            queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
+                            try Self.storeOffset(db, update.updateID + 1)
                         }
+                    } catch {
+                        // The update's own changes rolled back; skip it rather than block the chat forever.
+                        logger.error("update.failed", ["update": .int(update.updateID), "error": .string("\(error)")])
                         try Self.storeOffset(db, update.updateID + 1)
                     }
-                } catch {
-                    // The update's own changes rolled back; skip it rather than block the chat forever.
-                    logger.error("update.failed", ["update": .int(update.updateID), "error": .string("\(error)")])
-                    try Self.storeOffset(db, update.updateID + 1)
                 }
-                skippedUpTo = max(skippedUpTo, update.updateID)
+                if last > 0 { try Self.storeOffset(db, last + 1) }
             }
             for id in malformed { logger.warning("update.malformed", ["update": .int(id)]) }
-            if let last = malformed.max(), last >= skippedUpTo { try Self.storeOffset(db, last + 1) }
             return queued
         }
     }
+
+    /// One update's replies queued in the caller's transaction; how many.
+    static func handleOne(_ update: Update, _ prepared: PreparedInbound?, assistant: Assistant, db: Connection, logger: Logger) throws -> Int {
+        let now = assistant.clock.now()
+        if let prepared {
+            let inbound = prepared.inbound
+            if case .text = inbound.kind { try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID) }
+            let outputs = try assistant.handle(prepared, in: db)
+            for output in outputs { try Outbox.enqueue(db, output, priority: .live, at: now) }
+            return outputs.count
+        }
+        if let id = update.callbackQuery?.id {
+            // A press we cannot route still needs its spinner stopped.
+            try Outbox.enqueue(db, .answerButton(callbackID: id, text: nil), at: now)
+            return 1
+        }
+        logger.debug("update.ignored", ["update": .int(update.updateID)])
+        return 0
+    }
+
+    /// The updates' inbound events with their database-free work done, spread over the cores
+    /// (the transaction that follows is serial; this part need not be).
+    static func prepare(_ updates: [Update], assistant: Assistant) async -> [PreparedInbound?] {
+        let inbounds = updates.map(inbound)
+        let lanes = min(processorCount, max(1, inbounds.count / 8))
+        if lanes <= 1 { return inbounds.map { $0.map(assistant.prepare) } }
+        return await withTaskGroup(of: (Int, [PreparedInbound?]).self) { group in
+            let size = (inbounds.count + lanes - 1) / lanes
+            for lane in 0..<lanes {
+                let part = Array(inbounds[min(inbounds.count, lane * size)..<min(inbounds.count, (lane + 1) * size)])
+                group.addTask { (lane, part.map { $0.map(assistant.prepare) }) }
+            }
+            var parts = [[PreparedInbound?]](repeating: [], count: lanes)
+            for await (lane, part) in group { parts[lane] = part }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    static let processorCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     static func storeOffset(_ db: Connection, _ offset: Int64) throws {
         try db.execute(

@@ -1,0 +1,67 @@
+import BaohaoCore
+import Storage
+import TestSupport
+import Testing
+@testable import Telegram
+
+/// A poll batch commits as one transaction; an update that fails is skipped alone.
+@Suite struct UpdateHandlerTests {
+    static func update(_ id: Int64, chat: Int64, _ text: String) -> Update {
+        Update(
+            updateID: id, message: TelegramMessage(messageID: id, from: nil, chat: TelegramChat(id: chat, type: "private"), date: nil, text: text, entities: nil),
+            callbackQuery: nil)
+    }
+
+    static func handler(_ database: Database, logs: CapturingLogSink) -> UpdateHandler {
+        let assistant = Assistant(knowledge: Shipped.knowledge, catalogue: Shipped.catalogue, clock: ManualWallClock("2026-11-22"))
+        return UpdateHandler(assistant: assistant, database: database, logger: Logger(level: .debug, sink: logs))
+    }
+
+    static func pendingChats(_ database: Database) async throws -> [Int64] {
+        try await database.read { db in try db.query("SELECT chat_id FROM outbox ORDER BY id") { $0.int64(0) } }
+    }
+
+    @Test func aBatchQueuesOneReplyPerMessageAndStoresTheOffsetPastIt() async throws {
+        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let handler = Self.handler(database, logs: CapturingLogSink())
+        let updates: [Update] = (1...40).map { (i: Int) -> Update in
+            let text = i % 2 == 0 ? "余额多少" : "how do I top up"
+            return Self.update(Int64(i), chat: Int64(100 + i % 7), text)
+        }
+        let queued = try await handler.handle(updates)
+        #expect(queued == 40)
+        #expect(try await Self.pendingChats(database) == updates.map { $0.message!.chat.id })
+        #expect(try await handler.storedOffset() == 41)
+    }
+
+    @Test func aFailingUpdateIsSkippedAloneAndTheRestOfItsBatchCommits() async throws {
+        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        // Storing the text "boom" fails, as a bug or a full disk would.
+        try await database.write { db in
+            try db.executeScript(
+                "CREATE TRIGGER refuse_boom BEFORE INSERT ON recent_messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;")
+        }
+        let logs = CapturingLogSink()
+        let handler = Self.handler(database, logs: logs)
+        let queued = try await handler.handle([Self.update(7, chat: 1, "hi"), Self.update(8, chat: 2, "boom"), Self.update(9, chat: 3, "thanks")])
+        #expect(queued == 2)
+        #expect(try await Self.pendingChats(database) == [1, 3])
+        #expect(try await handler.storedOffset() == 10)
+        let failed = logs.lines.filter { $0.contains("update.failed") }
+        #expect(failed.count == 1)
+        #expect(failed.first?.contains("update=8") == true)
+        // The failed update left nothing behind.
+        let stored = try await database.read { db in try db.query("SELECT text FROM recent_messages ORDER BY message_id") { $0.string(0) } }
+        #expect(stored == ["hi", "thanks"])
+    }
+
+    @Test func malformedUpdatesAdvanceTheOffsetWithoutReplies() async throws {
+        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let logs = CapturingLogSink()
+        let handler = Self.handler(database, logs: logs)
+        let queued = try await handler.handle([Self.update(3, chat: 1, "hi")], malformed: [4, 5])
+        #expect(queued == 1)
+        #expect(try await handler.storedOffset() == 6)
+        #expect(logs.lines.filter { $0.contains("update.malformed") }.count == 2)
+    }
+}
