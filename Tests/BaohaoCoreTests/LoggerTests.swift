@@ -39,6 +39,10 @@ import Testing
     @Test func formatsTimestampsAcrossEras() {
         #expect(UTCTimestamp.format(secondsSinceEpoch: 951_782_400) == "2000-02-29T00:00:00.000Z")
         #expect(UTCTimestamp.format(secondsSinceEpoch: -1) == "1969-12-31T23:59:59.000Z")
+        #expect(UTCTimestamp.format(millisecondsSinceEpoch: 1_795_307_462_007) == "2026-11-22T00:31:02.007Z")
+        #expect(UTCTimestamp.format(millisecondsSinceEpoch: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
+        #expect(UTCTimestamp.format(millisecondsSinceEpoch: 253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
+        #expect(UTCTimestamp.format(millisecondsSinceEpoch: -62_135_596_800_000) == "0001-01-01T00:00:00.000Z")
         #expect(CivilCalendar.daysSinceEpoch(year: 2026, month: 12, day: 5) == 20_792)
         let back = CivilCalendar.date(fromDaysSinceEpoch: 20_792)
         #expect(back.year == 2026 && back.month == 12 && back.day == 5)

@@ -133,21 +133,40 @@ enum OutboxCodec {
     }
 
     private static func clean(_ text: String) -> String {
-        text.unicodeScalars.contains { (0x1C...0x1F).contains($0.value) }
+        text.utf8.contains { (0x1C...0x1F).contains($0) }
             ? String(String.UnicodeScalarView(text.unicodeScalars.filter { !(0x1C...0x1F).contains($0.value) })) : text
     }
 
+    /// Splits on one separator byte. The separators are ASCII control characters, which never
+    /// occur inside a multi-byte sequence, so splitting the bytes splits the text exactly.
+    private static func split(_ text: Substring, on separator: Character, maxSplits: Int = .max) -> [Substring] {
+        let byte = separator.asciiValue!
+        var parts: [Substring] = []
+        var start = text.utf8.startIndex
+        var index = start
+        while index < text.utf8.endIndex {
+            if text.utf8[index] == byte, parts.count < maxSplits {
+                parts.append(Substring(text.utf8[start..<index]))
+                start = text.utf8.index(after: index)
+            }
+            index = text.utf8.index(after: index)
+        }
+        parts.append(Substring(text.utf8[start..<text.utf8.endIndex]))
+        return parts
+    }
+
     static func decode(_ text: String) throws -> Outbound {
-        let parts = text.split(separator: field, maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
+        let whole = Substring(text)
+        let parts = split(whole, on: field, maxSplits: 4).map(String.init)
         func m(_ p: ArraySlice<String>) throws -> OutboundMessage {
             let p = Array(p)
             guard p.count == 4, let chat = Int64(p[0]) else { throw DecodeError(description: "bad outbox message") }
             let buttons: [[OutboundButton]] =
                 p[2].isEmpty
                 ? []
-                : p[2].split(separator: row, omittingEmptySubsequences: false).map { r in
-                    r.split(separator: button, omittingEmptySubsequences: false).map { b in
-                        let lp = b.split(separator: pair, maxSplits: 1, omittingEmptySubsequences: false)
+                : split(Substring(p[2]), on: row).map { r in
+                    split(r, on: button).map { b in
+                        let lp = split(b, on: pair, maxSplits: 1)
                         return OutboundButton(String(lp[0]), lp.count > 1 ? String(lp[1]) : "")
                     }
                 }
@@ -157,7 +176,7 @@ enum OutboxCodec {
         case "s": return .send(try m(parts[1...]))
         case "e":
             // e <id> <chat> <answering> <buttons> <html>: re-split to keep the html whole.
-            let all = text.split(separator: field, maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+            let all = split(whole, on: field, maxSplits: 5).map(String.init)
             guard all.count == 6, let id = Int64(all[1]) else { throw DecodeError(description: "bad outbox edit") }
             return .edit(messageID: id, try m(all[2...]))
         case "a":

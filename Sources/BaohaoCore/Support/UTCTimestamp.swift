@@ -44,9 +44,36 @@ public enum UTCTimestamp {
         let (days, secondOfDay) = adjustedSeconds.quotientAndRemainder(dividingBy: 86_400)
         let (d, s) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
         let date = CivilCalendar.date(fromDaysSinceEpoch: d)
-        return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T"
-            + pad(Int(s / 3600), 2) + ":" + pad(Int(s / 60 % 60), 2) + ":" + pad(Int(s % 60), 2)
-            + "." + pad(Int(ms), 3) + "Z"
+        guard (0...9999).contains(date.year) else {
+            return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T"
+                + pad(Int(s / 3600), 2) + ":" + pad(Int(s / 60 % 60), 2) + ":" + pad(Int(s % 60), 2)
+                + "." + pad(Int(ms), 3) + "Z"
+        }
+        // The common case written into one fixed-size buffer: this runs several times per message.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(date.year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(date.month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(date.day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(Int(s / 3600), 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(Int(s / 60 % 60), 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(Int(s % 60), 2, at: 17)
+            buffer[19] = UInt8(ascii: ".")
+            put(Int(ms), 3, at: 20)
+            buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

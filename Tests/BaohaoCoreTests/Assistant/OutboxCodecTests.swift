@@ -8,6 +8,9 @@ import Testing
         .edit(messageID: 1001, OutboundMessage(chatID: 5, html: "edited", buttons: [[OutboundButton("a", "b")]])),
         .answerButton(callbackID: "4278655576057498272", text: nil),
         .answerButton(callbackID: "x", text: "好的"),
+        // Combining marks and emoji sequences right next to the separators.
+        .send(OutboundMessage(chatID: 9, html: "e\u{301}\n👨‍👩‍👧 🇭🇰", buttons: [[OutboundButton("\u{301}", "a\u{301}")], [OutboundButton("", "")]], answering: nil)),
+        .edit(messageID: 3, OutboundMessage(chatID: 9, html: "", buttons: [])),
     ])
     func itemsRoundTrip(_ outbound: Outbound) throws {
         #expect(try OutboxCodec.decode(OutboxCodec.encode(outbound)) == outbound)
