@@ -52,6 +52,7 @@ public enum BaohaoCLI {
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
         case let path where path.first == "alerts": return try await AlertsCommands.run(context)
         case let path where path.first == "lines": return try await LinesCommands.run(context)
+        case let path where path.first == "faq": return try await FAQCommands.run(context)
         default:
             throw CommandFailure(exitCode: ExitCode.software, message: "no handler for '\(context.command.path.joined(separator: " "))'")
         }

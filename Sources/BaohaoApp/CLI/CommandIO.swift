@@ -40,6 +40,8 @@ public enum ExitCode {
     public static let noInput: Int32 = 66
     /// An internal error.
     public static let software: Int32 = 70
+    /// A file could not be read or written.
+    public static let ioError: Int32 = 74
     /// The configuration was wrong.
     public static let config: Int32 = 78
 }

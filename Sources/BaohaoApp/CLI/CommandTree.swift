@@ -50,6 +50,27 @@ enum CommandTree {
                 "outbox", "The delivery queue.",
                 subcommands: [CommandSpec("status", "Pending, sent and dead-lettered counts, inactive chats, and the latest dead letters.")]),
             CommandSpec(
+                "faq", "The FAQ the bot answers from, with every version: list, show, history, rollback, export, import.",
+                discussion: "Changes are validated, replayed against the known questions (the regression gate), saved as new versions and audited; a running bot picks them up within a few seconds.",
+                subcommands: [
+                    CommandSpec("list", "List the current entries: id, topic, question.", options: [OptionSpec("--topic", value: "TOPIC", "Only this topic.")]),
+                    CommandSpec("show", "Print one entry in the faq.json format with its version.", arguments: [ArgumentSpec("ID", "the entry's id")]),
+                    CommandSpec("history", "Every version of an entry: when, who, and what changed.", arguments: [ArgumentSpec("ID", "the entry's id")]),
+                    CommandSpec(
+                        "rollback", "Make an earlier version's content current again (as a new version).",
+                        arguments: [ArgumentSpec("ID", "the entry's id"), ArgumentSpec("VERSION", "the version to restore")],
+                        options: [OptionSpec("--accept-regressions", "Save even if known questions would be answered differently.")]),
+                    CommandSpec("export", "Write the current entries to a file in the Intents/faq.json format.", arguments: [ArgumentSpec("FILE", "the JSON file to write")]),
+                    CommandSpec(
+                        "import", "Add or update entries from a file in the Intents/faq.json format: all of it or nothing.",
+                        discussion: "The whole file is validated first and every problem is listed with its entry and field. Entries the file does not mention are kept.",
+                        arguments: [ArgumentSpec("FILE", "the JSON file")],
+                        options: [
+                            OptionSpec("--dry-run", "Check and show the changes without saving anything."),
+                            OptionSpec("--accept-regressions", "Save even if known questions would be answered differently."),
+                        ]),
+                ]),
+            CommandSpec(
                 "lines", "Operators' tools for lines: import, export, list, show, binding codes, top-ups, cancellations.",
                 discussion: "Times use the system clock; BAOHAO_NOW=YYYY-MM-DD pretends another day (for demonstrations and tests).",
                 subcommands: [

@@ -20,7 +20,6 @@ enum ChatCommand {
             user = 1000
         }
         let catalogue = try context.loadCatalogue(config)
-        let knowledge = try context.loadKnowledge(config)
         let clock = try context.clock()
         let path = demo ? (context.command.value("--db") ?? context.environment["BAOHAO_DB"] ?? demoDatabasePath) : config.databasePath
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
@@ -31,6 +30,7 @@ enum ChatCommand {
                 service, demoFile: (directory.isEmpty ? "." : directory) + "/demo-lines.csv", user: user, now: clock.now())
             context.io.err("\(status) (\(path))")
         }
+        let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         var settings = AssistantSettings(configuration: config)
         if demo, settings.operatorChatID == nil { settings.operatorChatID = -1 }
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: settings, clock: clock)

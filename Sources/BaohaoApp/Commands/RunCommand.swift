@@ -12,9 +12,9 @@ enum RunCommand {
             return try await ChatCommand.run(context, demo: true)
         }
         let catalogue = try context.loadCatalogue(config)
-        let knowledge = try context.loadKnowledge(config)
         let clock = try context.clock()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
+        let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
         var settings = TelegramBot.Settings()
         settings.pollTimeoutSeconds = config.pollTimeoutSeconds

@@ -1,4 +1,5 @@
 import BaohaoCore
+import Storage
 import Understanding
 
 extension CommandContext {
@@ -31,6 +32,26 @@ extension CommandContext {
         return AssistantKnowledge(
             classifier: try classifier(loaded, config), faq: loaded.faqEntries, replies: replies,
             traditionalToSimplified: loaded.data.traditionalToSimplified)
+    }
+
+    /// The knowledge answering from the FAQ the database holds. A database without an FAQ
+    /// gets the file's entries as their first versions.
+    func loadKnowledge(_ config: BotConfiguration, database: Database, clock: any WallClock) async throws -> AssistantKnowledge {
+        var loaded = try loadUnderstanding(config)
+        let seed = loaded.faqEntries, source = "file:" + config.intentsDirectory + "/faq.json", now = clock.now()
+        let snapshot = try await database.write { db in
+            try FAQStore.seedIfEmpty(db, entries: seed, author: source, at: now)
+            return FAQSnapshot(entries: try FAQStore.current(db), generation: try FAQStore.generation(db))
+        }
+        loaded.data.faq = snapshot.entries.map(\.document)
+        loaded.faqEntries = snapshot.entries
+        let replies: ReplyBook
+        do { replies = try ReplyBook.load(path: config.intentsDirectory + "/replies.json") } catch {
+            throw CommandFailure(exitCode: ExitCode.dataError, message: "reply templates: \(error)")
+        }
+        return AssistantKnowledge(
+            classifier: try classifier(loaded, config), faq: loaded.faqEntries, replies: replies,
+            traditionalToSimplified: loaded.data.traditionalToSimplified, faqGeneration: snapshot.generation)
     }
 
     /// The carrier catalogue the configuration names.

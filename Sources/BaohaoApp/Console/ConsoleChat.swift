@@ -51,7 +51,11 @@ struct ConsoleChat {
             if case .button = kind { messageID = lastButtonMessage } else { messageID = nextMessageID; nextMessageID += 1 }
             let inbound = Inbound(chatID: user, userID: user, languageHint: languageHint, messageID: messageID, kind: kind)
             let assistant = self.assistant
-            let outputs = try await database.write { db in try db.transaction { try assistant.handle(inbound, in: db) } }
+            let (outputs, stale) = try await database.write { db in
+                (try db.transaction { try assistant.handle(inbound, in: db) }, try assistant.staleFAQ(db))
+            }
+            // An FAQ edit made in this chat (or by `baohao faq import` meanwhile) answers the next message.
+            if let stale { assistant.install(stale) }
             for output in outputs { show(output) }
         }
         try await showPushes()

@@ -53,6 +53,7 @@ public struct AlertScheduler: Sendable {
                 try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", db.lastInsertRowID, alertID)
                 queued.append(candidate.planned)
             }
+            if !queued.isEmpty { try DailyCounts.increment(db, .alerts, at: now, by: queued.count) }
             return queued
         }
     }

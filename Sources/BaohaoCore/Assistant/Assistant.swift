@@ -11,12 +11,17 @@ public final class Assistant: Sendable {
     public let catalogue: CarrierCatalogue
     public let settings: AssistantSettings
     public let clock: any WallClock
+    /// Validation, regression gate and versions for operators' FAQ changes.
+    public let faqEditor: FAQEditor
 
     public init(knowledge: AssistantKnowledge, catalogue: CarrierCatalogue, settings: AssistantSettings = AssistantSettings(), clock: any WallClock = SystemWallClock()) {
         knowledgeBox = Mutex((knowledge, 0))
         self.catalogue = catalogue
         self.settings = settings
         self.clock = clock
+        faqEditor = FAQEditor(
+            validator: FAQValidator(catalogue: catalogue),
+            developmentSet: settings.regressionSetFile.map { RegressionGate.loadDevelopmentSet(path: $0).questions } ?? [])
     }
 
     /// The knowledge answering now.
@@ -26,6 +31,25 @@ public final class Assistant: Sendable {
     /// with the old one, and every message handled after this call uses the new one, even if
     /// it was prepared before.
     public func replaceKnowledge(_ knowledge: AssistantKnowledge) { knowledgeBox.withLock { $0 = (knowledge, $0.generation + 1) } }
+
+    /// The FAQ as the database holds it, when it is not what the assistant answers from (an
+    /// edit from chat or the command line); nil when nothing changed. A cheap read.
+    public func staleFAQ(_ db: Connection) throws -> FAQSnapshot? {
+        let generation = try FAQStore.generation(db)
+        guard generation != knowledge.faqGeneration else { return nil }
+        return FAQSnapshot(entries: try FAQStore.current(db), generation: generation)
+    }
+
+    /// Builds the index for `snapshot` (on the calling thread, not the database's) and swaps it
+    /// in, unless newer knowledge is already installed.
+    public func install(_ snapshot: FAQSnapshot) {
+        let base = knowledge
+        guard snapshot.generation > base.faqGeneration else { return }
+        let rebuilt = base.replacingFAQ(snapshot.entries, generation: snapshot.generation)
+        knowledgeBox.withLock { current in
+            if snapshot.generation > current.knowledge.faqGeneration { current = (rebuilt, current.generation + 1) }
+        }
+    }
 
     /// What can be worked out of `inbound` without the database: the classification of a
     /// text, its entities and language. Pure and safe on any thread, so a batch can be
@@ -72,6 +96,17 @@ public final class Assistant: Sendable {
     }
 }
 
+/// The FAQ entries of one database generation.
+public struct FAQSnapshot: Sendable {
+    public let entries: [FAQEntry]
+    public let generation: Int64
+
+    public init(entries: [FAQEntry], generation: Int64) {
+        self.entries = entries
+        self.generation = generation
+    }
+}
+
 /// An inbound message with the work that needs no database done ahead.
 public struct PreparedInbound: Sendable {
     public let inbound: Inbound
@@ -79,6 +114,16 @@ public struct PreparedInbound: Sendable {
     let generation: Int
     /// For a text that is not a command.
     let understanding: Understood?
+    /// An operator command or button that may change the FAQ: what follows it in a batch
+    /// must be answered with the FAQ it leaves behind.
+    public var mayChangeKnowledge: Bool {
+        switch inbound.kind {
+        case .text(let raw):
+            let text = raw.trimmingWhitespace
+            return text.hasPrefix("/faq") || text.hasPrefix("/unanswered")
+        case .button(let payload, _): return payload.hasPrefix("fq:") || payload.hasPrefix("un:")
+        }
+    }
 
     init(inbound: Inbound, knowledge: AssistantKnowledge, generation: Int) {
         self.inbound = inbound

@@ -8,6 +8,7 @@ enum AssistantRecords {
 
     static func rememberMessage(_ db: Connection, chat: Int64, messageID: Int64, text: String, at now: Instant) throws {
         try db.execute("INSERT INTO recent_messages (chat_id, message_id, at, text) VALUES (?, ?, ?, ?)", chat, messageID, now.description, String(text.prefix(1000)))
+        try DailyCounts.increment(db, .messages, at: now)
         try db.execute(
             "DELETE FROM recent_messages WHERE chat_id = ? AND id <= (SELECT id FROM recent_messages WHERE chat_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
             chat, chat, recentMessagesKept)
@@ -19,6 +20,7 @@ enum AssistantRecords {
 
     static func logUnanswered(_ db: Connection, chat: Int64, text: String, language: Language, at now: Instant) throws {
         try db.execute("INSERT INTO unanswered (chat_id, at, text, language) VALUES (?, ?, ?, ?)", chat, now.description, String(text.prefix(1000)), language.rawValue)
+        try DailyCounts.increment(db, .misses, at: now)
     }
 
     /// Stores a clarifying question's options; returns its id for the buttons.
@@ -26,7 +28,9 @@ enum AssistantRecords {
         try db.execute(
             "INSERT INTO clarifications (chat_id, at, text, options) VALUES (?, ?, ?, ?)", chat, now.description, String(text.prefix(1000)),
             options.joined(separator: "\n"))
-        return db.lastInsertRowID
+        let id = db.lastInsertRowID
+        try DailyCounts.increment(db, .clarify, at: now)
+        return id
     }
 
     static func clarification(_ db: Connection, id: Int64, chat: Int64) throws -> (text: String, options: [String])? {
@@ -37,6 +41,7 @@ enum AssistantRecords {
 
     static func labelExample(_ db: Connection, text: String, label: String, target: String?, source: String, at now: Instant) throws {
         try db.execute("INSERT INTO labelled_examples (at, text, label, target, source) VALUES (?, ?, ?, ?, ?)", now.description, text, label, target, source)
+        try DailyCounts.increment(db, .labels, at: now)
     }
 
     // MARK: tickets

@@ -2,7 +2,7 @@ import Understanding
 
 /// What the assistant needs from the configuration. Every field has a default.
 public struct AssistantSettings: Sendable, Equatable {
-    /// Telegram user ids allowed to use operator commands (/reply, /close).
+    /// Telegram user ids allowed to use operator commands (besides those added with /op add).
     public var operators: Set<Int64> = []
     /// Where tickets, cancellation requests and other notices go.
     public var operatorChatID: Int64?
@@ -16,6 +16,8 @@ public struct AssistantSettings: Sendable, Equatable {
     public var quietEndMinute = 8 * 60
     /// When the operators' daily digest goes out (minutes after midnight, UTC).
     public var digestMinute = 9 * 60
+    /// The labelled questions file replayed before FAQ changes (nil: only stored ones).
+    public var regressionSetFile: String?
 
     public init() {}
 
@@ -27,6 +29,7 @@ public struct AssistantSettings: Sendable, Equatable {
         quietStartMinute = c.alerts.quietHoursStartMinute
         quietEndMinute = c.alerts.quietHoursEndMinute
         digestMinute = c.alerts.digestMinute
+        regressionSetFile = c.regressionSetFile
     }
 }
 
@@ -38,12 +41,28 @@ public struct AssistantKnowledge: Sendable {
     public let replies: ReplyBook
     let faqByID: [String: FAQEntry]
     let detector: LanguageDetector
+    /// The database's FAQ generation this knowledge was built from (0: from the files only).
+    public let faqGeneration: Int64
 
-    public init(classifier: Classifier, faq: [FAQEntry], replies: ReplyBook, traditionalToSimplified: CharacterMap) {
+    /// `faqGeneration`: the database's FAQ generation `faq` was read at (0 for the files alone).
+    public init(classifier: Classifier, faq: [FAQEntry], replies: ReplyBook, traditionalToSimplified: CharacterMap, faqGeneration: Int64 = 0) {
+        self.init(
+            classifier: classifier, faq: faq, replies: replies, detector: LanguageDetector(traditionalToSimplified: traditionalToSimplified),
+            faqGeneration: faqGeneration)
+    }
+
+    private init(classifier: Classifier, faq: [FAQEntry], replies: ReplyBook, detector: LanguageDetector, faqGeneration: Int64) {
         self.classifier = classifier
         self.faq = faq
         self.replies = replies
         faqByID = Dictionary(faq.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        detector = LanguageDetector(traditionalToSimplified: traditionalToSimplified)
+        self.detector = detector
+        self.faqGeneration = faqGeneration
+    }
+
+    /// The same knowledge answering from `faq` (only the retrieval index is rebuilt).
+    public func replacingFAQ(_ faq: [FAQEntry], generation: Int64) -> AssistantKnowledge {
+        AssistantKnowledge(
+            classifier: classifier.replacingFAQ(faq.map(\.document)), faq: faq, replies: replies, detector: detector, faqGeneration: generation)
     }
 }

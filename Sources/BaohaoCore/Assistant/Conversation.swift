@@ -11,6 +11,8 @@ public enum LinePurpose: String, Sendable, Codable {
 public enum Flow: Sendable, Equatable, Codable {
     case pickLine(LinePurpose)
     case confirmCancel(number: String)
+    /// An operator's FAQ draft waits for its next field.
+    case faqDraft
 }
 
 /// What the assistant remembers of a chat.

@@ -115,8 +115,7 @@ extension Turn {
     }
 
     /// `/reply TICKET text` and `/close TICKET` from an operator.
-    mutating func operatorCommand(_ name: String, _ argument: String) throws -> Reply {
-        guard assistant.settings.operators.contains(inbound.userID) else { return Reply(html: t(.operatorOnly)) }
+    mutating func ticketCommand(_ name: String, _ argument: String) throws -> Reply {
         let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
         let reference = parts.first ?? ""
         guard let id = AssistantRecords.ticketID(reference), let customer = try AssistantRecords.ticketChat(db, id: id) else {
@@ -199,6 +198,7 @@ extension Turn {
         // `/balance@BaohaoBot` in groups.
         let name = head[0].split(separator: "@").first.map { String($0).lowercased() } ?? head[0]
         let argument = head.count > 1 ? head[1].trimmingWhitespace : ""
+        if let reply = try adminCommand(name, argument) { return reply }
         conversation.flow = nil
         let none = MessageContext(decision: nil)
         switch name {
@@ -220,7 +220,6 @@ extension Turn {
             return Reply(html: t(.langPick), buttons: [Language.allCases.map { OutboundButton(Self.languageName($0), "lang:\($0.rawValue)") }])
         case "/faq": return faqTopics()
         case "/agent": return try humanAgent()
-        case "/reply", "/close": return try operatorCommand(name, argument)
         default: return Reply(html: t(.help), buttons: mainMenu())
         }
     }
@@ -253,6 +252,8 @@ extension Turn {
         let kind = parts[0], rest = parts.count > 1 ? parts[1] : ""
         let none = MessageContext(decision: nil)
         switch kind {
+        case "fq": return try faqButton(rest)
+        case "un": return try inboxButton(rest)
         case "m":
             switch rest {
             case "bal": return try balance(none)

@@ -133,6 +133,8 @@ struct Turn {
             guard matches.count == 1 else { return nil }
             conversation.flow = nil
             return try act(purpose, on: matches[0])
+        case .faqDraft:
+            return try continueDraft(text)
         }
     }
 

@@ -27,6 +27,9 @@ public struct BotConfiguration: Sendable, Equatable {
     public var botUsername = "BaohaoBot"
     /// The carrier and plan catalogue.
     public var carriersFile = "Config/carriers.json"
+    /// Labelled questions (`{"text", "intent"}` per line) replayed before every FAQ change; a
+    /// missing file leaves only the questions stored in the database.
+    public var regressionSetFile = "Tests/Fixtures/devset.jsonl"
     /// Template of the payment link of a renewal order; `{ref}` is replaced by the order reference.
     public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
     public var understanding = UnderstandingSettings()

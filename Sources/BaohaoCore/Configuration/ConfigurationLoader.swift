@@ -68,6 +68,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let v = reader.string("intents_dir") { config.intentsDirectory = v }
         if let v = reader.string("carriers_file") { config.carriersFile = v }
+        if let v = reader.string("regression_set_file") { config.regressionSetFile = v }
         if let v = reader.string("bot_username") {
             let name = v.hasPrefix("@") ? String(v.dropFirst()) : v
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_".utf8)

@@ -193,5 +193,47 @@ public enum BaohaoSchema {
                 PRIMARY KEY (chat_id, line_id)
             ) STRICT, WITHOUT ROWID;
             """),
+        Migration(version: 6, name: "FAQ versions, operators, audit, daily counts", sql: """
+            CREATE TABLE faq_entries (
+                entry_id TEXT PRIMARY KEY,
+                position INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                deleted INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE TABLE faq_versions (
+                entry_id TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                body TEXT,
+                author TEXT NOT NULL,
+                at TEXT NOT NULL,
+                note TEXT NOT NULL,
+                PRIMARY KEY (entry_id, version)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE operators (
+                user_id INTEGER PRIMARY KEY,
+                added_by TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE operator_audit (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE daily_counts (
+                day TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (day, metric)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE faq_drafts (
+                chat_id INTEGER PRIMARY KEY,
+                draft TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) STRICT;
+            ALTER TABLE unanswered ADD COLUMN resolution TEXT;
+            CREATE INDEX unanswered_open ON unanswered(id) WHERE resolution IS NULL;
+            """),
     ]
 }

@@ -21,6 +21,8 @@ public final class TelegramBot: Sendable {
         public var maximumBackoffSeconds = 60.0
         /// How often due reminders are looked for.
         public var alertCheckIntervalSeconds = 60.0
+        /// How often the database is checked for FAQ changes made elsewhere (the command line).
+        public var faqCheckIntervalSeconds = 2.0
 
         public init() {}
     }
@@ -82,6 +84,22 @@ public final class TelegramBot: Sendable {
         }
     }
 
+    /// Installs FAQ changes made outside this process (`baohao faq import`, `rollback`) until cancelled.
+    func faqLoop() async {
+        let assistant = handler.assistant
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(settings.faqCheckIntervalSeconds * 1e9))
+            do {
+                if let snapshot = try await database.read({ db in try assistant.staleFAQ(db) }) {
+                    assistant.install(snapshot)
+                    logger.info("faq.reloaded", ["generation": .int(snapshot.generation), "entries": .int(Int64(snapshot.entries.count))])
+                }
+            } catch {
+                logger.error("faq.reload_failed", ["error": .string("\(error)")])
+            }
+        }
+    }
+
     /// Runs until a signal arrives on `shutdown` (then stops polling, confirms the offset and
     /// drains the outbox) or the token is refused.
     public func run(shutdown: AsyncStream<Int32>) async throws {
@@ -91,6 +109,7 @@ public final class TelegramBot: Sendable {
             group.addTask { try await self.pollLoop() }
             group.addTask { await self.sender.run() }
             if let alerts = self.alerts { group.addTask { await self.alertLoop(alerts) } }
+            group.addTask { await self.faqLoop() }
             group.addTask {
                 for await number in shutdown {
                     self.logger.info("bot.signal", ["signal": .int(Int64(number))])

@@ -43,14 +43,33 @@ public struct UpdateHandler: Sendable {
     }
 
     /// Handles `updates` in order and skips `malformed` ids. Returns how many replies were queued.
-    ///
+    @discardableResult
+    public func handle(_ updates: [Update], malformed: [Int64] = []) async throws -> Int {
+        let prepared = await Self.prepare(updates, assistant: assistant)
+        var queued = 0, start = 0
+        repeat {
+            // Up to the first update that may change the FAQ: what follows it is answered
+            // with the FAQ it leaves behind (prepared again, since the knowledge changed).
+            var end = start
+            while end < updates.count {
+                end += 1
+                if prepared[end - 1]?.mayChangeKnowledge == true { break }
+            }
+            let (count, snapshot) = try await write(Array(updates[start..<end]), Array(prepared[start..<end]), malformed: end == updates.count ? malformed : [])
+            queued += count
+            // The index is rebuilt here, off the database's queue: customers are not paused.
+            if let snapshot { assistant.install(snapshot) }
+            start = end
+        } while start < updates.count
+        return queued
+    }
+
     /// The batch commits as one transaction (one WAL write for all of it). If any update
     /// fails, that transaction is rolled back and the batch is handled again one update per
     /// transaction, so a failing update is skipped alone and the others still commit.
-    @discardableResult
-    public func handle(_ updates: [Update], malformed: [Int64] = []) async throws -> Int {
+    /// Returns the replies queued and the FAQ to install if it changed.
+    private func write(_ updates: [Update], _ prepared: [PreparedInbound?], malformed: [Int64]) async throws -> (Int, FAQSnapshot?) {
         let assistant = self.assistant, logger = self.logger
-        let prepared = await Self.prepare(updates, assistant: assistant)
         return try await database.write { db in
             let last = max(updates.map(\.updateID).max() ?? 0, malformed.max() ?? 0)
             var queued = 0
@@ -77,7 +96,7 @@ public struct UpdateHandler: Sendable {
                 if last > 0 { try Self.storeOffset(db, last + 1) }
             }
             for id in malformed { logger.warning("update.malformed", ["update": .int(id)]) }
-            return queued
+            return (queued, try assistant.staleFAQ(db))
         }
     }
 

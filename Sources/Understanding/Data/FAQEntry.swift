@@ -9,11 +9,13 @@ public struct FAQEntry: Sendable, Equatable {
     public let phrasings: [String]
     /// The answer per language, in Telegram's HTML subset. A missing language was left out on purpose.
     public let answer: [Language: String]
+    /// Languages whose answer was left out on purpose (customers writing in them get another language's answer).
+    public let leftOut: Set<Language>
     public let threshold: Double?
 
     public init(
         id: String, topic: String, regions: [String] = [], carriers: [String] = [], question: [Language: String],
-        phrasings: [String], answer: [Language: String], threshold: Double? = nil
+        phrasings: [String], answer: [Language: String], leftOut: Set<Language> = [], threshold: Double? = nil
     ) {
         self.id = id
         self.topic = topic
@@ -22,6 +24,7 @@ public struct FAQEntry: Sendable, Equatable {
         self.question = question
         self.phrasings = phrasings
         self.answer = answer
+        self.leftOut = leftOut
         self.threshold = threshold
     }
 

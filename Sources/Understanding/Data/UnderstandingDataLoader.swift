@@ -52,7 +52,8 @@ public enum UnderstandingDataLoader {
             let tags: Tags?
             let question: [String: String]?
             let phrasings: [String]?
-            let answer: [String: String]?
+            /// A null answer: that language was left out on purpose.
+            let answer: [String: String?]?
             let threshold: Double?
         }
         let entries: [Entry]
@@ -200,14 +201,19 @@ public enum UnderstandingDataLoader {
             if let empty = phrasings.firstIndex(where: { isBlank($0) }) {
                 throw fail("phrasings[\(empty)]", "empty phrasing")
             }
-            let answer = try languages(raw.answer, field: "answer", fail: fail)
+            let answer = try languages(raw.answer?.compactMapValues { $0 }, field: "answer", fail: fail)
             guard !answer.isEmpty else { throw fail("answer", "needs at least one language") }
+            var leftOut: Set<Language> = []
+            for (key, text) in raw.answer ?? [:] where text == nil {
+                guard let language = Language(rawValue: key) else { throw fail("answer.\(key)", "unknown language (zh-Hans, zh-Hant or en)") }
+                leftOut.insert(language)
+            }
             if let threshold = raw.threshold, !(0...1).contains(threshold) {
                 throw fail("threshold", "\(threshold) is out of range 0...1")
             }
             entries.append(FAQEntry(
                 id: id, topic: topic, regions: regions, carriers: raw.tags?.carrier ?? [], question: question,
-                phrasings: phrasings, answer: answer, threshold: raw.threshold))
+                phrasings: phrasings, answer: answer, leftOut: leftOut, threshold: raw.threshold))
         }
         return entries
     }

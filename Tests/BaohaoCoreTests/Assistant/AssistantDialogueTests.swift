@@ -138,8 +138,13 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(again.text == plain(.agentAlready, .zhHans, ["ticket": "T000001"]))
 
         let stranger = try await d.say("/reply T000001 hello", chat: 77, user: 77)
-        #expect(stranger.text == plain(.operatorOnly, .zhHans))
+        // Not an operator: the normal assistant answers, and the attempt is audited.
+        #expect(stranger.text == plain(.help, .zhHans))
         #expect(stranger.notices(to: 42).isEmpty)
+        let refused = try await d.database.read { db in try OperatorRoles.auditTrail(db).first }
+        #expect(refused?.actor == "user:77")
+        #expect(refused?.action == "refused")
+        #expect(refused?.detail == "/reply T000001 hello")
 
         let reply = try await d.say("/reply T000001 已经帮您查到，<i>稍等</i>", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
         let toCustomer = try #require(reply.notices(to: 42).first)

@@ -1,0 +1,154 @@
+import FoundationEssentials
+import Understanding
+
+/// The `Intents/faq.json` format: `{"entries": [{"id", "topic", "tags": {"region", "carrier"},
+/// "question": {lang: text}, "phrasings": [...], "answer": {lang: text or null}, "threshold"?}]}`.
+/// A null answer leaves that language out on purpose. Used for export, import and the stored versions.
+public enum FAQFileFormat {
+    /// The entries of a whole file, or every problem found in it (each with its entry and field).
+    public static func decodeFile(_ bytes: [UInt8]) -> Result<[FAQEntry], FAQProblems> {
+        let root: JSONValue
+        do { root = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
+            return .failure(FAQProblems([FAQProblem(entry: "file", field: "", reason: "not valid JSON (\(describe(error)))")]))
+        }
+        guard case .object(let object) = root else { return .failure(FAQProblems([FAQProblem(entry: "file", field: "", reason: "expected an object with \"entries\"")])) }
+        guard case .array(let items)? = object["entries"] else {
+            return .failure(FAQProblems([FAQProblem(entry: "file", field: "entries", reason: "missing, or not an array")]))
+        }
+        var problems: [FAQProblem] = []
+        for key in object.keys.sorted() where key != "entries" { problems.append(FAQProblem(entry: "file", field: key, reason: "unknown key")) }
+        var entries: [FAQEntry] = []
+        for (index, item) in items.enumerated() {
+            switch decodeEntry(item, position: "entries[\(index)]") {
+            case .success(let entry): entries.append(entry)
+            case .failure(let found): problems += found.problems
+            }
+        }
+        return problems.isEmpty ? .success(entries) : .failure(FAQProblems(problems))
+    }
+
+    /// One entry object; `position` names it in problems until its id is known.
+    public static func decodeEntry(_ value: JSONValue, position: String) -> Result<FAQEntry, FAQProblems> {
+        guard case .object(let object) = value else { return .failure(FAQProblems([FAQProblem(entry: position, field: "", reason: "expected an object, found \(value.typeName)")])) }
+        var name = position
+        if case .string(let id)? = object["id"], !id.isEmpty { name = id }
+        var problems: [FAQProblem] = []
+        func fail(_ field: String, _ reason: String) { problems.append(FAQProblem(entry: name, field: field, reason: reason)) }
+        let known: Set<String> = ["id", "topic", "tags", "question", "phrasings", "answer", "threshold"]
+        for key in object.keys.sorted() where !known.contains(key) { fail(key, "unknown key") }
+
+        func string(_ key: String) -> String? {
+            guard let v = object[key] else { fail(key, "missing"); return nil }
+            guard case .string(let s) = v else { fail(key, "expected a string, found \(v.typeName)"); return nil }
+            return s
+        }
+        func strings(_ v: JSONValue?, _ field: String) -> [String] {
+            guard let v, v != .null else { return [] }
+            guard case .array(let items) = v else { fail(field, "expected an array of strings, found \(v.typeName)"); return [] }
+            var out: [String] = []
+            for (i, item) in items.enumerated() {
+                if case .string(let s) = item { out.append(s) } else { fail("\(field)[\(i)]", "expected a string, found \(item.typeName)") }
+            }
+            return out
+        }
+        func languages(_ key: String, allowNull: Bool) -> (texts: [Language: String], leftOut: Set<Language>) {
+            guard let v = object[key] else { fail(key, "missing"); return ([:], []) }
+            guard case .object(let map) = v else { fail(key, "expected an object of language → text, found \(v.typeName)"); return ([:], []) }
+            var texts: [Language: String] = [:], leftOut: Set<Language> = []
+            for (code, text) in map.sorted(by: { $0.key < $1.key }) {
+                guard let language = Language(rawValue: code) else { fail("\(key).\(code)", "unknown language (zh-Hans, zh-Hant or en)"); continue }
+                switch text {
+                case .string(let s): texts[language] = s
+                case .null where allowNull: leftOut.insert(language)
+                default: fail("\(key).\(code)", allowNull ? "expected a string, or null to leave this language out" : "expected a string, found \(text.typeName)")
+                }
+            }
+            return (texts, leftOut)
+        }
+
+        let id = string("id") ?? ""
+        let topic = string("topic") ?? ""
+        var regions: [String] = [], carriers: [String] = []
+        if let tags = object["tags"], tags != .null {
+            if case .object(let t) = tags {
+                for key in t.keys.sorted() where key != "region" && key != "carrier" { fail("tags.\(key)", "unknown key") }
+                regions = strings(t["region"], "tags.region")
+                carriers = strings(t["carrier"], "tags.carrier")
+            } else {
+                fail("tags", "expected an object, found \(tags.typeName)")
+            }
+        }
+        let question = languages("question", allowNull: false).texts
+        let phrasings = strings(object["phrasings"], "phrasings")
+        let (answer, leftOut) = languages("answer", allowNull: true)
+        var threshold: Double?
+        switch object["threshold"] {
+        case nil, .null?: threshold = nil
+        case .integer(let i)?: threshold = Double(i)
+        case .number(let d)?: threshold = d
+        case let other?: fail("threshold", "expected a number, found \(other.typeName)")
+        }
+        guard problems.isEmpty else { return .failure(FAQProblems(problems)) }
+        return .success(
+            FAQEntry(
+                id: id, topic: topic, regions: regions, carriers: carriers, question: question, phrasings: phrasings, answer: answer, leftOut: leftOut,
+                threshold: threshold))
+    }
+
+    /// One entry as the JSON object the file holds (keys in the file's order, languages in a fixed order).
+    public static func encode(_ entry: FAQEntry, indent: String = "") -> String {
+        let i1 = indent + "  ", i2 = indent + "    "
+        func list(_ items: [String], _ inner: String) -> String {
+            items.isEmpty ? "[]" : "[\n" + items.map { inner + "  " + quote($0) }.joined(separator: ",\n") + "\n" + inner + "]"
+        }
+        func languages(_ texts: [Language: String], leftOut: Set<Language>) -> String {
+            let parts = Language.allCases.compactMap { language -> String? in
+                if let text = texts[language] { return i2 + quote(language.rawValue) + ": " + quote(text) }
+                if leftOut.contains(language) { return i2 + quote(language.rawValue) + ": null" }
+                return nil
+            }
+            return parts.isEmpty ? "{}" : "{\n" + parts.joined(separator: ",\n") + "\n" + i1 + "}"
+        }
+        var fields = [
+            i1 + "\"id\": " + quote(entry.id),
+            i1 + "\"topic\": " + quote(entry.topic),
+            i1 + "\"tags\": {\n" + i2 + "\"region\": " + list(entry.regions, i2) + ",\n" + i2 + "\"carrier\": " + list(entry.carriers, i2) + "\n" + i1 + "}",
+            i1 + "\"question\": " + languages(entry.question, leftOut: []),
+            i1 + "\"phrasings\": " + list(entry.phrasings, i1),
+            i1 + "\"answer\": " + languages(entry.answer, leftOut: entry.leftOut),
+        ]
+        if let threshold = entry.threshold { fields.append(i1 + "\"threshold\": " + String(threshold)) }
+        return indent + "{\n" + fields.joined(separator: ",\n") + "\n" + indent + "}"
+    }
+
+    /// A whole file.
+    public static func encodeFile(_ entries: [FAQEntry]) -> String {
+        "{\n  \"entries\": [\n" + entries.map { encode($0, indent: "    ") }.joined(separator: ",\n") + "\n  ]\n}\n"
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        return "\(error)"
+    }
+}

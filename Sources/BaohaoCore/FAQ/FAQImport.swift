@@ -1,0 +1,53 @@
+import Storage
+import Understanding
+
+/// What importing an FAQ file would change: every entry checked first, every problem
+/// reported with its entry and field, and the changes to apply all together (entries the
+/// file does not mention are left as they are).
+public enum FAQImport {
+    public struct Change: Sendable {
+        /// "add" or "update".
+        public let kind: String
+        public let entry: FAQEntry
+        public let basedOn: Int?
+        public let diff: [String]
+    }
+
+    public struct Plan: Sendable {
+        public let changes: [Change]
+        public let unchanged: Int
+        public let problems: [FAQProblem]
+    }
+
+    public static func plan(_ bytes: [UInt8], in db: Connection, validator: FAQValidator) throws -> Plan {
+        let entries: [FAQEntry]
+        switch FAQFileFormat.decodeFile(bytes) {
+        case .failure(let found): return Plan(changes: [], unchanged: 0, problems: found.problems)
+        case .success(let decoded): entries = decoded
+        }
+        var problems: [FAQProblem] = [], changes: [Change] = [], unchanged = 0, seen: Set<String> = []
+        for entry in entries {
+            problems += validator.problems(entry)
+            if !seen.insert(entry.id).inserted { problems.append(FAQProblem(entry: entry.id, field: "id", reason: "appears more than once in the file")) }
+            let latest = try FAQStore.latest(db, id: entry.id)
+            if let current = latest?.entry, current == entry {
+                unchanged += 1
+            } else if let latest, latest.entry != nil {
+                changes.append(Change(kind: "update", entry: entry, basedOn: latest.version, diff: FAQDiff.lines(from: latest.entry, to: entry)))
+            } else {
+                changes.append(Change(kind: "add", entry: entry, basedOn: nil, diff: []))
+            }
+        }
+        return Plan(changes: problems.isEmpty ? changes : [], unchanged: unchanged, problems: problems)
+    }
+
+    /// The known questions the whole import would answer differently.
+    public static func regressions(_ plan: Plan, in db: Connection, editor: FAQEditor, classifier: Classifier) throws -> [RegressionGate.Regression] {
+        var entries = try FAQStore.current(db)
+        for change in plan.changes {
+            if let index = entries.firstIndex(where: { $0.id == change.entry.id }) { entries[index] = change.entry } else { entries.append(change.entry) }
+        }
+        let questions = editor.developmentSet + (try RegressionGate.storedQuestions(db))
+        return RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(entries.map(\.document)))
+    }
+}

@@ -1,0 +1,67 @@
+import Storage
+import Understanding
+
+/// Questions the bot could not answer, grouped by similarity so that an operator handles a
+/// whole group with one tap: most frequent first.
+public enum MissGroups {
+    public struct Miss: Sendable, Equatable {
+        public let id: Int64
+        public let text: String
+    }
+
+    public struct Group: Sendable, Equatable {
+        /// The miss that stands for the group (its id goes into the buttons).
+        public let representative: Miss
+        public let members: [Miss]
+    }
+
+    /// Open misses (not yet added or ignored), newest first.
+    public static func open(_ db: Connection, limit: Int = 1_000) throws -> [Miss] {
+        try db.query("SELECT id, text FROM unanswered WHERE resolution IS NULL ORDER BY id DESC LIMIT ?", Int64(limit)) { Miss(id: $0.int64(0), text: $0.string(1)) }
+    }
+
+    /// Groups `misses` whose normalized texts share enough character pairs (Jaccard over
+    /// bigrams ≥ `threshold`), largest group first, then newest.
+    public static func group(_ misses: [Miss], normalize: (String) -> String, threshold: Double = 0.45) -> [Group] {
+        var groups: [(representative: Miss, grams: Set<UInt64>, members: [Miss])] = []
+        for miss in misses {
+            let grams = bigrams(normalize(miss.text))
+            if let index = groups.firstIndex(where: { similarity($0.grams, grams) >= threshold }) {
+                groups[index].members.append(miss)
+            } else {
+                groups.append((miss, grams, [miss]))
+            }
+        }
+        return groups.enumerated().sorted { a, b in
+            a.element.members.count != b.element.members.count ? a.element.members.count > b.element.members.count : a.offset < b.offset
+        }.map { Group(representative: $0.element.representative, members: $0.element.members) }
+    }
+
+    /// The group `representativeID` stands for among the open misses, or nil when it is no longer open.
+    public static func group(of representativeID: Int64, in db: Connection, normalize: (String) -> String) throws -> Group? {
+        let misses = try open(db)
+        guard let representative = misses.first(where: { $0.id == representativeID }) else { return nil }
+        let grams = bigrams(normalize(representative.text))
+        let members = misses.filter { $0.id == representativeID || similarity(bigrams(normalize($0.text)), grams) >= 0.45 }
+        return Group(representative: representative, members: members)
+    }
+
+    /// Marks the members resolved (`added:<entry>`, `new:<entry>`, `ignored`).
+    public static func resolve(_ db: Connection, _ members: [Miss], as resolution: String) throws {
+        for miss in members { try db.execute("UPDATE unanswered SET resolution = ? WHERE id = ?", resolution, miss.id) }
+    }
+
+    static func bigrams(_ text: String) -> Set<UInt64> {
+        let scalars = text.unicodeScalars.filter { $0 != " " }.map(\.value)
+        guard scalars.count > 1 else { return Set(scalars.map(UInt64.init)) }
+        var grams: Set<UInt64> = []
+        for i in 0..<(scalars.count - 1) { grams.insert(UInt64(scalars[i]) << 32 | UInt64(scalars[i + 1])) }
+        return grams
+    }
+
+    static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>) -> Double {
+        if a.isEmpty && b.isEmpty { return 1 }
+        let shared = a.intersection(b).count
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+}
