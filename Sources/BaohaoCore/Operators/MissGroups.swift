@@ -20,16 +20,17 @@ public enum MissGroups {
         try db.query("SELECT id, text FROM unanswered WHERE resolution IS NULL ORDER BY id DESC LIMIT ?", Int64(limit)) { Miss(id: $0.int64(0), text: $0.string(1)) }
     }
 
-    /// Groups `misses` whose normalized texts share enough character pairs (Jaccard over
-    /// bigrams ≥ `threshold`), largest group first, then newest.
-    public static func group(_ misses: [Miss], normalize: (String) -> String, threshold: Double = 0.45) -> [Group] {
-        var groups: [(representative: Miss, grams: Set<UInt64>, members: [Miss])] = []
+    /// Groups `misses` whose normalized texts share enough character pairs with a member of
+    /// the group (Jaccard over bigrams ≥ `threshold`), largest group first, then newest.
+    public static func group(_ misses: [Miss], normalize: (String) -> String, threshold: Double = 0.4) -> [Group] {
+        var groups: [(representative: Miss, grams: [Set<UInt64>], members: [Miss])] = []
         for miss in misses {
             let grams = bigrams(normalize(miss.text))
-            if let index = groups.firstIndex(where: { similarity($0.grams, grams) >= threshold }) {
+            if let index = groups.firstIndex(where: { $0.grams.contains { similarity($0, grams) >= threshold } }) {
                 groups[index].members.append(miss)
+                if groups[index].grams.count < 20 { groups[index].grams.append(grams) }
             } else {
-                groups.append((miss, grams, [miss]))
+                groups.append((miss, [grams], [miss]))
             }
         }
         return groups.enumerated().sorted { a, b in
@@ -37,13 +38,9 @@ public enum MissGroups {
         }.map { Group(representative: $0.element.representative, members: $0.element.members) }
     }
 
-    /// The group `representativeID` stands for among the open misses, or nil when it is no longer open.
-    public static func group(of representativeID: Int64, in db: Connection, normalize: (String) -> String) throws -> Group? {
-        let misses = try open(db)
-        guard let representative = misses.first(where: { $0.id == representativeID }) else { return nil }
-        let grams = bigrams(normalize(representative.text))
-        let members = misses.filter { $0.id == representativeID || similarity(bigrams(normalize($0.text)), grams) >= 0.45 }
-        return Group(representative: representative, members: members)
+    /// The group that holds the miss `id` among the open misses now, or nil when it is no longer open.
+    public static func group(of id: Int64, in db: Connection, normalize: (String) -> String) throws -> Group? {
+        group(try open(db), normalize: normalize).first { $0.members.contains { $0.id == id } }
     }
 
     /// Marks the members resolved (`added:<entry>`, `new:<entry>`, `ignored`).

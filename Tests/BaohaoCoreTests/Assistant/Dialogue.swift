@@ -19,10 +19,10 @@ enum ShippedAssistantData {
     }()
     static let classifier = Classifier(data: understanding.data)
 
-    static func knowledge(policy: DecisionPolicy? = nil) -> AssistantKnowledge {
+    static func knowledge(policy: DecisionPolicy? = nil, faqGeneration: Int64 = 0) -> AssistantKnowledge {
         AssistantKnowledge(
             classifier: policy.map { Classifier(data: understanding.data, policy: $0) } ?? classifier, faq: understanding.faqEntries, replies: replies,
-            traditionalToSimplified: understanding.data.traditionalToSimplified)
+            traditionalToSimplified: understanding.data.traditionalToSimplified, faqGeneration: faqGeneration)
     }
 }
 
@@ -48,7 +48,16 @@ final class Dialogue: @unchecked Sendable {
         settings.operators = [Self.operatorUser]
         settings.operatorChatID = Self.operatorChat
         settings.paymentLinkTemplate = "https://pay.example.com/o/{ref}"
-        assistant = Assistant(knowledge: ShippedAssistantData.knowledge(policy: policy), catalogue: ShippedAssistantData.catalogue, settings: settings, clock: clock)
+        settings.regressionSetFile = repositoryRoot + "/Tests/Fixtures/devset.jsonl"
+        // The FAQ lives in the database, as in the bot: the shipped entries are its first versions.
+        let now = clock.now()
+        let generation = try await database.write { db in
+            try FAQStore.seedIfEmpty(db, entries: ShippedAssistantData.understanding.faqEntries, author: "file", at: now)
+            return try FAQStore.generation(db)
+        }
+        assistant = Assistant(
+            knowledge: ShippedAssistantData.knowledge(policy: policy, faqGeneration: generation), catalogue: ShippedAssistantData.catalogue, settings: settings,
+            clock: clock)
     }
 
     /// Imports a line and binds it to `chat` through a real code.
@@ -66,7 +75,9 @@ final class Dialogue: @unchecked Sendable {
 
     func send(_ inbound: Inbound) async throws -> [Outbound] {
         let assistant = self.assistant
-        let outputs = try await database.write { db in try db.transaction { try assistant.handle(inbound, in: db) } }
+        let (outputs, stale) = try await database.write { db in (try db.transaction { try assistant.handle(inbound, in: db) }, try assistant.staleFAQ(db)) }
+        // As the bot does after each batch: an FAQ change answers the very next message.
+        if let stale { assistant.install(stale) }
         for output in outputs {
             switch output {
             case .send(let m), .edit(_, let m):
@@ -89,15 +100,15 @@ final class Dialogue: @unchecked Sendable {
 
     /// Presses a button with this payload (as if on the chat's last bot message).
     @discardableResult
-    func press(payload: String, chat: Int64 = 42) async throws -> Exchange {
+    func press(payload: String, chat: Int64 = 42, user: Int64? = nil) async throws -> Exchange {
         let outputs = try await send(
-            Inbound(chatID: chat, userID: chat, messageID: lastBotMessage[chat] ?? 0, kind: .button(payload: payload, callbackID: "cb\(nextMessageID)")))
+            Inbound(chatID: chat, userID: user ?? chat, messageID: lastBotMessage[chat] ?? 0, kind: .button(payload: payload, callbackID: "cb\(nextMessageID)")))
         return Exchange(chat: chat, outputs: outputs)
     }
 
     /// Presses the button of the chat's last buttons whose label contains `label` (or the `index`-th).
     @discardableResult
-    func press(_ label: String? = nil, index: Int? = nil, chat: Int64 = 42) async throws -> Exchange {
+    func press(_ label: String? = nil, index: Int? = nil, chat: Int64 = 42, user: Int64? = nil) async throws -> Exchange {
         let available = buttons[chat] ?? []
         let button: OutboundButton
         if let label, let found = available.first(where: { $0.label.contains(label) }) { button = found } else if let index, index < available.count {
@@ -107,7 +118,7 @@ final class Dialogue: @unchecked Sendable {
             return Exchange(chat: chat, outputs: [])
         }
         let outputs = try await send(
-            Inbound(chatID: chat, userID: chat, messageID: lastBotMessage[chat] ?? 0, kind: .button(payload: button.payload, callbackID: "cb\(nextMessageID)")))
+            Inbound(chatID: chat, userID: user ?? chat, messageID: lastBotMessage[chat] ?? 0, kind: .button(payload: button.payload, callbackID: "cb\(nextMessageID)")))
         return Exchange(chat: chat, outputs: outputs)
     }
 }
