@@ -31,11 +31,21 @@ final class TelegramRig: @unchecked Sendable {
     private var task: Task<Void, any Error>?
     private var signal: AsyncStream<Int32>.Continuation?
 
-    init(databasePath: String = temporaryDatabasePath("telegram"), double: BotAPIDouble? = nil) async throws {
+    let operators: Set<Int64>
+    /// The database's FAQ generation when the rig opened it (the shipped entries are its first versions).
+    let faqGeneration: Int64
+
+    init(databasePath: String = temporaryDatabasePath("telegram"), double: BotAPIDouble? = nil, operators: Set<Int64> = []) async throws {
         self.double = try double ?? BotAPIDouble()
         self.double.start()
         self.databasePath = databasePath
+        self.operators = operators
         database = try await Database.open(path: databasePath, migrations: BaohaoSchema.migrations)
+        let now = clock.now()
+        faqGeneration = try await database.write { db in
+            try FAQStore.seedIfEmpty(db, entries: Shipped.understanding.faqEntries, author: "file", at: now)
+            return try FAQStore.generation(db)
+        }
         settings.pollTimeoutSeconds = 1
         settings.limits = .off
         settings.drainSeconds = 5
@@ -46,7 +56,11 @@ final class TelegramRig: @unchecked Sendable {
     func makeBot(token: String? = nil) -> TelegramBot {
         var assistantSettings = AssistantSettings()
         assistantSettings.operatorChatID = -500
-        let assistant = Assistant(knowledge: Shipped.knowledge, catalogue: Shipped.catalogue, settings: assistantSettings, clock: clock)
+        assistantSettings.operators = operators
+        let knowledge = AssistantKnowledge(
+            classifier: Shipped.knowledge.classifier, faq: Shipped.knowledge.faq, replies: Shipped.knowledge.replies,
+            traditionalToSimplified: Shipped.understanding.data.traditionalToSimplified, faqGeneration: faqGeneration)
+        let assistant = Assistant(knowledge: knowledge, catalogue: Shipped.catalogue, settings: assistantSettings, clock: clock)
         return TelegramBot(baseURL: double.baseURL, token: token ?? double.token, database: database, assistant: assistant, settings: settings, logger: logger)
     }
 

@@ -67,7 +67,7 @@ struct FAQDraft: Codable, Equatable {
 
 extension FAQEntry {
     /// A copy with some fields replaced.
-    func with(
+    public func with(
         id: String? = nil, topic: String? = nil, regions: [String]? = nil, carriers: [String]? = nil, question: [Language: String]? = nil,
         phrasings: [String]? = nil, answer: [Language: String]? = nil, leftOut: Set<Language>? = nil, threshold: Double?? = nil
     ) -> FAQEntry {
