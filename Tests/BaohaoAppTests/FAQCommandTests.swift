@@ -1,0 +1,81 @@
+import Foundation
+import Storage
+import Testing
+import TestSupport
+@testable import BaohaoApp
+@testable import BaohaoCore
+
+/// `baohao faq` end to end on a fresh database seeded from Intents/faq.json.
+@Suite struct FAQCommandTests {
+    let database = temporaryDatabasePath("faq-cli")
+
+    private func run(_ args: [String]) async -> (Int32, CapturedIO) {
+        let captured = CapturedIO()
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22", "USER": "alice"]
+        let code = await BaohaoCLI.main(arguments: args + ["--db", database], environment: ProcessEnvironment(environment), io: captured.io)
+        return (code, captured)
+    }
+
+    @Test func listShowExportImportHistoryAndRollback() async throws {
+        let (listCode, list) = await run(["faq", "list"])
+        #expect(listCode == 0, "\(list.err)")
+        #expect(list.out.split(separator: "\n").count == 69)
+        #expect(list.out.contains("ultra-renew\trenew\tUltra Mobile 怎么续费？"))
+        let (_, renewOnly) = await run(["faq", "list", "--topic", "refund"])
+        #expect(!renewOnly.out.contains("\trenew\t"))
+
+        let (showCode, show) = await run(["faq", "show", "ultra-renew"])
+        #expect(showCode == 0)
+        #expect(show.out.hasPrefix("# ultra-renew, version 1"))
+
+        let file = temporaryDatabasePath("faq-export") + ".json"
+        let (exportCode, exported) = await run(["faq", "export", file])
+        #expect(exportCode == 0, "\(exported.err)")
+        #expect(exported.out == "wrote 69 entries to \(file)")
+        let text = try #require(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) })
+
+        // One good change and one entry Telegram would refuse: nothing is imported, every problem is named.
+        let changed = text.replacing("Afterwards text <code>BAL</code> to 6700", with: "Afterwards send <code>BAL</code> to 6700")
+        #expect(changed != text)
+        let badEntry = #"{"id": "bad-1", "topic": "general", "question": {"en": "Q", "zh-Hans": "Q", "zh-Hant": "Q"}, "phrasings": ["q"], "answer": {"en": "<b>open", "zh-Hans": null, "zh-Hant": null}},"#
+        let bad = changed.replacing("\"entries\": [\n", with: "\"entries\": [\n" + badEntry + "\n")
+        #expect(bad != changed)
+        try Data(bad.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } == bad)
+        let (badCode, refused) = await run(["faq", "import", file])
+        #expect(badCode == 65, "\(refused.out)")
+        #expect(refused.err.contains("nothing imported"))
+        #expect(refused.err.contains("bad-1, answer.en: Telegram would refuse this HTML"))
+        #expect(try await history("ultra-renew").count == 1)
+
+        try Data(changed.utf8).write(to: URL(fileURLWithPath: file))
+        let (dryCode, dry) = await run(["faq", "import", file, "--dry-run"])
+        #expect(dryCode == 0, "\(dry.err)")
+        #expect(dry.out.contains("update ultra-renew"))
+        #expect(dry.out.contains("1 change(s), 68 unchanged"))
+        #expect(try await history("ultra-renew").count == 1)
+
+        let (importCode, imported) = await run(["faq", "import", file])
+        #expect(importCode == 0, "\(imported.err)")
+        #expect(imported.out.hasSuffix("imported 1 change(s)"))
+        let (_, historyOut) = await run(["faq", "history", "ultra-renew"])
+        #expect(historyOut.out.contains("v2"))
+        #expect(historyOut.out.contains("cli:alice"))
+        #expect(historyOut.out.contains("answer[en]"))
+
+        let (rollbackCode, rolledBack) = await run(["faq", "rollback", "ultra-renew", "1"])
+        #expect(rollbackCode == 0, "\(rolledBack.err)")
+        #expect(rolledBack.out.contains("ultra-renew is now version 3"))
+        let (_, shown) = await run(["faq", "show", "ultra-renew"])
+        #expect(shown.out.contains("Afterwards text <code>BAL</code> to 6700"))
+
+        let (missingCode, missing) = await run(["faq", "show", "no-such-entry"])
+        #expect(missingCode == 65)
+        #expect(missing.err.contains("there is no FAQ entry 'no-such-entry'"))
+    }
+
+    func history(_ id: String) async throws -> [FAQStore.Version] {
+        let db = try await Database.open(path: database, migrations: BaohaoSchema.migrations)
+        return try await db.read { db in try FAQStore.history(db, id: id) }
+    }
+}
