@@ -19,6 +19,8 @@ extension Turn {
             try OperatorRoles.audit(db, actor: author, action: "refused", detail: "\(name) \(argument)".trimmingWhitespace, at: now)
             return nil
         }
+        // Every operator action is audited; changes add their own line with the version saved.
+        try OperatorRoles.audit(db, actor: author, action: "command", detail: "\(name) \(argument)".trimmingWhitespace, at: now)
         switch name {
         case "/faq": return try faqAdmin(argument)
         case "/unanswered": return try unanswered()
@@ -361,6 +363,7 @@ extension Turn {
             try OperatorRoles.audit(db, actor: author, action: "refused", detail: "button fq:\(rest)", at: now)
             return Reply(html: t(.help), buttons: mainMenu())
         }
+        try OperatorRoles.audit(db, actor: author, action: "button", detail: "fq:\(rest)", at: now)
         let parts = rest.split(separator: ":", maxSplits: 3).map(String.init)
         switch parts[0] {
         case "cancel":

@@ -40,6 +40,7 @@ extension Turn {
             try OperatorRoles.audit(db, actor: author, action: "refused", detail: "button un:\(rest)", at: now)
             return Reply(html: t(.help), buttons: mainMenu())
         }
+        try OperatorRoles.audit(db, actor: author, action: "button", detail: "un:\(rest)", at: now)
         let parts = rest.split(separator: ":", maxSplits: 2).map(String.init)
         guard parts.count >= 2, let missID = Int64(parts[1]), let group = try MissGroups.group(of: missID, in: db, normalize: normalize) else {
             return Reply(html: t(.adminDraftGone), editsPressedMessage: true)

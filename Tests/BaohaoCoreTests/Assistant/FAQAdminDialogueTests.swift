@@ -223,6 +223,10 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let actions = try await d.database.read { db in try OperatorRoles.auditTrail(db) }.map(\.action)
         #expect(actions.contains("op.add"))
         #expect(actions.contains("op.remove"))
+        // Reads are audited too: who listed the FAQ, and when.
+        let trail = try await d.database.read { db in try OperatorRoles.auditTrail(db) }
+        #expect(trail.contains { $0.actor == "user:11" && $0.action == "command" && $0.detail == "/faq list" })
+        #expect(trail.contains { $0.actor == "user:11" && $0.action == "refused" && $0.detail == "/faq list" })
     }
 
     @Test func faqTestShowsWhatMatchesNow() async throws {
