@@ -34,6 +34,7 @@ enum CheckConfigCommand {
             ("default_language", c.defaultLanguage.rawValue),
             ("intents_dir", c.intentsDirectory),
             ("carriers_file", c.carriersFile),
+            ("regression_set_file", c.regressionSetFile),
             ("bot_username", c.botUsername),
             ("payment_link_template", c.paymentLinkTemplate),
             ("understanding.confidence_threshold", String(c.understanding.confidenceThreshold)),

@@ -66,6 +66,11 @@ public enum Outbox {
         try db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?", now.description, id)
     }
 
+    /// Marks an item sent unless something else already settled it (crash recovery).
+    public static func markSentIfPending(_ db: Connection, id: Int64, at now: Instant) throws {
+        try db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'", now.description, id)
+    }
+
     /// Gives up on an item: it stays in the table with the reason, for operators.
     public static func markDead(_ db: Connection, id: Int64, reason: String, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, attempts = attempts + 1, error = ? WHERE id = ?", now.description, reason, id)

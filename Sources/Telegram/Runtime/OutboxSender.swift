@@ -16,6 +16,9 @@ public actor OutboxSender {
     /// Pause after connection failures, growing to 30 s.
     private var connectBackoff: Double = 0
     public private(set) var delivered = 0
+    /// Sends accepted but not yet recorded in the database (nil for an in-memory database).
+    let journal: DeliveryJournal?
+    private var recovered = false
 
     public init(database: Database, clients: [BotAPI], limits: SendScheduler.Limits, clock: any WallClock = SystemWallClock(), logger: Logger) {
         precondition(!clients.isEmpty, "the sender needs at least one client")
@@ -24,6 +27,23 @@ public actor OutboxSender {
         self.scheduler = SendScheduler(limits: limits)
         self.clock = clock
         self.logger = logger
+        journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")
+    }
+
+    /// Marks sent what the journal says Telegram accepted before the last crash.
+    func recoverJournal() async throws {
+        guard !recovered else { return }
+        recovered = true
+        guard let journal else { return }
+        let ids = journal.recorded()
+        if !ids.isEmpty {
+            let now = clock.now()
+            try await database.write { db in
+                try db.transaction { for id in ids { try Outbox.markSentIfPending(db, id: id, at: now) } }
+            }
+            logger.info("outbox.recovered", ["count": .int(Int64(ids.count))])
+        }
+        journal.clear()
     }
 
     /// Nudges the sender: something was queued.
@@ -88,6 +108,7 @@ public actor OutboxSender {
     /// One round: picks what may go now and sends it. Returns how long to wait before the
     /// next round: 0 to go on at once, -1 when nothing is pending.
     func round() async throws -> Double {
+        try await recoverJournal()
         let items = try await database.read { db in try Outbox.nextPerChat(db, limit: 512) }
         if items.isEmpty { return -1 }
         let now = monotonicSeconds()
@@ -109,7 +130,7 @@ public actor OutboxSender {
         if picked.isEmpty { return soonest.isFinite ? soonest : 0.05 }
 
         // Each client takes every n-th item; a chat's single item goes to one client.
-        let clients = self.clients
+        let clients = self.clients, journal = self.journal
         let results = await withTaskGroup(of: [(Outbox.Item, Result<Void, BotAPIError>)].self) { group in
             for (w, api) in clients.enumerated() {
                 let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
@@ -118,7 +139,11 @@ public actor OutboxSender {
                     // The whole share runs on the client's own thread: no switch per request.
                     await api.client.perform { _ in
                         var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
-                        for item in share { out.append((item, await Self.deliver(item, api: api, lastInbound: item.lastInbound))) }
+                        for item in share {
+                            let result = await Self.deliver(item, api: api, lastInbound: item.lastInbound)
+                            if case .success = result { journal?.record(item.id) }
+                            out.append((item, result))
+                        }
                         return out
                     }
                 }
@@ -164,6 +189,8 @@ public actor OutboxSender {
             backoffUntil = nil
         }
         let logger = self.logger, outcomes = decisions
+        // If this write fails, the journal still holds the accepted sends: recover them first.
+        recovered = false
         let deliveredCount = try await database.write { db in
             try db.transaction {
                 var count = 0
@@ -187,6 +214,9 @@ public actor OutboxSender {
             }
         }
         delivered += deliveredCount
+        // Everything the journal holds is in the database now (no send runs between rounds).
+        journal?.clear()
+        recovered = true
     }
 
     /// Rate limits and pauses run on a monotonic clock: a wall clock can jump (or, in tests,
