@@ -15,7 +15,8 @@ enum EndToEndBench {
         var startupMilliseconds: Double
     }
 
-    static func run(root: String, messages: [String], count: Int = 20_000, chats: Int = 1_000) throws -> Figures {
+    /// `prepare` fills the bot's database before it starts (lines, a large FAQ).
+    static func run(root: String, messages: [String], count: Int = 20_000, chats: Int = 1_000, prepare: ((String) throws -> Void)? = nil) throws -> Figures {
         let binary = root + "/.build/release/baohao"
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw BenchError("build the release binary first: swift build -c release") }
         let double = try BotAPIDouble()
@@ -31,6 +32,7 @@ enum EndToEndBench {
         environment["BOT_TOKEN"] = double.token
         environment["BAOHAO_API_BASE"] = double.baseURL
         environment["BAOHAO_DB"] = directory + "/bench.sqlite"
+        try prepare?(directory + "/bench.sqlite")
         environment["BAOHAO_CONFIG"] = config
         // One message waits already, so the first getUpdates returns at once: the time until
         // it is recorded is the start-up time.

@@ -5,8 +5,10 @@ struct Sample {
     let median: Double
     let minimum: Double
     let maximum: Double
+    let values: [Double]
 
     init(_ values: [Double]) {
+        self.values = values
         let sorted = values.sorted()
         median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         minimum = sorted.first ?? 0

@@ -1,4 +1,6 @@
+import BaohaoCore
 import Foundation
+import Storage
 import Understanding
 
 #if canImport(Glibc)
@@ -62,18 +64,42 @@ if only.isEmpty || only == "e2e" {
             startups.append(e2e.startupMilliseconds)
         }
         let rate = Sample(rates), peak = Sample(memory), startup = Sample(startups)
-        rows.append(Row(key: "e2e_messages_per_s", label: "messages answered per second, end to end", sample: rate, unit: "/s", budget: "≥ 5000", withinBudget: rate.median >= 5000))
+        rows.append(Row(key: "e2e_msgs_per_s", label: "messages answered per second, end to end", sample: rate, unit: "/s", budget: "≥ 5000", withinBudget: rate.median >= 5000))
         rows.append(Row(key: "e2e_peak_rss_mb", label: "peak resident memory, end-to-end run", sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30))
-        rows.append(Row(key: "startup_ms", label: "start-up to the first getUpdates", sample: startup, unit: "ms", budget: "≤ 200", withinBudget: startup.median <= 200))
+        print("start-up with an empty database: \(format(startup.median)) ms")
     } catch {
         print("baohao-bench: end to end: \(error)")
+    }
+}
+
+if only.isEmpty || only == "loaded" {
+    // 100,000 bound lines and 1,000 FAQ entries in the database: start-up, then 2,000 messages.
+    do {
+        let catalogue = try CarrierCatalogueLoader.load(path: root + "/Config/carriers.json")
+        let shipped = try UnderstandingDataLoader.loadFAQ(root + "/Intents/faq.json")
+        var startups: [Double] = [], memory: [Double] = []
+        for _ in 0..<min(runs, 3) {
+            let figures = try EndToEndBench.run(root: root, messages: messages, count: 2_000, chats: 500) { path in
+                let db = try Connection(path: path)
+                _ = try Migrator.migrate(db, BaohaoSchema.migrations)
+                try BenchData.insertLines(db, catalogue: catalogue, count: 100_000)
+                try FAQStore.seedIfEmpty(db, entries: BenchData.faq(shipped, count: 1_000), author: "bench", at: SystemWallClock().now())
+            }
+            startups.append(figures.startupMilliseconds)
+            memory.append(figures.peakResidentMB)
+        }
+        let startup = Sample(startups), peak = Sample(memory)
+        rows.append(Row(key: "startup_ms", label: "start-up to the first getUpdates (100k lines, 1k FAQ)", sample: startup, unit: "ms", budget: "≤ 200", withinBudget: startup.median <= 200))
+        rows.append(Row(key: "rss_mb_100k_lines", label: "peak resident memory, 100k lines and 1k FAQ", sample: peak, unit: "MB", budget: "≤ 40", withinBudget: peak.median <= 40))
+    } catch {
+        print("baohao-bench: loaded: \(error)")
     }
 }
 
 if only.isEmpty || only == "pipeline" {
     do {
         let rate = try await PipelineBench.run(root: root, messages: messages, count: Int(ProcessInfo.processInfo.environment["BENCH_PIPELINE_COUNT"] ?? "") ?? 20_000, runs: min(runs, 3))
-        rows.append(Row(key: "pipeline_messages_per_s", label: "pipeline: updates handled per second (no network)", sample: rate, unit: "/s", budget: "≥ 10000", withinBudget: rate.median >= 10_000))
+        rows.append(Row(key: "pipeline_msgs_per_s", label: "pipeline: updates handled per second (no network)", sample: rate, unit: "/s", budget: "≥ 10000", withinBudget: rate.median >= 10_000))
     } catch {
         print("baohao-bench: pipeline: \(error)")
     }
@@ -89,7 +115,8 @@ if only == "sender" {
 if only.isEmpty || only == "alerts" {
     do {
         let alerts = try AlertsBench.run(root: root, runs: min(runs, 3))
-        rows.append(Row(key: "alerts_due_1m_ms", label: "find the due alerts among 1,000,000 lines", sample: alerts.sample, unit: "ms", budget: "≤ 1000", withinBudget: alerts.sample.median <= 1000))
+        let seconds = Sample(alerts.sample.values.map { $0 / 1000 })
+        rows.append(Row(key: "alerts_due_1m_s", label: "find the due alerts among 1,000,000 lines", sample: seconds, unit: "s", budget: "≤ 1", withinBudget: seconds.median <= 1))
         print("due alerts found: \(alerts.due)")
     } catch {
         print("baohao-bench: alerts: \(error)")

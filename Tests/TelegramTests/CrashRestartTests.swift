@@ -63,7 +63,7 @@ final class Flag: Sendable {
         }
         // Five kill points at random, spread over the burst; the seed is printed to replay a failure.
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let thresholds = (0..<5).map { k in 100 + k * 350 + Int(generator.next() % 250) }
         print("crash-restart: seed \(seed), kills after \(thresholds) replies")
 
@@ -113,18 +113,5 @@ final class Flag: Sendable {
         // the answer did not reach the bot): one per sending connection (2) per kill at most.
         #expect(duplicates <= 5 * 2)
         #expect(double.pendingUpdateCount == 0)
-    }
-}
-
-/// A small seeded generator, so a failing run can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -27,7 +27,7 @@ struct FAQDraft: Codable, Equatable {
 
     var entry: FAQEntry {
         get {
-            if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)), case .success(let entry) = FAQFileFormat.decodeEntry(value, position: "draft") {
+            if let value = try? JSONValue.parse(body), case .success(let entry) = FAQFileFormat.decodeEntry(value, position: "draft") {
                 return entry
             }
             return FAQEntry(id: "", topic: "", question: [:], phrasings: [], answer: [:])

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Understanding
 
 /// The `Intents/faq.json` format: `{"entries": [{"id", "topic", "tags": {"region", "carrier"},
@@ -8,8 +7,8 @@ public enum FAQFileFormat {
     /// The entries of a whole file, or every problem found in it (each with its entry and field).
     public static func decodeFile(_ bytes: [UInt8]) -> Result<[FAQEntry], FAQProblems> {
         let root: JSONValue
-        do { root = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
-            return .failure(FAQProblems([FAQProblem(entry: "file", field: "", reason: "not valid JSON (\(describe(error)))")]))
+        do { root = try JSONValue.parse(bytes) } catch {
+            return .failure(FAQProblems([FAQProblem(entry: "file", field: "", reason: "not valid JSON (\(error))")]))
         }
         guard case .object(let object) = root else { return .failure(FAQProblems([FAQProblem(entry: "file", field: "", reason: "expected an object with \"entries\"")])) }
         guard case .array(let items)? = object["entries"] else {
@@ -145,10 +144,5 @@ public enum FAQFileFormat {
             }
         }
         return out + "\""
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
-        return "\(error)"
     }
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Storage
 import Understanding
 
@@ -181,7 +180,7 @@ public enum FAQStore {
 
     static func decodeBody(_ body: String) throws -> FAQEntry {
         let value: JSONValue
-        do { value = try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) } catch { throw CorruptBody(description: "stored FAQ version is not JSON: \(error)") }
+        do { value = try JSONValue.parse(body) } catch { throw CorruptBody(description: "stored FAQ version is not JSON: \(error)") }
         switch FAQFileFormat.decodeEntry(value, position: "stored") {
         case .success(let entry): return entry
         case .failure(let problems): throw CorruptBody(description: "stored FAQ version: " + problems.problems.map(\.description).joined(separator: "; "))

@@ -5,7 +5,8 @@
 /// attributes (quoted or bare, unknown ones ignored), the same entities (`&lt; &gt; &amp; &quot;` with or
 /// without the `;`, and numeric references), the same nesting (any tags may nest; an end tag closes the
 /// innermost open tag and must name it, `</>` closes whatever is open) and the same leniency (a `>` or a
-/// lone `&` in text is fine). A text it accepts is a text Telegram accepts.
+/// lone `&` in text is fine). A text it accepts is a text Telegram accepts (checked against the Bot API
+/// double's port of `parse_html` by a differential test in TelegramTests).
 ///
 /// It is stricter than Telegram in three places, where Telegram would accept the text but show it
 /// otherwise than its author meant (each is marked "Stricter than Telegram" below):
@@ -14,6 +15,7 @@
 ///    than 7 digits (Telegram shows it as typed);
 /// 3. an `<a>` without a non-empty `href` (Telegram links the text to itself, or shows no link).
 public enum TelegramHTMLCheck {
+    /// The first thing in a text that Telegram would refuse (or, for the stricter rules, show as typed).
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         /// 1-based line and column (in characters) of the place the problem was found in the input.
         /// Lines end at "\n"; a column counts Characters as Swift does (an emoji, a flag or a letter
@@ -22,6 +24,7 @@ public enum TelegramHTMLCheck {
         public let column: Int
         /// What is wrong, in plain English, e.g. "unsupported tag <div>", "tag <b> is not closed", "closing tag </i> does not match the open <b>", "'<' must be written &lt;", "unknown entity &nbsp; (use &amp;nbsp; or the character itself)", "tag <a> needs an href".
         public let reason: String
+        /// "line L, column C: reason".
         public var description: String { "line \(line), column \(column): \(reason)" }
     }
 
@@ -29,7 +32,8 @@ public enum TelegramHTMLCheck {
     ///
     /// The length counts every character outside the tags, entities decoded, leading and trailing
     /// whitespace included (Telegram trims that before sending). On failure the problem is the first
-    /// one met reading from the start, except that an unclosed tag is reported at the end. Linear time.
+    /// one met reading from the start; an unclosed tag is met at the end of the text and a bad
+    /// emoji-id at its end tag, and both are placed at their start tag. Time linear in the length.
     public static func check(_ html: String) -> Result<Int, Problem> {
         var html = html
         return html.withUTF8 { bytes in
@@ -349,24 +353,10 @@ private struct HTMLScanner {
         throw Failure(offset: start, reason: "unknown entity \(reference) (use &amp;\(reference.dropFirst()) or the character itself)")
     }
 
-    /// Appends `code` to `value` in UTF-8 (surrogates too, as Telegram does in attribute values).
+    /// Appends `code` to `value` in UTF-8. A surrogate (which Telegram lets through in a value) becomes
+    /// an 0xFF byte: either way the value is not empty and is neither "tg-spoiler" nor a number.
     private mutating func appendUTF8(_ code: UInt32) {
-        switch code {
-        case 0..<0x80:
-            value.append(UInt8(code))
-        case 0x80..<0x800:
-            value.append(UInt8(0xC0 | (code >> 6)))
-            value.append(UInt8(0x80 | (code & 0x3F)))
-        case 0x800..<0x10000:
-            value.append(UInt8(0xE0 | (code >> 12)))
-            value.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
-            value.append(UInt8(0x80 | (code & 0x3F)))
-        default:
-            value.append(UInt8(0xF0 | (code >> 18)))
-            value.append(UInt8(0x80 | ((code >> 12) & 0x3F)))
-            value.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
-            value.append(UInt8(0x80 | (code & 0x3F)))
-        }
+        if let scalar = Unicode.Scalar(code) { value.append(contentsOf: String(scalar).utf8) } else { value.append(0xFF) }
     }
 
     /// Bytes `start..<end` as text (for messages).
