@@ -76,15 +76,10 @@ public enum RegressionGate {
     /// The development set (`{"text", "intent"}` per line); an unreadable line is skipped and counted.
     public static func loadDevelopmentSet(path: String) -> (questions: [LabelledQuestion], skipped: Int) {
         guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
-        struct Line: Decodable {
-            let text: String
-            let intent: String
-        }
         var questions: [LabelledQuestion] = [], skipped = 0
-        let decoder = JSONDecoder()
-        for line in data.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
-            if let item = try? decoder.decode(Line.self, from: Data(line)) {
-                questions.append(LabelledQuestion(text: item.text, label: item.intent, source: "devset"))
+        for line in Array(data).split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+            if case .object(let item)? = try? JSONValue.parse(Array(line)), case .string(let text)? = item["text"], case .string(let label)? = item["intent"] {
+                questions.append(LabelledQuestion(text: text, label: label, source: "devset"))
             } else {
                 skipped += 1
             }
