@@ -17,35 +17,53 @@ public enum HTML {
     }
 
     /// `text` without tags and with entities decoded: what the customer reads (for the
-    /// console and for plain-text fallbacks).
+    /// console and for plain-text fallbacks). Works on Unicode scalars, so a combining mark
+    /// or joiner right after `;` or `>` cannot hide the end of an entity or a tag.
     public static func plainText(_ html: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var inTag = false
-        var entity: String?
-        for c in html {
-            if inTag { if c == ">" { inTag = false }; continue }
+        var entity: String.UnicodeScalarView?
+        for c in html.unicodeScalars {
+            if inTag {
+                if c == ">" { inTag = false }
+                continue
+            }
             if var e = entity {
                 if c == ";" {
-                    switch e {
-                    case "amp": out += "&"
-                    case "lt": out += "<"
-                    case "gt": out += ">"
-                    case "quot": out += "\""
-                    default: out += "&\(e);"
+                    switch String(e) {
+                    case "amp": out.append("&")
+                    case "lt": out.append("<")
+                    case "gt": out.append(">")
+                    case "quot": out.append("\"")
+                    default:
+                        out.append("&")
+                        out.append(contentsOf: e)
+                        out.append(";")
                     }
                     entity = nil
                 } else if e.count < 8 {
                     e.append(c)
                     entity = e
                 } else {
-                    out += "&" + e + String(c)
+                    out.append("&")
+                    out.append(contentsOf: e)
+                    out.append(c)
                     entity = nil
                 }
                 continue
             }
-            if c == "<" { inTag = true } else if c == "&" { entity = "" } else { out.append(c) }
+            if c == "<" {
+                inTag = true
+            } else if c == "&" {
+                entity = String.UnicodeScalarView()
+            } else {
+                out.append(c)
+            }
         }
-        if let e = entity { out += "&" + e }
-        return out
+        if let e = entity {
+            out.append("&")
+            out.append(contentsOf: e)
+        }
+        return String(out)
     }
 }

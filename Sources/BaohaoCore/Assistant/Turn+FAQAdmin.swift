@@ -364,7 +364,7 @@ extension Turn {
             return Reply(html: t(.help), buttons: mainMenu())
         }
         try OperatorRoles.audit(db, actor: author, action: "button", detail: "fq:\(rest)", at: now)
-        let parts = rest.split(separator: ":", maxSplits: 3).map(String.init)
+        let parts = rest.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
         switch parts[0] {
         case "cancel":
             try FAQDraft.discard(db, chat: chat)

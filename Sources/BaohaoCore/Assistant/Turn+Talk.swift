@@ -248,7 +248,8 @@ extension Turn {
     }
 
     mutating func press(_ payload: String) throws -> Reply {
-        let parts = payload.split(separator: ":", maxSplits: 1).map(String.init)
+        // Never empty, whatever the payload (an empty one included).
+        let parts = payload.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let kind = parts[0], rest = parts.count > 1 ? parts[1] : ""
         let none = MessageContext(decision: nil)
         switch kind {

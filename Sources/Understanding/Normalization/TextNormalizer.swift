@@ -66,7 +66,9 @@ public struct TextNormalizer: Sendable {
             let properties = u.properties
             switch properties.generalCategory {
             case .uppercaseLetter, .titlecaseLetter:
-                for l in properties.lowercaseMapping.unicodeScalars {
+                // İ lower-cases to i + a combining dot: marks are dropped here as they are in
+                // the input, so normalizing twice changes nothing.
+                for l in properties.lowercaseMapping.unicodeScalars where !Self.isDroppedMark(l) {
                     state.append(Self.foldLatin(l.value))
                 }
                 state.lastWasSpace = false
@@ -148,6 +150,13 @@ public struct TextNormalizer: Sendable {
             out = ChineseNumerals.rewrite(out)
         }
         if out.count > Self.maximumOutputScalars { out.removeSubrange(Self.maximumOutputScalars...) }
+    }
+
+    static func isDroppedMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark, .format: true
+        default: false
+        }
     }
 
     /// CJK unified ideographs (and extensions, compatibility ideographs).
