@@ -165,20 +165,6 @@ struct Ignored: Decodable {
     static func value() throws -> Ignored { Ignored() }
 }
 
-/// An update that decodes even when its content does not: its id survives for skipping.
-struct LenientUpdate: Decodable {
-    let updateID: Int64?
-    let update: Update?
-
-    init(from decoder: any Decoder) throws {
-        struct IDOnly: Decodable {
-            let update_id: Int64?
-        }
-        updateID = (try? IDOnly(from: decoder))?.update_id
-        update = try? Update(from: decoder)
-    }
-}
-
 /// JSON string literals, written by hand for the hot requests.
 enum JSONText {
     static func quoted(_ text: String) -> String {

@@ -129,3 +129,17 @@ public struct BotCommand: Codable, Sendable, Equatable {
         self.description = description
     }
 }
+
+/// An update that decodes even when its content does not: its id survives for skipping.
+struct LenientUpdate: Decodable {
+    let updateID: Int64?
+    let update: Update?
+
+    init(from decoder: any Decoder) throws {
+        struct IDOnly: Decodable {
+            let update_id: Int64?
+        }
+        updateID = (try? IDOnly(from: decoder))?.update_id
+        update = try? Update(from: decoder)
+    }
+}
