@@ -15,7 +15,9 @@ enum BenchData {
             var generator = SplitMix(seed: 7)
             for i in 0..<count {
                 let carrier = carriers[i % carriers.count]
-                let number = "+1\(2_000_000_000 + i)"
+                // Valid US numbers (exchange 200–999): +1 310 EEE NNNN, 8 million distinct.
+                let line = String(i % 10_000)
+                let number = "+1310\(200 + (i / 10_000) % 800)" + String(repeating: "0", count: 4 - line.count) + line
                 let expires = start.adding(days: Int(generator.next() % 365)).description
                 try insertLine.execute([number, carrier.id, carrier.plans[0].id, carrier.currency, expires])
                 try insertBinding.execute([Int64(10_000 + i), db.lastInsertRowID])

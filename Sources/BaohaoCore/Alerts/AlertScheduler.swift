@@ -8,7 +8,24 @@ public struct PlannedAlert: Sendable, Equatable {
     public let chatID: Int64
     public let alert: DueAlert
     public let deliverAt: Instant
-    public let message: OutboundMessage
+    /// Written when asked for: finding what is due need not render every reminder.
+    private let render: @Sendable () -> OutboundMessage
+
+    init(lineID: Int64, number: PhoneNumber, chatID: Int64, alert: DueAlert, deliverAt: Instant, render: @escaping @Sendable () -> OutboundMessage) {
+        self.lineID = lineID
+        self.number = number
+        self.chatID = chatID
+        self.alert = alert
+        self.deliverAt = deliverAt
+        self.render = render
+    }
+
+    /// The reminder as it is sent.
+    public var message: OutboundMessage { render() }
+
+    public static func == (a: PlannedAlert, b: PlannedAlert) -> Bool {
+        a.lineID == b.lineID && a.number == b.number && a.chatID == b.chatID && a.alert == b.alert && a.deliverAt == b.deliverAt && a.message == b.message
+    }
 }
 
 /// Finds the reminders due and queues each exactly once: an alert is identified by line,
@@ -27,11 +44,18 @@ public struct AlertScheduler: Sendable {
 
     /// The alerts due at `now` that were not queued before (nothing is written).
     public func plan(_ db: Connection, now: Instant) throws -> [PlannedAlert] {
-        try candidates(db, now: now).filter { planned in
-            try db.queryFirst(
-                "SELECT 1 FROM alerts WHERE line_id = ? AND chat_id = ? AND kind = ? AND lead_days = ? AND expires_on = ?", planned.lineID,
-                planned.chatID, planned.alert.kind.rawValue, planned.alert.leadDays, planned.expiresOn
-            ) { _ in true } == nil
+        let candidates = try candidates(db, now: now)
+        // One query for the alerts already queued on the candidates' expiry dates, not one per candidate.
+        let dates = Array(Set(candidates.map(\.expiresOn))).sorted()
+        guard !dates.isEmpty else { return [] }
+        var queued = Set<String>()
+        for chunk in stride(from: 0, to: dates.count, by: 500) {
+            let part = Array(dates[chunk..<min(dates.count, chunk + 500)])
+            let sql = "SELECT line_id, chat_id, kind, lead_days, expires_on FROM alerts WHERE expires_on IN (" + part.map { _ in "?" }.joined(separator: ",") + ")"
+            for key in try db.query(sql, arguments: part, map: { "\($0.int64(0))|\($0.int64(1))|\($0.string(2))|\($0.int64(3))|\($0.string(4))" }) { queued.insert(key) }
+        }
+        return candidates.filter { c in
+            !queued.contains("\(c.lineID)|\(c.chatID)|\(c.alert.kind.rawValue)|\(c.alert.leadDays)|\(c.expiresOn)")
         }.map(\.planned)
     }
 
@@ -129,9 +153,12 @@ public struct AlertScheduler: Sendable {
                     notBefore: Instant(millisecondsSinceEpoch: 0))
                 guard at <= now else { continue }  // not yet (quiet hours, or later today)
                 let language = row.language.flatMap(Language.init(rawValue:)) ?? settings.defaultLanguage
-                let message = self.message(due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: row.chat, lineID: row.id, language: language)
+                let chat = row.chat, lineID = row.id
                 result.append(Candidate(
-                    planned: PlannedAlert(lineID: row.id, number: number, chatID: row.chat, alert: due, deliverAt: at, message: message), expiresOn: row.expires))
+                    planned: PlannedAlert(lineID: lineID, number: number, chatID: chat, alert: due, deliverAt: at) { [self] in
+                        message(due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: chat, lineID: lineID, language: language)
+                    },
+                    expiresOn: row.expires))
             }
         }
         return result + (try failureCandidates(db, now: now))
@@ -169,11 +196,13 @@ public struct AlertScheduler: Sendable {
                 quietEndMinute: row.quietEnd.map(Int.init) ?? settings.quietEndMinute, notBefore: now)
             guard at <= now else { continue }  // quiet hours: the next tick after they end
             let language = row.language.flatMap(Language.init(rawValue:)) ?? settings.defaultLanguage
-            let message = self.message(
-                due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: row.chat, lineID: row.lineID, language: language,
-                failureReason: row.reason)
+            let chat = row.chat, lineID = row.lineID, reason = row.reason
             result.append(Candidate(
-                planned: PlannedAlert(lineID: row.lineID, number: number, chatID: row.chat, alert: due, deliverAt: at, message: message),
+                planned: PlannedAlert(lineID: lineID, number: number, chatID: chat, alert: due, deliverAt: at) { [self] in
+                    message(
+                        due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: chat, lineID: lineID, language: language,
+                        failureReason: reason)
+                },
                 expiresOn: "ledger:\(row.ledgerID)"))
         }
         return result
