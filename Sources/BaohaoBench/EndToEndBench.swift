@@ -62,6 +62,9 @@ enum EndToEndBench {
         let botCPU = cpuSeconds(pid), ownCPU = cpuSeconds(getpid())
         if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil {
             print("  e2e: bot process \(Int(botCPU / Double(count) * 1e6)) µs CPU per message, benchmark and double \(Int(ownCPU / Double(count) * 1e6)) µs (whole runs)")
+            if let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) {
+                print("  e2e memory now: " + rollup.split(separator: "\n").filter { ["Rss:", "Anonymous:", "Shared_Clean:", "Private_Clean:", "Private_Dirty:"].contains(where: $0.hasPrefix) }.joined(separator: ", "))
+            }
         }
         kill(pid, SIGTERM)
         var status: Int32 = 0

@@ -9,4 +9,12 @@ static inline int csystem_limit_malloc_arenas(int count) {
     return mallopt(M_ARENA_MAX, count);
 }
 
+/// Large blocks (from `threshold` bytes) come from mmap and go back to the system when
+/// freed, and free memory at the top of the heap is returned from `trim` bytes: a fixed
+/// threshold instead of glibc's, which grows with the largest block freed and keeps it.
+static inline void csystem_return_freed_memory(int threshold, int trim) {
+    mallopt(M_MMAP_THRESHOLD, threshold);
+    mallopt(M_TRIM_THRESHOLD, trim);
+}
+
 #endif
