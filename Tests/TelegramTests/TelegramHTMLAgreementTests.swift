@@ -1,5 +1,6 @@
 import BaohaoCore
 import Glibc
+import TestSupport
 import Testing
 @testable import BotAPIDouble
 
@@ -106,20 +107,14 @@ private func telegramDecodes(_ name: String) -> Bool {
     return value >= 1 && value < 0x10FFFF
 }
 
-/// SplitMix64, so that a seed gives the same text on every platform.
-private struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// SplitMix64 (TestSupport's), so that a seed gives the same text on every platform.
+private typealias SplitMix64 = SeededGenerator
+
+extension SeededGenerator {
     /// A number in 0..<bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    fileprivate mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    fileprivate mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
 
 /// Random texts that are mostly almost-right Telegram HTML.

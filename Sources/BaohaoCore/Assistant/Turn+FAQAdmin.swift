@@ -193,15 +193,7 @@ extension Turn {
             draft.step = .answerZhHans
         case .answerZhHans, .answerZhHant, .answerEn:
             let target: Language = draft.step == .answerZhHans ? .zhHans : draft.step == .answerZhHant ? .zhHant : .en
-            var answer = entry.answer, leftOut = entry.leftOut
-            if skip {
-                answer[target] = nil
-                leftOut.insert(target)
-            } else {
-                answer[target] = text
-                leftOut.remove(target)
-            }
-            entry = entry.with(answer: answer, leftOut: leftOut)
+            entry = entry.answering(target, skip ? nil : text)
             draft.step = target == .zhHans ? .answerZhHant : target == .zhHant ? .answerEn : .topic
         case .tags:
             let words = skip ? [] : text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "，" }).map(String.init)
@@ -256,15 +248,7 @@ extension Turn {
                 question[language] = skip ? nil : value
                 return entry.with(question: question)
             }
-            var answer = entry.answer, leftOut = entry.leftOut
-            if skip {
-                answer[language] = nil
-                leftOut.insert(language)
-            } else {
-                answer[language] = value
-                leftOut.remove(language)
-            }
-            return entry.with(answer: answer, leftOut: leftOut)
+            return entry.answering(language, skip ? nil : value)
         }
         switch field {
         case "phrasings": return entry.with(phrasings: value.split(separator: "\n").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty })

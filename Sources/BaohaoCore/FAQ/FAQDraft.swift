@@ -76,4 +76,12 @@ extension FAQEntry {
             question: question ?? self.question, phrasings: phrasings ?? self.phrasings, answer: answer ?? self.answer, leftOut: leftOut ?? self.leftOut,
             threshold: threshold ?? self.threshold)
     }
+
+    /// A copy answering in `language` with `text`, or leaving that language out on purpose (nil).
+    public func answering(_ language: Language, _ text: String?) -> FAQEntry {
+        var answer = self.answer, leftOut = self.leftOut
+        answer[language] = text
+        if text == nil { leftOut.insert(language) } else { leftOut.remove(language) }
+        return with(answer: answer, leftOut: leftOut)
+    }
 }

@@ -98,19 +98,19 @@ public enum FAQFileFormat {
     public static func encode(_ entry: FAQEntry, indent: String = "") -> String {
         let i1 = indent + "  ", i2 = indent + "    "
         func list(_ items: [String], _ inner: String) -> String {
-            items.isEmpty ? "[]" : "[\n" + items.map { inner + "  " + quote($0) }.joined(separator: ",\n") + "\n" + inner + "]"
+            items.isEmpty ? "[]" : "[\n" + items.map { inner + "  " + JSONText.quoted($0) }.joined(separator: ",\n") + "\n" + inner + "]"
         }
         func languages(_ texts: [Language: String], leftOut: Set<Language>) -> String {
             let parts = Language.allCases.compactMap { language -> String? in
-                if let text = texts[language] { return i2 + quote(language.rawValue) + ": " + quote(text) }
-                if leftOut.contains(language) { return i2 + quote(language.rawValue) + ": null" }
+                if let text = texts[language] { return i2 + JSONText.quoted(language.rawValue) + ": " + JSONText.quoted(text) }
+                if leftOut.contains(language) { return i2 + JSONText.quoted(language.rawValue) + ": null" }
                 return nil
             }
             return parts.isEmpty ? "{}" : "{\n" + parts.joined(separator: ",\n") + "\n" + i1 + "}"
         }
         var fields = [
-            i1 + "\"id\": " + quote(entry.id),
-            i1 + "\"topic\": " + quote(entry.topic),
+            i1 + "\"id\": " + JSONText.quoted(entry.id),
+            i1 + "\"topic\": " + JSONText.quoted(entry.topic),
             i1 + "\"tags\": {\n" + i2 + "\"region\": " + list(entry.regions, i2) + ",\n" + i2 + "\"carrier\": " + list(entry.carriers, i2) + "\n" + i1 + "}",
             i1 + "\"question\": " + languages(entry.question, leftOut: []),
             i1 + "\"phrasings\": " + list(entry.phrasings, i1),
@@ -123,26 +123,5 @@ public enum FAQFileFormat {
     /// A whole file.
     public static func encodeFile(_ entries: [FAQEntry]) -> String {
         "{\n  \"entries\": [\n" + entries.map { encode($0, indent: "    ") }.joined(separator: ",\n") + "\n  ]\n}\n"
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

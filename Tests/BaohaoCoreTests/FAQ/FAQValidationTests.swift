@@ -87,7 +87,7 @@ import Understanding
     @Test func anImportIsAllOrNothing() async throws {
         let database = try await FAQStoreTests.database()
         let now = FAQStoreTests.at
-        try await database.write { db in try FAQStore.seedIfEmpty(db, entries: [FAQStoreTests.entry("a")], author: "file", at: now) }
+        _ = try await database.write { db in try FAQStore.seedIfEmpty(db, entries: [FAQStoreTests.entry("a")], author: "file", at: now) }
         let updated = FAQStoreTests.entry("a", answer: "<b>updated</b>"), added = FAQStoreTests.entry("b")
         let bad = FAQStoreTests.entry("c", answer: "<b>broken")
         let withBad = FAQFileFormat.encodeFile([updated, added, bad])
