@@ -1,3 +1,4 @@
+import BaohaoCore
 import Foundation
 import Testing
 @testable import Telegram

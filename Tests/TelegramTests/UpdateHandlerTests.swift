@@ -64,4 +64,24 @@ import Testing
         #expect(try await handler.storedOffset() == 6)
         #expect(logs.lines.filter { $0.contains("update.malformed") }.count == 2)
     }
+
+    @Test func aCancelledBatchSkipsNothing() async throws {
+        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let logs = CapturingLogSink()
+        let handler = Self.handler(database, logs: logs)
+        let updates: [Update] = (1...3_000).map { Self.update(Int64($0), chat: Int64(100 + $0 % 50), "how do I top up") }
+        let task = Task { try await handler.handle(updates) }
+        try await Task.sleep(nanoseconds: 30_000_000)
+        task.cancel()
+        _ = try? await task.value
+        // Whatever happened, every update below the stored offset was answered, and none was skipped.
+        let offset = try await handler.storedOffset()
+        let replies = try await database.read { db in try db.queryFirst("SELECT count(*) FROM outbox") { $0.int64(0) } ?? 0 }
+        #expect(replies == max(0, offset - 1), "offset \(offset), \(replies) replies")
+        #expect(!logs.lines.contains { $0.contains("update.failed") })
+        // Handled again (as after a restart), the rest is answered.
+        let rest = updates.filter { $0.updateID >= offset }
+        try await handler.handle(rest)
+        #expect(try await database.read { db in try db.queryFirst("SELECT count(*) FROM outbox") { $0.int64(0) } } == 3_000)
+    }
 }

@@ -172,7 +172,10 @@ public final class TelegramBot: Sendable {
                 }
                 backoff = 1
                 if batch.updates.isEmpty && batch.malformed.isEmpty { continue }
-                let queued = try await handler.handle(batch.updates, malformed: batch.malformed)
+                // A batch that started is finished even when a signal arrives meanwhile (a few
+                // milliseconds): cancelling it half way would only make the restart redo it.
+                let handler = self.handler
+                let queued = try await Task { try await handler.handle(batch.updates, malformed: batch.malformed) }.value
                 offset = max(offset, ((batch.updates.map(\.updateID) + batch.malformed).max() ?? offset - 1) + 1)
                 if queued > 0 { await sender.wake() }
             } catch BotAPIError.unauthorized {

@@ -79,6 +79,9 @@ public struct UpdateHandler: Sendable {
                     for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
                     if last > 0 { try Self.storeOffset(db, last + 1) }
                 }
+            } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+                // Cancelled, not broken: nothing was committed, and the batch comes again after a restart.
+                throw error
             } catch {
                 queued = 0
                 for (index, update) in updates.enumerated() {
@@ -87,6 +90,8 @@ public struct UpdateHandler: Sendable {
                             queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
                             try Self.storeOffset(db, update.updateID + 1)
                         }
+                    } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+                        throw error
                     } catch {
                         // The update's own changes rolled back; skip it rather than block the chat forever.
                         logger.error("update.failed", ["update": .int(update.updateID), "error": .string("\(error)")])
