@@ -21,7 +21,7 @@ public final class Assistant: Sendable {
         self.clock = clock
         faqEditor = FAQEditor(
             validator: FAQValidator(catalogue: catalogue),
-            developmentSet: settings.regressionSetFile.map { RegressionGate.loadDevelopmentSet(path: $0).questions } ?? [])
+            developmentSetFile: settings.regressionSetFile)
     }
 
     /// The knowledge answering now.

@@ -1,4 +1,5 @@
 import Storage
+import Synchronization
 import Understanding
 
 /// FAQ changes as operators make them, from chat or the command line: each is validated,
@@ -47,12 +48,20 @@ public struct FAQEditor: Sendable {
     }
 
     public let validator: FAQValidator
+    private let developmentSetSource: DevelopmentSetSource
+
     /// The development set's questions (the database's labelled questions are added to them).
-    public let developmentSet: [LabelledQuestion]
+    public var developmentSet: [LabelledQuestion] { developmentSetSource.questions }
 
     public init(validator: FAQValidator, developmentSet: [LabelledQuestion]) {
         self.validator = validator
-        self.developmentSet = developmentSet
+        developmentSetSource = DevelopmentSetSource(questions: developmentSet)
+    }
+
+    /// The development set is read from `developmentSetFile` on the first change (not at start-up).
+    public init(validator: FAQValidator, developmentSetFile: String?) {
+        self.validator = validator
+        developmentSetSource = DevelopmentSetSource(file: developmentSetFile)
     }
 
     /// What `change` would do to the FAQ the database holds; `classifier` answers from that FAQ now.
@@ -115,6 +124,31 @@ public struct FAQEditor: Sendable {
             return version
         } catch let refusal as FAQStore.Refusal {
             throw Rejection.refused(refusal)
+        }
+    }
+}
+
+/// The development set, read once when first needed.
+final class DevelopmentSetSource: Sendable {
+    private let file: String?
+    private let loaded: Mutex<[LabelledQuestion]?>
+
+    init(questions: [LabelledQuestion]) {
+        file = nil
+        loaded = Mutex(questions)
+    }
+
+    init(file: String?) {
+        self.file = file
+        loaded = Mutex(nil)
+    }
+
+    var questions: [LabelledQuestion] {
+        loaded.withLock { cached in
+            if let cached { return cached }
+            let questions = file.map { RegressionGate.loadDevelopmentSet(path: $0).questions } ?? []
+            cached = questions
+            return questions
         }
     }
 }

@@ -106,7 +106,12 @@ public final class TelegramBot: Sendable {
         let me = try await start()
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.pollLoop() }
+            group.addTask {
+                // The menus are published alongside polling; this task ends only with the poll loop.
+                async let commands: Void = self.publishCommands()
+                try await self.pollLoop()
+                await commands
+            }
             group.addTask { await self.sender.run() }
             if let alerts = self.alerts { group.addTask { await self.alertLoop(alerts) } }
             group.addTask { await self.faqLoop() }
@@ -123,17 +128,13 @@ public final class TelegramBot: Sendable {
         await finish()
     }
 
-    /// getMe (401 stops here), deleteWebhook, setMyCommands in three languages.
+    /// getMe (401 stops here) and deleteWebhook; the command menus follow in `publishCommands`.
     func start() async throws -> TelegramUser {
         var backoff = 1.0
         while true {
             do {
                 let me = try await setupAPI.getMe()
                 try await setupAPI.deleteWebhook()
-                for (language, code) in [(Language.zhHans, "zh-hans"), (.zhHant, "zh-hant"), (.en, "en")] {
-                    try await setupAPI.setMyCommands(commands(language), languageCode: code)
-                }
-                try await setupAPI.setMyCommands(commands(.zhHans), languageCode: nil)
                 return me
             } catch BotAPIError.unauthorized {
                 throw StartError.unauthorized
@@ -142,6 +143,25 @@ public final class TelegramBot: Sendable {
             } catch {
                 logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
                 try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+            }
+        }
+    }
+
+    /// The command menus in three languages (and the default): set while polling starts, retried
+    /// with back-off until they are accepted, so the first messages need not wait for them.
+    func publishCommands() async {
+        var backoff = 1.0
+        while !Task.isCancelled {
+            do {
+                for (language, code) in [(Language.zhHans, "zh-hans"), (.zhHant, "zh-hant"), (.en, "en")] {
+                    try await setupAPI.setMyCommands(commands(language), languageCode: code)
+                }
+                try await setupAPI.setMyCommands(commands(.zhHans), languageCode: nil)
+                return
+            } catch {
+                logger.warning("bot.commands_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
+                try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
                 backoff = min(settings.maximumBackoffSeconds, backoff * 2)
             }
         }
