@@ -17,7 +17,7 @@ public struct ReplyBook: Sendable {
 
     public static func load(path: String) throws(LoadError) -> ReplyBook {
         guard let data = FileManager.default.contents(atPath: path) else { throw LoadError(file: path, problems: ["cannot read the file"]) }
-        guard case .object(let root)? = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let replies)? = root["replies"] else {
+        guard case .object(let root)? = try? JSONValue.parse(Array(data)), case .object(let replies)? = root["replies"] else {
             throw LoadError(file: path, problems: ["expected an object with a \"replies\" object"])
         }
         var problems: [String] = []

@@ -46,9 +46,9 @@ public struct ConfigurationLoader: Sendable {
         }
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONValue.parse(Array(data))
         } catch {
-            problems.append(.init(source: path, key: "", reason: "not valid JSON: \(Self.describe(error))"))
+            problems.append(.init(source: path, key: "", reason: "not valid JSON: \(error)"))
             return
         }
         var reader = JSONObjectReader(source: path, path: "", value: root)
@@ -159,17 +159,5 @@ public struct ConfigurationLoader: Sendable {
             return
         }
         config.apiBaseURL = url
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case .dataCorrupted(let context):
-                let underlying = context.underlyingError.map { " (\($0))" } ?? ""
-                return context.debugDescription + underlying
-            default: return String(describing: decoding)
-            }
-        }
-        return String(describing: error)
     }
 }

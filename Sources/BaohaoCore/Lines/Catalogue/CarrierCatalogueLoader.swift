@@ -26,7 +26,7 @@ public enum CarrierCatalogueLoader {
     /// Validates the catalogue in `data`; `source` names it in errors.
     public static func parse(_ data: Data, source: String) throws(CatalogueError) -> CarrierCatalogue {
         let root: JSONValue
-        do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        do { root = try JSONValue.parse(Array(data)) } catch {
             throw CatalogueError(problems: [.init(source: source, key: "", reason: "not valid JSON: \(error)")])
         }
         var reader = JSONObjectReader(source: source, path: "", value: root)
