@@ -1,5 +1,6 @@
 import BaohaoCore
 import Foundation
+import TestSupport
 import Testing
 @testable import Telegram
 
@@ -41,6 +42,42 @@ import Testing
             let json = "[" + JSONText.quoted(text) + "]"
             let decoded = try JSONDecoder().decode([String].self, from: Data(json.utf8))
             #expect(decoded == [text])
+        }
+    }
+
+    /// The scalar-by-scalar quoting the byte walk replaced, as the oracle.
+    static func quotedByScalars(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func randomTextsAreQuotedAsByScalarsAndDecodeBack() throws {
+        var generator = SeededGenerator(seed: 0x0071)
+        let pieces = ["a", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "余", "😀", "e\u{301}", "€", "/", "<b>", "&amp;"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let quoted = JSONText.quoted(text)
+            #expect(quoted == Self.quotedByScalars(text), "\(text.debugDescription)")
+            var bytes = Array("[".utf8)
+            JSONText.appendQuoted(text, to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
+            #expect(try JSONDecoder().decode([String].self, from: Data(bytes)) == [text])
         }
     }
 }

@@ -135,6 +135,11 @@ struct LenientUpdate: Decodable {
     let updateID: Int64?
     let update: Update?
 
+    init(updateID: Int64?, update: Update?) {
+        self.updateID = updateID
+        self.update = update
+    }
+
     init(from decoder: any Decoder) throws {
         struct IDOnly: Decodable {
             let update_id: Int64?

@@ -30,16 +30,58 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
 }
 
 /// One libcurl easy handle: a connection cache and one transfer at a time. Not thread-safe:
-/// its owner (an actor on its own executor) serializes every call.
+/// its owner (an actor on its own executor) serializes every call. The options that never
+/// change are set once; each transfer sets only its URL, body, timeouts and context.
 final class CurlEasy {
     private let handle: OpaquePointer
+    private let headers: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// What an empty body points at: libcurl reads none of it, but needs a pointer (with
+    /// none it would read the body from standard input).
+    private let emptyBody: UnsafeMutablePointer<UInt8>
 
     init() {
         _ = curlGlobalInit
         handle = OpaquePointer(curl_easy_init())
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        list = curl_slist_append(list, "Content-Type: application/json")
+        list = curl_slist_append(list, "Expect:")
+        headers = list
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        emptyBody = .allocate(capacity: 1)
+        emptyBody.initialize(to: 0)
+        let h = UnsafeMutableRawPointer(handle)
+        _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_POST, 1)
+        _ = ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
+        _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = ccurl_setopt_write_function(h) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let n = size * count
+            if let data { transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
+            return n
+        }
+        _ = ccurl_setopt_header_function(h) { data, size, count, context in
+            let n = size * count
+            if let data, let value = CurlEasy.retryAfter(UnsafeRawBufferPointer(start: data, count: n)) {
+                Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().retryAfter = value
+            }
+            return n
+        }
+        _ = ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+        _ = ccurl_setopt_xferinfo_function(h) { context, _, _, _, _ in
+            Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().cancel.isRaised ? 1 : 0
+        }
     }
 
-    deinit { curl_easy_cleanup(UnsafeMutableRawPointer(handle)) }
+    deinit {
+        curl_easy_cleanup(UnsafeMutableRawPointer(handle))
+        curl_slist_free_all(headers)
+        errorBuffer.deallocate()
+        emptyBody.deallocate()
+    }
 
     /// Per-transfer state the C callbacks reach through their context pointer.
     private final class Transfer {
@@ -49,62 +91,47 @@ final class CurlEasy {
         init(cancel: CancelFlag) { self.cancel = cancel }
     }
 
+    /// The seconds of a `Retry-After:` header line (any case), or nil for any other line.
+    static func retryAfter(_ line: UnsafeRawBufferPointer) -> Int? {
+        let name = "retry-after:".utf8
+        guard line.count > name.count else { return nil }
+        for (i, expected) in name.enumerated() {
+            let byte = line[i]
+            guard byte == expected || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected) else { return nil }
+        }
+        var value = 0, digits = 0
+        for byte in line[name.count...] where byte >= 0x30 && byte <= 0x39 && digits < 9 {
+            value = value * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
     /// POSTs `body` as JSON to `url`. Blocks until the response, a timeout or cancellation.
     func postJSON(url: String, body: [UInt8], timeoutMilliseconds: Int, connectTimeoutMilliseconds: Int = 10_000, cancel: CancelFlag) throws(HTTPTransportError) -> HTTPResponse {
         if cancel.isRaised { throw HTTPTransportError(kind: .cancelled, code: Int32(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "cancelled") }
         let h = UnsafeMutableRawPointer(handle)
-        curl_easy_reset(h)  // keeps the connection cache
         let transfer = Transfer(cancel: cancel)
-        var headers: UnsafeMutablePointer<curl_slist>? = nil
-        headers = curl_slist_append(headers, "Content-Type: application/json")
-        headers = curl_slist_append(headers, "Expect:")
-        defer { curl_slist_free_all(headers) }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
+        errorBuffer[0] = 0
         let code: CURLcode = withExtendedLifetime(transfer) {
             let context = Unmanaged.passUnretained(transfer).toOpaque()
             _ = ccurl_setopt_string(h, CURLOPT_URL, url)
-            _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
             _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
             _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMilliseconds)
-            _ = ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
-            _ = ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
-            _ = ccurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
-            body.withUnsafeBufferPointer { bytes in
-                _ = ccurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!))
-            }
-            _ = ccurl_setopt_write_function(h) { data, size, count, context in
-                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-                let n = size * count
-                if let data { transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
-                return n
-            }
             _ = ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, context)
-            _ = ccurl_setopt_header_function(h) { data, size, count, context in
-                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-                let n = size * count
-                if let data, n > 12 {
-                    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
-                    if line.lowercased().hasPrefix("retry-after:") {
-                        transfer.retryAfter = Int(line.dropFirst(12).filter { $0.isNumber })
-                    }
-                }
-                return n
-            }
             _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, context)
-            _ = ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
-            _ = ccurl_setopt_xferinfo_function(h) { context, _, _, _, _ in
-                Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().cancel.isRaised ? 1 : 0
-            }
             _ = ccurl_setopt_pointer(h, CURLOPT_XFERINFODATA, context)
-            return errorBuffer.withUnsafeMutableBufferPointer { buffer in
-                _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            // The body is read from our buffer during the transfer (no copy): it outlives the call.
+            return body.withUnsafeBufferPointer { bytes in
+                _ = ccurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, bytes.count)
+                _ = ccurl_setopt_pointer(h, CURLOPT_POSTFIELDS, bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) } ?? UnsafeMutableRawPointer(emptyBody))
                 let result = curl_easy_perform(h)
-                _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, nil)
+                _ = ccurl_setopt_pointer(h, CURLOPT_POSTFIELDS, nil)
                 return result
             }
         }
         guard code == CURLE_OK else {
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             let kind: HTTPTransportError.Kind
             switch code {
