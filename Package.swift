@@ -63,7 +63,7 @@ let package = Package(
             name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "Storage", "TestSupport"],
+            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "Storage", "Telegram", "TestSupport"],
             swiftSettings: strictSettings),
     ]
 )

@@ -142,51 +142,57 @@ enum OutboxCodec {
             ? String(String.UnicodeScalarView(text.unicodeScalars.filter { !(0x1C...0x1F).contains($0.value) })) : text
     }
 
-    /// Splits on one separator byte. The separators are ASCII control characters, which never
-    /// occur inside a multi-byte sequence, so splitting the bytes splits the text exactly.
-    private static func split(_ text: Substring, on separator: Character, maxSplits: Int = .max) -> [Substring] {
+    /// The ranges between `separator` bytes in `range`, at most `maxSplits` splits (the last
+    /// range keeps the rest). The separators are ASCII control characters, which never occur
+    /// inside a multi-byte sequence, so splitting the bytes splits the text exactly.
+    private static func ranges(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, on separator: Character, maxSplits: Int = .max) -> [Range<Int>] {
         let byte = separator.asciiValue!
-        var parts: [Substring] = []
-        var start = text.utf8.startIndex
-        var index = start
-        while index < text.utf8.endIndex {
-            if text.utf8[index] == byte, parts.count < maxSplits {
-                parts.append(Substring(text.utf8[start..<index]))
-                start = text.utf8.index(after: index)
-            }
-            index = text.utf8.index(after: index)
+        var parts: [Range<Int>] = []
+        var start = range.lowerBound
+        for index in range where bytes[index] == byte && parts.count < maxSplits {
+            parts.append(start..<index)
+            start = index + 1
         }
-        parts.append(Substring(text.utf8[start..<text.utf8.endIndex]))
+        parts.append(start..<range.upperBound)
         return parts
     }
 
     static func decode(_ text: String) throws -> Outbound {
-        let whole = Substring(text)
-        let parts = split(whole, on: field, maxSplits: 4).map(String.init)
-        func m(_ p: ArraySlice<String>) throws -> OutboundMessage {
+        var text = text
+        return try text.withUTF8 { try decode(bytes: $0) }
+    }
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> Outbound {
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func message(_ p: ArraySlice<Range<Int>>) throws -> OutboundMessage {
             let p = Array(p)
-            guard p.count == 4, let chat = Int64(p[0]) else { throw DecodeError(description: "bad outbox message") }
+            guard p.count == 4, let chat = Int64(string(p[0])) else { throw DecodeError(description: "bad outbox message") }
             let buttons: [[OutboundButton]] =
                 p[2].isEmpty
                 ? []
-                : split(Substring(p[2]), on: row).map { r in
-                    split(r, on: button).map { b in
-                        let lp = split(b, on: pair, maxSplits: 1)
-                        return OutboundButton(String(lp[0]), lp.count > 1 ? String(lp[1]) : "")
+                : ranges(bytes, p[2], on: row).map { r in
+                    ranges(bytes, r, on: button).map { b in
+                        let lp = ranges(bytes, b, on: pair, maxSplits: 1)
+                        return OutboundButton(string(lp[0]), lp.count > 1 ? string(lp[1]) : "")
                     }
                 }
-            return OutboundMessage(chatID: chat, html: p[3], buttons: buttons, answering: Int64(p[1]))
+            return OutboundMessage(chatID: chat, html: string(p[3]), buttons: buttons, answering: Int64(string(p[1])))
         }
-        switch parts.first {
-        case "s": return .send(try m(parts[1...]))
-        case "e":
+        let whole = 0..<bytes.count
+        let parts = ranges(bytes, whole, on: field, maxSplits: 4)
+        let kind = parts[0].count == 1 ? bytes[parts[0].lowerBound] : 0
+        switch kind {
+        case UInt8(ascii: "s"): return .send(try message(parts[1...]))
+        case UInt8(ascii: "e"):
             // e <id> <chat> <answering> <buttons> <html>: re-split to keep the html whole.
-            let all = split(whole, on: field, maxSplits: 5).map(String.init)
-            guard all.count == 6, let id = Int64(all[1]) else { throw DecodeError(description: "bad outbox edit") }
-            return .edit(messageID: id, try m(all[2...]))
-        case "a":
+            let all = ranges(bytes, whole, on: field, maxSplits: 5)
+            guard all.count == 6, let id = Int64(string(all[1])) else { throw DecodeError(description: "bad outbox edit") }
+            return .edit(messageID: id, try message(all[2...]))
+        case UInt8(ascii: "a"):
             guard parts.count == 3 else { throw DecodeError(description: "bad outbox answer") }
-            return .answerButton(callbackID: parts[1], text: parts[2].hasPrefix("1") ? String(parts[2].dropFirst()) : nil)
+            let text = parts[2]
+            let hasText = !text.isEmpty && bytes[text.lowerBound] == UInt8(ascii: "1")
+            return .answerButton(callbackID: string(parts[1]), text: hasText ? string(text.dropFirst()) : nil)
         default: throw DecodeError(description: "unknown outbox item")
         }
     }

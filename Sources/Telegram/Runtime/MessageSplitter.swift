@@ -18,7 +18,8 @@ public enum MessageSplitter {
 
     /// The parts, each within `limit`, as HTML that Telegram accepts.
     public static func split(_ html: String, limit: Int = limit) -> [String] {
-        guard visibleLength(html) > limit else { return [html] }
+        // Every code point shown takes at least one byte: a text of few bytes fits uncounted.
+        guard html.utf8.count > limit, visibleLength(html) > limit else { return [html] }
         var parts: [String] = []
         var current = ""
         func flush() {

@@ -18,6 +18,8 @@ public actor OutboxSender {
     public private(set) var delivered = 0
     /// Sends accepted but not yet recorded in the database (nil for an in-memory database).
     let journal: DeliveryJournal?
+    /// What this sender is delivering right now, for `baohao outbox status` (nil in memory).
+    let inFlight: InFlightRecord?
     private var recovered = false
 
     public init(database: Database, clients: [BotAPI], limits: SendScheduler.Limits, clock: any WallClock = SystemWallClock(), logger: Logger) {
@@ -28,6 +30,7 @@ public actor OutboxSender {
         self.clock = clock
         self.logger = logger
         journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")
+        inFlight = database.path == ":memory:" ? nil : InFlightRecord(path: InFlightRecord.path(forDatabase: database.path))
     }
 
     /// Marks sent what the journal says Telegram accepted before the last crash.
@@ -131,6 +134,7 @@ public actor OutboxSender {
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
+        inFlight?.begin(picked.map(\.id))
         let results = await withTaskGroup(of: [(Outbox.Item, Result<Void, BotAPIError>)].self) { group in
             for (w, api) in clients.enumerated() {
                 let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
@@ -153,6 +157,7 @@ public actor OutboxSender {
             return all
         }
         try await apply(results)
+        inFlight?.end()
         return 0
     }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import BaohaoCore
 
@@ -25,5 +26,21 @@ import Testing
     @Test func garbageIsAnError() {
         #expect(throws: (any Error).self) { try OutboxCodec.decode("zzz") }
         #expect(throws: (any Error).self) { try OutboxCodec.decode("s\u{1F}notanumber\u{1F}\u{1F}\u{1F}x") }
+    }
+
+    @Test func randomItemsRoundTrip() throws {
+        var generator = SeededGenerator(seed: 0xC0DEC)
+        let pieces = ["", "a", "余额", "e\u{301}", "👨‍👩‍👧", "🇭🇰", "<b>", "&amp;", "\n", "1", "s", "e", "-", "\u{0}", "\u{7F}"]
+        func text() -> String { (0..<Int(generator.next() % 5)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined() }
+        for _ in 0..<2_000 {
+            let buttons = (0..<Int(generator.next() % 3)).map { _ in (0..<Int(1 + generator.next() % 3)).map { _ in OutboundButton(text(), text()) } }
+            let message = OutboundMessage(chatID: Int64(bitPattern: generator.next()), html: text(), buttons: buttons, answering: generator.next() % 2 == 0 ? nil : Int64(generator.next() % 10_000))
+            let outbound: Outbound = switch generator.next() % 3 {
+            case 0: .send(message)
+            case 1: .edit(messageID: Int64(generator.next() % 100_000), message)
+            default: .answerButton(callbackID: text(), text: generator.next() % 2 == 0 ? nil : text())
+            }
+            #expect(try OutboxCodec.decode(OutboxCodec.encode(outbound)) == outbound)
+        }
     }
 }

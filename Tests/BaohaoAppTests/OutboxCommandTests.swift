@@ -1,0 +1,57 @@
+import BaohaoCore
+import Storage
+import Testing
+import TestSupport
+@testable import BaohaoApp
+@testable import Telegram
+
+/// `baohao outbox status`: counts by state, what a running bot is sending now, the latest dead letters.
+@Suite struct OutboxCommandTests {
+    /// A database with 4 pending items (one retrying), 1 sent, 1 dead letter and 1 inactive chat.
+    static func database() async throws -> (path: String, pending: [Int64], sent: Int64) {
+        let path = temporaryDatabasePath("outbox-status")
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let now = SystemWallClock().now()
+        let ids = try await database.write { db in
+            let ids = try (1...6).map { i -> Int64 in
+                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(100 + i), html: "reply \(i)")), at: now)
+                return db.lastInsertRowID
+            }
+            try Outbox.markSent(db, id: ids[4], at: now)
+            try Outbox.markDead(db, id: ids[5], reason: "Bad Request: chat not found", at: now)
+            try Outbox.countAttempt(db, id: ids[3], error: "HTTP 502")
+            try Outbox.markChatInactive(db, chat: 999, reason: "Forbidden: bot was blocked by the user", at: now)
+            return ids
+        }
+        return (path, Array(ids[0..<4]), ids[4])
+    }
+
+    func status(_ path: String) async -> (Int32, CapturedIO) {
+        let captured = CapturedIO()
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_DB": path]
+        let code = await BaohaoCLI.main(arguments: ["outbox", "status"], environment: ProcessEnvironment(environment), io: captured.io)
+        return (code, captured)
+    }
+
+    @Test func statusCountsPendingInFlightRetryingSentAndDead() async throws {
+        let (path, pending, sent) = try await Self.database()
+        // A running sender (this process) is delivering two pending items and one already stored as sent.
+        let record = try #require(InFlightRecord(path: InFlightRecord.path(forDatabase: path)))
+        record.begin([pending[0], pending[1], sent])
+        let (code, io) = await status(path)
+        #expect(code == 0, "\(io.err)")
+        #expect(io.out.hasPrefix("pending 4 (in flight 2, retrying 1), sent 1, dead-lettered 1, inactive chats 1"), "\(io.out)")
+        #expect(io.out.contains("chat 106: Bad Request: chat not found"))
+        record.end()
+        #expect(await status(path).1.out.hasPrefix("pending 4 (in flight 0, retrying 1)"))
+    }
+
+    @Test func aRecordLeftByACrashedBotCountsNothingInFlight() async throws {
+        let (path, pending, _) = try await Self.database()
+        // pid 2^22 + 1 is above Linux's default pid_max: no such process.
+        try "pid 4194305\n\(pending[0])\n".write(toFile: InFlightRecord.path(forDatabase: path), atomically: true, encoding: .utf8)
+        let (code, io) = await status(path)
+        #expect(code == 0)
+        #expect(io.out.hasPrefix("pending 4 (in flight 0, retrying 1), sent 1"), "\(io.out)")
+    }
+}

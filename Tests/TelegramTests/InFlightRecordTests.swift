@@ -1,0 +1,70 @@
+import BaohaoCore
+import BotAPIDouble
+import Storage
+import TestSupport
+import Testing
+@testable import Telegram
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a running sender is delivering is visible to another process, and a record a dead
+/// process left is told apart.
+@Suite struct InFlightRecordTests {
+    @Test func aRecordNamesItsWriterAndItsItemsUntilItEnds() throws {
+        let path = InFlightRecord.path(forDatabase: temporaryDatabasePath("inflight"))
+        let record = try #require(InFlightRecord(path: path))
+        #expect(InFlightRecord.read(path: path) == nil)
+        record.begin([41, 42, 9_000_000_001])
+        let read = try #require(InFlightRecord.read(path: path))
+        #expect(read.pid == getpid() && read.alive && read.ids == [41, 42, 9_000_000_001])
+        // A shorter round replaces the longer one entirely.
+        record.begin([7])
+        #expect(InFlightRecord.read(path: path)?.ids == [7])
+        record.end()
+        #expect(InFlightRecord.read(path: path) == nil)
+    }
+
+    @Test func aRecordLeftByAProcessThatIsGoneIsNotAlive() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { free(argv[0]) }
+        try #require(posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let path = InFlightRecord.path(forDatabase: temporaryDatabasePath("inflight"))
+        try "pid \(pid)\n5\n6\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try #require(InFlightRecord.read(path: path))
+        #expect(read.pid == pid && read.ids == [5, 6])
+        #expect(!read.alive)
+        try "not a record\n5\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(InFlightRecord.read(path: path) == nil)
+    }
+
+    @Test func theSenderRecordsTheItemsItIsSendingAndClearsThemOnceStored() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let path = temporaryDatabasePath("inflight")
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let now = SystemWallClock().now()
+        let ids = try await database.write { db in
+            try (1...2).map { i -> Int64 in
+                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(i), html: "reply \(i)")), at: now)
+                return db.lastInsertRowID
+            }
+        }
+        double.failNext("sendMessage", with: .delay(seconds: 1.5))
+        let api = BotAPI(baseURL: double.baseURL, token: double.token, client: HTTPClient(label: "inflight"))
+        let sender = OutboxSender(database: database, clients: [api], limits: .off, logger: Logger(level: .error))
+        let drained = Task { await sender.drain(seconds: 10) }
+        let recordPath = InFlightRecord.path(forDatabase: path)
+        let seen = await double.waitAsync(timeout: 5) { InFlightRecord.read(path: recordPath)?.ids == ids }
+        #expect(seen, "the record never listed both items")
+        #expect(InFlightRecord.read(path: recordPath)?.pid == getpid())
+        await drained.value
+        #expect(double.sentMessages().map(\.chatID) == [1, 2])
+        #expect(InFlightRecord.read(path: recordPath) == nil)
+    }
+}
