@@ -21,6 +21,9 @@ public actor OutboxSender {
     /// What this sender is delivering right now, for `baohao outbox status` (nil in memory).
     let inFlight: InFlightRecord?
     private var recovered = false
+    /// The next round's items, read in the transaction that stored the last round's outcomes
+    /// (one trip to the database a round instead of two); dropped whenever the sender waits.
+    private var prefetched: [Outbox.Item]?
 
     public init(database: Database, clients: [BotAPI], limits: SendScheduler.Limits, clock: any WallClock = SystemWallClock(), logger: Logger) {
         precondition(!clients.isEmpty, "the sender needs at least one client")
@@ -61,6 +64,7 @@ public actor OutboxSender {
 
     /// Waits up to `seconds`, or less when woken or cancelled.
     private func nap(_ seconds: Double) async {
+        prefetched = nil
         if pendingWake {
             pendingWake = false
             return
@@ -112,7 +116,13 @@ public actor OutboxSender {
     /// next round: 0 to go on at once, -1 when nothing is pending.
     func round() async throws -> Double {
         try await recoverJournal()
-        let items = try await database.read { db in try Outbox.nextPerChat(db, limit: 512) }
+        let items: [Outbox.Item]
+        if let next = prefetched {
+            items = next
+            prefetched = nil
+        } else {
+            items = try await database.read { db in try Outbox.nextPerChat(db, limit: Self.roundSize) }
+        }
         if items.isEmpty { return -1 }
         let now = monotonicSeconds()
         if connectBackoff > 0, let until = backoffUntil, now < until { return until - now }
@@ -128,7 +138,7 @@ public actor OutboxSender {
                 scheduler.record(item.chatID, at: now)
             }
             picked.append(item)
-            if picked.count >= 512 { break }
+            if picked.count >= Self.roundSize { break }
         }
         if picked.isEmpty { return soonest.isFinite ? soonest : 0.05 }
 
@@ -162,6 +172,8 @@ public actor OutboxSender {
     }
 
     private var backoffUntil: Double?
+    /// At most this many items (each the head of its chat) go in one round.
+    static let roundSize = 256
 
     /// Writes the round's outcomes in one transaction.
     private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
@@ -193,10 +205,10 @@ public actor OutboxSender {
             connectBackoff = 0
             backoffUntil = nil
         }
-        let logger = self.logger, outcomes = decisions
+        let logger = self.logger, outcomes = decisions, readNext = !sawConnectFailure
         // If this write fails, the journal still holds the accepted sends: recover them first.
         recovered = false
-        let deliveredCount = try await database.write { db in
+        let (deliveredCount, next) = try await database.write { db in
             try db.transaction {
                 var count = 0
                 for (item, outcome) in outcomes {
@@ -215,9 +227,12 @@ public actor OutboxSender {
                         logger.warning("outbox.dead_letter", ["chat": .int(item.chatID), "item": .int(item.id), "reason": .string(reason)])
                     }
                 }
-                return count
+                // What goes next, as these outcomes leave the outbox (not worth it after a
+                // failed connection: the sender waits before the next round anyway).
+                return (count, readNext ? try Outbox.nextPerChat(db, limit: Self.roundSize) : nil)
             }
         }
+        prefetched = next
         delivered += deliveredCount
         // Everything the journal holds is in the database now (no send runs between rounds).
         journal?.clear()
