@@ -39,7 +39,7 @@ import TestSupport
     @Test func readsEveryKey() throws {
         let config = try load("""
             {"api_base_url": "http://127.0.0.1:8081/", "database_path": "/var/lib/baohao/db.sqlite",
-             "poll_timeout_seconds": 30, "operators": [11, 22], "operator_chat_id": -100123,
+             "poll_timeout_seconds": 30, "instance_wait_seconds": 0, "operators": [11, 22], "operator_chat_id": -100123,
              "log_level": "debug", "default_language": "zh-Hant", "intents_dir": "I", "carriers_file": "c.json",
              "payment_link_template": "https://pay/{ref}?x=1",
              "understanding": {"confidence_threshold": 0.5, "clarify_margin": 0.1},
@@ -49,6 +49,7 @@ import TestSupport
         #expect(config.apiBaseURL == "http://127.0.0.1:8081")
         #expect(config.databasePath == "/var/lib/baohao/db.sqlite")
         #expect(config.pollTimeoutSeconds == 30)
+        #expect(config.instanceWaitSeconds == 0)
         #expect(config.operators == [11, 22])
         #expect(config.operatorChatID == -100123)
         #expect(config.logLevel == .debug)
@@ -104,6 +105,7 @@ import TestSupport
     @Test(arguments: [
         (#"{"poll_timeout_seconds": 0}"#, "poll_timeout_seconds", "0 is out of range 1...50"),
         (#"{"poll_timeout_seconds": "50"}"#, "poll_timeout_seconds", "expected an integer, found a string"),
+        (#"{"instance_wait_seconds": 301}"#, "instance_wait_seconds", "301 is out of range 0...300"),
         (#"{"api_base_url": "ftp://x"}"#, "api_base_url", "is not an http(s) base URL"),
         (#"{"operators": [1, -2]}"#, "operators[1]", "expected a positive integer user id"),
         (#"{"log_level": "loud"}"#, "log_level", "'loud' is not one of debug, info, warning, error"),

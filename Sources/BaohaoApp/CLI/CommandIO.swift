@@ -42,6 +42,8 @@ public enum ExitCode {
     public static let software: Int32 = 70
     /// A file could not be read or written.
     public static let ioError: Int32 = 74
+    /// Something another process holds (the database, served by another `baohao run`): try again later.
+    public static let busy: Int32 = 75
     /// The configuration was wrong.
     public static let config: Int32 = 78
 }

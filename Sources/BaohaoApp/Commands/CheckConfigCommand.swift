@@ -28,6 +28,7 @@ enum CheckConfigCommand {
             ("token_file", c.tokenFile ?? "none"),
             ("database_path", c.databasePath),
             ("poll_timeout_seconds", String(c.pollTimeoutSeconds)),
+            ("instance_wait_seconds", String(c.instanceWaitSeconds)),
             ("operators", c.operators.isEmpty ? "none" : c.operators.map(String.init).joined(separator: ",")),
             ("operator_chat_id", c.operatorChatID.map(String.init) ?? "none"),
             ("log_level", c.logLevel.description),

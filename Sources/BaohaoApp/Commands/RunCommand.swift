@@ -11,6 +11,20 @@ enum RunCommand {
             context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
             return try await ChatCommand.run(context, demo: true)
         }
+        // One bot per database: a second would send the same outbox items again.
+        let lock: InstanceLock?
+        do {
+            lock = config.databasePath == ":memory:" ? nil : try await InstanceLock.acquire(
+                databasePath: config.databasePath, waitSeconds: Double(config.instanceWaitSeconds)
+            ) { holder in
+                logger.warning("run.waiting_for_other_instance", [
+                    "holder_pid": holder.map { .int(Int64($0)) } ?? .string("unknown"), "wait_seconds": .int(Int64(config.instanceWaitSeconds)),
+                ])
+            }
+        } catch {
+            throw CommandFailure(exitCode: ExitCode.busy, message: error.description)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let catalogue = try context.loadCatalogue(config)
         let clock = try context.clock()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)

@@ -13,6 +13,9 @@ public struct BotConfiguration: Sendable, Equatable {
     public var databasePath = "baohao.sqlite"
     /// getUpdates long-poll timeout, seconds (1...50).
     public var pollTimeoutSeconds = 50
+    /// How long `baohao run` waits for another instance on the same database to stop (a
+    /// restart overlapping a draining process) before it gives up, seconds (0...300).
+    public var instanceWaitSeconds = 15
     /// Telegram user ids with operator rights from the start.
     public var operators: [Int64] = []
     /// The chat that receives operator notifications (cancellations, digests).

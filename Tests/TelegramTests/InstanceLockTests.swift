@@ -1,0 +1,113 @@
+import BotAPIDouble
+import Foundation
+import TestSupport
+import Testing
+@testable import Telegram
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `baohao run` per database: a second one waits for the first, then gives up with a
+/// clear error; a killed holder leaves no stale lock.
+@Suite(.serialized) struct InstanceLockTests {
+    @Test func aSecondHolderIsRefusedWithTheFirstOnesPid() async throws {
+        let database = temporaryDatabasePath("lock")
+        var first: InstanceLock? = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
+        await #expect(throws: InstanceLock.Failure.held(path: database + "-lock", holder: getpid(), waitedSeconds: 0)) {
+            _ = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
+        }
+        withExtendedLifetime(first) {}
+        first = nil
+        let second = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
+        #expect(second.path == database + "-lock")
+    }
+
+    @Test func aWaitingInstanceTakesOverWhenTheHolderLetsGo() async throws {
+        let database = temporaryDatabasePath("lock")
+        let holder = Holder<InstanceLock?>(try await InstanceLock.acquire(databasePath: database, waitSeconds: 0))
+        let waitedFor = Holder<Int32?>(nil)
+        let release = Task {
+            try await Task.sleep(nanoseconds: 300_000_000)
+            holder.value = nil
+        }
+        let lock = try await InstanceLock.acquire(databasePath: database, waitSeconds: 10) { waitedFor.value = $0 }
+        try await release.value
+        #expect(waitedFor.value == getpid())
+        #expect(lock.path == database + "-lock")
+    }
+
+    @Test func aSecondBotOnTheSameDatabaseExits75AndAKilledOneLeavesNoLock() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: CrashRestartTests.binary), "no executable at \(CrashRestartTests.binary)")
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let directory = makeTemporaryDirectory()
+        try #"{"poll_timeout_seconds": 1, "instance_wait_seconds": 1, "log_level": "info"}"#.write(toFile: directory + "/bot.json", atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOT_TOKEN"] = double.token
+        environment["BAOHAO_API_BASE"] = double.baseURL
+        environment["BAOHAO_DB"] = directory + "/bot.sqlite"
+        environment["BAOHAO_CONFIG"] = directory + "/bot.json"
+        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+
+        let first = try Self.spawn(environment, stderr: directory + "/first.log")
+        defer { kill(first, SIGKILL) }
+        #expect(await double.waitAsync(timeout: 30) { !double.calls("getUpdates").isEmpty }, "the first bot never polled")
+        let second = try Self.spawn(environment, stderr: directory + "/second.log")
+        let status = Self.waitForExit(second)
+        #expect(status == 75)
+        let log = (try? String(contentsOfFile: directory + "/second.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("process \(first) is serving this database"), "\(log)")
+        #expect(log.contains("run.waiting_for_other_instance") && log.contains("holder_pid=\(first)"), "\(log)")
+        // The first one never noticed: it still answers.
+        double.injectMessage(chatID: 5, text: "你好")
+        #expect(await double.waitAsync(timeout: 30) { double.sentMessages(to: 5).count == 1 })
+
+        kill(first, SIGKILL)
+        _ = Self.waitForExit(first)
+        let third = try Self.spawn(environment, stderr: directory + "/third.log")
+        defer { kill(third, SIGKILL) }
+        double.injectMessage(chatID: 5, text: "谢谢")
+        #expect(await double.waitAsync(timeout: 30) { double.sentMessages(to: 5).count == 2 }, "a bot started after a kill -9 did not serve")
+        kill(third, SIGTERM)
+        #expect(Self.waitForExit(third) == 0)
+        #expect(!((try? String(contentsOfFile: directory + "/third.log", encoding: .utf8)) ?? "").contains(double.token))
+    }
+
+    /// `baohao run` with its standard error written to `stderr`.
+    static func spawn(_ environment: [String: String], stderr: String) throws -> pid_t {
+        var pid: pid_t = 0
+        let binary = CrashRestartTests.binary
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("run"), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let result = posix_spawn(&pid, binary, &actions, nil, argv, envp)
+        guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
+        return pid
+    }
+
+    /// The exit status of `pid` (or 128 + the signal that ended it).
+    static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+}
+
+/// A value the test's tasks share.
+final class Holder<T>: @unchecked Sendable {
+    // @unchecked Sendable: guarded by the lock below.
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
