@@ -5,6 +5,10 @@ import TestSupport
 @testable import BaohaoApp
 @testable import Telegram
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `baohao outbox status`: counts by state, what a running bot is sending now, the latest dead letters.
 @Suite struct OutboxCommandTests {
     /// A database with 4 pending items (one retrying), 1 sent, 1 dead letter and 1 inactive chat.
@@ -35,7 +39,9 @@ import TestSupport
 
     @Test func statusCountsPendingInFlightRetryingSentAndDead() async throws {
         let (path, pending, sent) = try await Self.database()
-        // A running sender (this process) is delivering two pending items and one already stored as sent.
+        // A running bot (this process: it holds the lock) is delivering two pending items and one already stored as sent.
+        let lock = try await InstanceLock.acquire(databasePath: path, waitSeconds: 0)
+        defer { withExtendedLifetime(lock) {} }
         let record = try #require(InFlightRecord(path: InFlightRecord.path(forDatabase: path)))
         record.begin([pending[0], pending[1], sent])
         let (code, io) = await status(path)
@@ -48,8 +54,8 @@ import TestSupport
 
     @Test func aRecordLeftByACrashedBotCountsNothingInFlight() async throws {
         let (path, pending, _) = try await Self.database()
-        // pid 2^22 + 1 is above Linux's default pid_max: no such process.
-        try "pid 4194305\n\(pending[0])\n".write(toFile: InFlightRecord.path(forDatabase: path), atomically: true, encoding: .utf8)
+        // No bot holds the lock, even though the record names a live pid (a restarted bot may get the same one).
+        try "pid \(getpid())\n\(pending[0])\n".write(toFile: InFlightRecord.path(forDatabase: path), atomically: true, encoding: .utf8)
         let (code, io) = await status(path)
         #expect(code == 0)
         #expect(io.out.hasPrefix("pending 4 (in flight 0, retrying 1), sent 1"), "\(io.out)")

@@ -4,6 +4,7 @@ import BotAPIDouble
 import Synchronization
 import TestSupport
 import Testing
+@testable import Telegram
 
 /// `baohao alerts run-once` on the demo lines, through the Bot API double.
 @Suite(.serialized) struct AlertsRunOnceTests {
@@ -48,5 +49,26 @@ import Testing
         #expect(await BaohaoCLI.main(arguments: ["alerts", "run-once", "--now", "2026-11-22T15:30:00Z", "--db", database], environment: ProcessEnvironment(environment), io: second.io) == 0)
         #expect(second.text.contains("queued 0"))
         #expect(double.sentMessages(to: 1000).count == 1)
+    }
+
+    @Test func whileABotServesTheDatabaseRunOnceOnlyQueues() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let database = temporaryDatabasePath("alerts-run-once-locked")
+        var environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22"]
+        let seed = Lines()
+        seed.input.withLock { $0 = ["你好"] }
+        #expect(await BaohaoCLI.main(arguments: ["chat", "--demo", "--db", database], environment: ProcessEnvironment(environment), io: seed.io) == 0)
+        environment["BOT_TOKEN"] = double.token
+        environment["BAOHAO_API_BASE"] = double.baseURL
+        // A bot serves this database (it holds the lock); run-once must not send beside it.
+        let bot = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
+        let run = Lines()
+        #expect(await BaohaoCLI.main(arguments: ["alerts", "run-once", "--now", "2026-11-22T15:00:00Z", "--db", database], environment: ProcessEnvironment(environment), io: run.io) == 0)
+        #expect(run.text.contains("queued 1"), "\(run.text)")
+        #expect(run.text.contains("serves this database: it delivers them"), "\(run.text)")
+        #expect(double.sentMessages().isEmpty)
+        withExtendedLifetime(bot) {}
     }
 }

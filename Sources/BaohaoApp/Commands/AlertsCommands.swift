@@ -45,6 +45,18 @@ enum AlertsCommands {
                 guard let s = Double(text), s > 0 else { throw CommandFailure(exitCode: ExitCode.usage, message: "--deadline '\(text)' is not a number of seconds") }
                 return s
             } ?? 60
+            // Delivering is the job of the one process serving the database: a second sender
+            // would send the same items again.
+            let lock: InstanceLock
+            do {
+                lock = try await InstanceLock.acquire(databasePath: config.databasePath, waitSeconds: 0)
+            } catch .held(_, let holder, _) {
+                context.io.out("`baohao run` (process \(holder.map(String.init) ?? "unknown")) serves this database: it delivers them")
+                return ExitCode.success
+            } catch {
+                throw CommandFailure(exitCode: ExitCode.busy, message: error.description)
+            }
+            defer { withExtendedLifetime(lock) {} }
             let clients = (0..<2).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
             let limits = SendScheduler.Limits(config.rateLimits)
             let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: try context.clock(), logger: context.logger(for: config))

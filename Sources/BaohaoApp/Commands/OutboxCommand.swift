@@ -7,8 +7,8 @@ enum OutboxCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let config = try context.configuration()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
-        // Items a running bot is sending now; a record its crashed writer left is not counted.
-        let record = InFlightRecord.read(path: InFlightRecord.path(forDatabase: config.databasePath))
+        // Items a running bot is sending now; a record a crashed bot left is not counted.
+        let record = InFlightRecord.read(databasePath: config.databasePath)
         let sending = record?.alive == true ? record?.ids ?? [] : []
         let (counts, dead, inactive, retrying, inFlight) = try await database.read { db in
             (

@@ -5,8 +5,9 @@ import Glibc
 /// The outbox items a running sender is delivering at this moment, in a small file beside
 /// the database (`<db>-sending`): written when a round's sends begin, emptied when their
 /// outcomes are committed. Another process (`baohao outbox status`) reads it to tell items
-/// in flight from those still waiting; the writer's pid tells a live record from one a
-/// crash left behind.
+/// in flight from those still waiting. A record counts only while a bot holds the
+/// database's `InstanceLock`: one a crash left behind is not "in flight", even when the
+/// restarted bot got the same pid.
 public final class InFlightRecord: @unchecked Sendable {
     // @unchecked Sendable: the descriptor never changes, and only the sender writes, between
     // rounds (one actor); readers open the file themselves.
@@ -38,9 +39,16 @@ public final class InFlightRecord: @unchecked Sendable {
     /// The round's outcomes are committed: nothing is in flight.
     func end() { _ = ftruncate(fd, 0) }
 
-    /// What a sender said it is delivering: its pid and the items, or nil when the file is
-    /// missing, empty or not a record. `alive` tells whether that process still runs.
-    public static func read(path: String) -> (pid: Int32, ids: [Int64], alive: Bool)? {
+    /// What a sender of the database at `databasePath` said it is delivering: its pid and
+    /// the items, or nil when the file is missing, empty or not a record. `alive` tells
+    /// whether a bot serves the database now (so the record is not a crash's leftover).
+    public static func read(databasePath: String) -> (pid: Int32, ids: [Int64], alive: Bool)? {
+        guard let record = read(path: path(forDatabase: databasePath)) else { return nil }
+        return (record.pid, record.ids, InstanceLock.isHeld(databasePath: databasePath))
+    }
+
+    /// The pid and items the record at `path` names.
+    static func read(path: String) -> (pid: Int32, ids: [Int64])? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -53,7 +61,6 @@ public final class InFlightRecord: @unchecked Sendable {
         }
         let lines = bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
         guard let first = lines.first, first.hasPrefix("pid "), let pid = Int32(first.dropFirst(4)), pid > 0 else { return nil }
-        let alive = kill(pid, 0) == 0 || errno == EPERM
-        return (pid, lines.dropFirst().compactMap { Int64($0) }, alive)
+        return (pid, lines.dropFirst().compactMap { Int64($0) })
     }
 }

@@ -72,6 +72,20 @@ public final class InstanceLock: Sendable {
         return InstanceLock(fd: fd, path: path)
     }
 
+    /// True while some process holds the lock of the database at `databasePath` (a bot is
+    /// serving it). Asking takes a shared lock for an instant, which a starting bot's
+    /// attempt may meet: it simply tries again 100 ms later.
+    public static func isHeld(databasePath: String) -> Bool {
+        let fd = open(path(forDatabase: databasePath), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
+    }
+
     /// The pid the holder wrote into the file, if any.
     private static func holder(_ fd: Int32) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 32)

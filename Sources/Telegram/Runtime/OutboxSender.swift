@@ -97,6 +97,7 @@ public actor OutboxSender {
 
     /// Sends what is pending until nothing is left or `seconds` pass; for shutdown.
     public func drain(seconds: Double) async {
+        prefetched = nil
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline, stopped == nil {
             guard let wait = try? await shieldedRound() else { return }
@@ -117,7 +118,8 @@ public actor OutboxSender {
     func round() async throws -> Double {
         try await recoverJournal()
         let items: [Outbox.Item]
-        if let next = prefetched {
+        // An empty prefetch proves nothing: something may have been queued since.
+        if let next = prefetched, !next.isEmpty {
             items = next
             prefetched = nil
         } else {
@@ -145,6 +147,8 @@ public actor OutboxSender {
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
         inFlight?.begin(picked.map(\.id))
+        // Whatever happens to the round, its sends are over when it ends.
+        defer { inFlight?.end() }
         let results = await withTaskGroup(of: [(Outbox.Item, Result<Void, BotAPIError>)].self) { group in
             for (w, api) in clients.enumerated() {
                 let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
@@ -167,7 +171,6 @@ public actor OutboxSender {
             return all
         }
         try await apply(results)
-        inFlight?.end()
         return 0
     }
 
