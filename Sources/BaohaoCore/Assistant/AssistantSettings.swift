@@ -35,7 +35,9 @@ public struct AssistantSettings: Sendable, Equatable {
 
 /// What the assistant knows: the classifier, the FAQ answers and the reply templates.
 /// Replaced whole when operators change the FAQ.
-public struct AssistantKnowledge: Sendable {
+/// Immutable, and shared rather than copied: every prepared message and every turn holds it,
+/// and a class costs one retain where a struct of these fields costs one per field.
+public final class AssistantKnowledge: Sendable {
     public let classifier: Classifier
     public let faq: [FAQEntry]
     public let replies: ReplyBook
@@ -45,7 +47,7 @@ public struct AssistantKnowledge: Sendable {
     public let faqGeneration: Int64
 
     /// `faqGeneration`: the database's FAQ generation `faq` was read at (0 for the files alone).
-    public init(classifier: Classifier, faq: [FAQEntry], replies: ReplyBook, traditionalToSimplified: CharacterMap, faqGeneration: Int64 = 0) {
+    public convenience init(classifier: Classifier, faq: [FAQEntry], replies: ReplyBook, traditionalToSimplified: CharacterMap, faqGeneration: Int64 = 0) {
         self.init(
             classifier: classifier, faq: faq, replies: replies, detector: LanguageDetector(traditionalToSimplified: traditionalToSimplified),
             faqGeneration: faqGeneration)
