@@ -34,10 +34,20 @@ extension Turn {
     }
 
     /// Up to three other entries on the same topic, those about the same region or carrier first.
-    func relatedEntries(_ entry: FAQEntry) -> [FAQEntry] {
-        let others = knowledge.faq.filter { $0.topic == entry.topic && $0.id != entry.id }
-        let close = others.filter { !Set($0.regions).isDisjoint(with: entry.regions) || !Set($0.carriers).isDisjoint(with: entry.carriers) }
-        let rest = others.filter { candidate in !close.contains { $0.id == candidate.id } }
+    func relatedEntries(_ entry: FAQEntry) -> [FAQEntry] { Self.related(to: entry, in: knowledge.faq) }
+
+    /// Up to three entries of `entry`'s topic, those sharing a region or a carrier with it
+    /// first, each group in FAQ order. One pass that copies only the entries it keeps.
+    static func related(to entry: FAQEntry, in faq: [FAQEntry]) -> [FAQEntry] {
+        var close: [FAQEntry] = [], rest: [FAQEntry] = []
+        for i in faq.indices where faq[i].topic == entry.topic && faq[i].id != entry.id {
+            if faq[i].regions.contains(where: entry.regions.contains) || faq[i].carriers.contains(where: entry.carriers.contains) {
+                close.append(faq[i])
+                if close.count == 3 { break }
+            } else if rest.count < 3 {
+                rest.append(faq[i])
+            }
+        }
         return Array((close + rest).prefix(3))
     }
 
