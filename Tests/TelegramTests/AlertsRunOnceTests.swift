@@ -19,19 +19,24 @@ import Testing
         var text: String { out.withLock { $0.joined(separator: "\n") } }
     }
 
+    /// The demo database (its lines, with the Ultra line expiring on 2026-11-25 bound to chat
+    /// 1000) and the environment that points `baohao` at it and at `double`.
+    static func demoDatabase(_ name: String, double: BotAPIDouble) async -> (database: String, environment: [String: String]) {
+        let database = temporaryDatabasePath(name)
+        var environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22"]
+        let seed = Lines()
+        seed.input.withLock { $0 = ["你好"] }
+        #expect(await BaohaoCLI.main(arguments: ["chat", "--demo", "--db", database], environment: ProcessEnvironment(environment), io: seed.io) == 0)
+        environment["BOT_TOKEN"] = double.token
+        environment["BAOHAO_API_BASE"] = double.baseURL
+        return (database, environment)
+    }
+
     @Test func dueRemindersAreSentExactlyOnce() async throws {
         let double = try BotAPIDouble()
         double.start()
         defer { double.stop() }
-        let database = temporaryDatabasePath("alerts-run-once")
-        var environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22"]
-        // The demo database: its lines, with the Ultra line expiring on 2026-11-25 bound to chat 1000.
-        let seed = Lines()
-        seed.input.withLock { $0 = ["你好"] }
-        #expect(await BaohaoCLI.main(arguments: ["chat", "--demo", "--db", database], environment: ProcessEnvironment(environment), io: seed.io) == 0)
-
-        environment["BOT_TOKEN"] = double.token
-        environment["BAOHAO_API_BASE"] = double.baseURL
+        let (database, environment) = await Self.demoDatabase("alerts-run-once", double: double)
         let preview = Lines()
         #expect(await BaohaoCLI.main(arguments: ["alerts", "preview", "--now", "2026-11-22T15:00:00Z", "--db", database], environment: ProcessEnvironment(environment), io: preview.io) == 0)
         #expect(preview.text.contains("chat 1000  +13105550117  expiring (lead 3)"))
@@ -55,13 +60,7 @@ import Testing
         let double = try BotAPIDouble()
         double.start()
         defer { double.stop() }
-        let database = temporaryDatabasePath("alerts-run-once-locked")
-        var environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22"]
-        let seed = Lines()
-        seed.input.withLock { $0 = ["你好"] }
-        #expect(await BaohaoCLI.main(arguments: ["chat", "--demo", "--db", database], environment: ProcessEnvironment(environment), io: seed.io) == 0)
-        environment["BOT_TOKEN"] = double.token
-        environment["BAOHAO_API_BASE"] = double.baseURL
+        let (database, environment) = await Self.demoDatabase("alerts-run-once-locked", double: double)
         // A bot serves this database (it holds the lock); run-once must not send beside it.
         let bot = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
         let run = Lines()

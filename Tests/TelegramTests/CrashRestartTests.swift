@@ -26,6 +26,21 @@ final class Flag: Sendable {
         return repositoryRoot + "/.build/debug/baohao"
     }
 
+    /// A fresh directory with `config` as its bot.json, and the environment that points
+    /// `baohao run` at `double`, that file and a database in that directory; the current
+    /// directory becomes the repository root (where Config/ and Intents/ are).
+    static func botEnvironment(double: BotAPIDouble, config: String) throws -> (directory: String, environment: [String: String]) {
+        let directory = makeTemporaryDirectory()
+        try config.write(toFile: directory + "/bot.json", atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOT_TOKEN"] = double.token
+        environment["BAOHAO_API_BASE"] = double.baseURL
+        environment["BAOHAO_DB"] = directory + "/bot.sqlite"
+        environment["BAOHAO_CONFIG"] = directory + "/bot.json"
+        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        return (directory, environment)
+    }
+
     static func spawn(_ environment: [String: String]) throws -> pid_t {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("run"), nil]
@@ -44,14 +59,7 @@ final class Flag: Sendable {
         let double = try BotAPIDouble()
         double.start()
         defer { double.stop() }
-        let directory = makeTemporaryDirectory()
-        try #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "warning"}"#.write(toFile: directory + "/bot.json", atomically: true, encoding: .utf8)
-        var environment = ProcessInfo.processInfo.environment
-        environment["BOT_TOKEN"] = double.token
-        environment["BAOHAO_API_BASE"] = double.baseURL
-        environment["BAOHAO_DB"] = directory + "/bot.sqlite"
-        environment["BAOHAO_CONFIG"] = directory + "/bot.json"
-        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        let (_, environment) = try Self.botEnvironment(double: double, config: #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "warning"}"#)
 
         let texts = ["我的余额", "點樣續費呀", "how do I cancel", "谢谢", "你好", "可以退款吗", "充值失败了", "what is the grace period for csl", "转人工", "怎么绑定号码"]
         let total = 2_000, chats = 200

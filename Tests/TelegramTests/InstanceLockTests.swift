@@ -42,14 +42,8 @@ import Glibc
         let double = try BotAPIDouble()
         double.start()
         defer { double.stop() }
-        let directory = makeTemporaryDirectory()
-        try #"{"poll_timeout_seconds": 1, "instance_wait_seconds": 1, "log_level": "info"}"#.write(toFile: directory + "/bot.json", atomically: true, encoding: .utf8)
-        var environment = ProcessInfo.processInfo.environment
-        environment["BOT_TOKEN"] = double.token
-        environment["BAOHAO_API_BASE"] = double.baseURL
-        environment["BAOHAO_DB"] = directory + "/bot.sqlite"
-        environment["BAOHAO_CONFIG"] = directory + "/bot.json"
-        _ = FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        let (directory, environment) = try CrashRestartTests.botEnvironment(
+            double: double, config: #"{"poll_timeout_seconds": 1, "instance_wait_seconds": 1, "log_level": "info"}"#)
 
         let first = try Self.spawn(environment, stderr: directory + "/first.log")
         defer { kill(first, SIGKILL) }
