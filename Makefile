@@ -33,7 +33,7 @@ SWIFTC ?= swiftc
 FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -O
 fuzz: deps
 	@mkdir -p .build/fuzz fuzz-corpus/updates fuzz-corpus/normalizer
-	set -o pipefail; $(SWIFTC) $(FUZZ_FLAGS) -module-name FuzzUpdates Sources/Telegram/BotAPI/BotAPITypes.swift Sources/Telegram/BotAPI/UpdateBytesDecoder.swift Tests/Fuzz/FuzzUpdates.swift -o .build/fuzz/updates 2>&1 | { grep -v "Cannot export local symbol" || true; }
+	set -o pipefail; $(SWIFTC) $(FUZZ_FLAGS) -module-name FuzzUpdates Sources/Telegram/BotAPI/BotAPITypes.swift Sources/Telegram/BotAPI/UpdateBytesDecoder.swift Sources/BaohaoCore/Support/JSONEscape.swift Tests/Fuzz/FuzzUpdates.swift -o .build/fuzz/updates 2>&1 | { grep -v "Cannot export local symbol" || true; }
 	set -o pipefail; $(SWIFTC) $(FUZZ_FLAGS) -module-name FuzzNormalizer $$(find Sources/Understanding -name '*.swift') Tests/Fuzz/FuzzNormalizer.swift -o .build/fuzz/normalizer 2>&1 | { grep -v "Cannot export local symbol" || true; }
 	@test -s fuzz-corpus/updates/seed || printf '{"ok":true,"result":[{"update_id":1,"message":{"message_id":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"A"},"text":"hi"}},{"update_id":2,"callback_query":{"id":"c","from":{"id":5,"is_bot":false,"first_name":"A"},"data":"m:bal","message":{"message_id":3,"chat":{"id":5,"type":"private"}}}}]}' > fuzz-corpus/updates/seed
 	@test -s fuzz-corpus/normalizer/seed || printf '我的余额 csl +85291234567 點樣續費呀 how do I renew' > fuzz-corpus/normalizer/seed

@@ -1,5 +1,6 @@
 // libFuzzer harness for the getUpdates decoders (`make fuzz`). Built with swiftc together
-// with Sources/Telegram/BotAPI/BotAPITypes.swift and UpdateBytesDecoder.swift; not part of
+// with Sources/Telegram/BotAPI/BotAPITypes.swift, UpdateBytesDecoder.swift and
+// Sources/BaohaoCore/Support/JSONEscape.swift; not part of
 // the SwiftPM package.
 import FoundationEssentials
 

@@ -29,24 +29,15 @@ import Glibc
     }
 
     @Test func aRestartedSenderMarksJournaledItemsSentInsteadOfSendingThem() async throws {
-        let double = try BotAPIDouble()
-        double.start()
-        defer { double.stop() }
-        let path = temporaryDatabasePath("journal")
-        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
-        let now = SystemWallClock().now()
-        let ids = try await database.write { db in
-            try (1...3).map { i -> Int64 in
-                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(i), html: "reply \(i)")), at: now)
-                return db.lastInsertRowID
-            }
-        }
+        let rig = try await SenderRig("journal")
+        defer { rig.stop() }
+        let (double, path, database) = (rig.double, rig.path, rig.database)
+        let ids = try await rig.enqueue(chats: [1, 2, 3])
         // The previous process was killed after Telegram accepted items 1 and 2.
         let journal = try #require(DeliveryJournal(path: path + "-delivered"))
         journal.record(ids[0])
         journal.record(ids[1])
-        let api = BotAPI(baseURL: double.baseURL, token: double.token, client: HTTPClient(label: "journal"))
-        let sender = OutboxSender(database: database, clients: [api], limits: .off, logger: Logger(level: .error))
+        let sender = rig.sender("journal")
         await sender.drain(seconds: 10)
         #expect(double.sentMessages().map(\.chatID) == [3])
         let counts = try await database.read { db in try Outbox.counts(db) }

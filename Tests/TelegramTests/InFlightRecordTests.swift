@@ -43,21 +43,12 @@ import Glibc
     }
 
     @Test func theSenderRecordsTheItemsItIsSendingAndClearsThemOnceStored() async throws {
-        let double = try BotAPIDouble()
-        double.start()
-        defer { double.stop() }
-        let path = temporaryDatabasePath("inflight")
-        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
-        let now = SystemWallClock().now()
-        let ids = try await database.write { db in
-            try (1...2).map { i -> Int64 in
-                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(i), html: "reply \(i)")), at: now)
-                return db.lastInsertRowID
-            }
-        }
+        let rig = try await SenderRig("inflight")
+        defer { rig.stop() }
+        let (double, path) = (rig.double, rig.path)
+        let ids = try await rig.enqueue(chats: [1, 2])
         double.failNext("sendMessage", with: .delay(seconds: 1.5))
-        let api = BotAPI(baseURL: double.baseURL, token: double.token, client: HTTPClient(label: "inflight"))
-        let sender = OutboxSender(database: database, clients: [api], limits: .off, logger: Logger(level: .error))
+        let sender = rig.sender("inflight")
         let drained = Task { await sender.drain(seconds: 10) }
         let recordPath = InFlightRecord.path(forDatabase: path)
         let seen = await double.waitAsync(timeout: 5) { InFlightRecord.read(path: recordPath)?.ids == ids }

@@ -108,24 +108,6 @@ private struct JSONBytesParser {
         }
     }
 
-    mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("unexpected end of input in \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[index]
-            let digit: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - 0x30)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - 0x61 + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - 0x41 + 10)
-            default: throw error("bad \\u escape")
-            }
-            value = value << 4 | digit
-            index += 1
-        }
-        return value
-    }
-
     mutating func string() throws(JSONParseError) -> String {
         index += 1
         let start = index
@@ -155,32 +137,18 @@ private struct JSONBytesParser {
             }
             index += 1
             guard index < bytes.count else { throw error("unterminated string") }
-            let escape = bytes[index]
-            index += 1
-            switch escape {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw error("lone high surrogate in \\u escape")
-                    }
-                    index += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw error("bad low surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw error("lone low surrogate in \\u escape")
+            do {
+                index = try JSONEscape.decode(bytes, letter: index, into: &out)
+            } catch let failure {
+                index = failure.offset
+                switch failure.kind {
+                case .unknownEscape: throw error("bad escape")
+                case .truncatedHex: throw error("unexpected end of input in \\u escape")
+                case .badHex: throw error("bad \\u escape")
+                case .loneHighSurrogate: throw error("lone high surrogate in \\u escape")
+                case .badLowSurrogate: throw error("bad low surrogate in \\u escape")
+                case .loneLowSurrogate: throw error("lone low surrogate in \\u escape")
                 }
-                out.append(contentsOf: String(Unicode.Scalar(scalar)!).utf8)
-            default: throw error("bad escape")
             }
         }
     }

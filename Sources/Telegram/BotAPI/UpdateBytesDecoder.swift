@@ -1,6 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+// The fuzz harness compiles this file in one module with BaohaoCore's JSONEscape.swift.
+#if canImport(BaohaoCore)
+import BaohaoCore
+#endif
 
 /// getUpdates' successful response decoded straight from its bytes, with no `JSONDecoder`.
 /// It gives exactly what `JSONDecoder` gives for `Envelope<[LenientUpdate]>` (every update
@@ -411,56 +415,13 @@ struct UpdateBytesDecoder {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
-        func hex4(_ at: Int) throws(Bail) -> UInt32 {
-            guard at + 4 <= raw.count else { throw Bail() }
-            var value: UInt32 = 0
-            for byte in raw[at..<at + 4] {
-                let digit: UInt32
-                switch byte {
-                case 0x30...0x39: digit = UInt32(byte - 0x30)
-                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
-                default: throw Bail()
-                }
-                value = value << 4 | digit
-            }
-            return value
-        }
         while i < raw.count {
-            let byte = raw[i]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
+            guard raw[i] == UInt8(ascii: "\\") else {
+                out.append(raw[i])
                 i += 1
                 continue
             }
-            guard i + 1 < raw.count else { throw Bail() }
-            switch raw[i + 1] {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4(i + 2)
-                i += 6
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 1 < raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") else { throw Bail() }
-                    let low = try hex4(i + 2)
-                    guard (0xDC00...0xDFFF).contains(low) else { throw Bail() }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    i += 6
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw Bail()
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { throw Bail() }
-                out.append(contentsOf: UTF8.encode(unicode)!)
-                continue
-            default: throw Bail()
-            }
-            i += 2
+            do { i = try JSONEscape.decode(raw, letter: i + 1, into: &out) } catch { throw Bail() }
         }
         guard let text = String(validating: out, as: UTF8.self) else { throw Bail() }
         return text

@@ -1,0 +1,39 @@
+import BaohaoCore
+import BotAPIDouble
+import Storage
+import TestSupport
+@testable import Telegram
+
+/// A Bot API double, a database file and senders over them: what the sender's own tests
+/// share. `stop()` ends the double.
+struct SenderRig {
+    let double: BotAPIDouble
+    let path: String
+    let database: Database
+
+    init(_ name: String) async throws {
+        double = try BotAPIDouble()
+        double.start()
+        path = temporaryDatabasePath(name)
+        database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+    }
+
+    func stop() { double.stop() }
+
+    func api(_ label: String) -> BotAPI { BotAPI(baseURL: double.baseURL, token: double.token, client: HTTPClient(label: label)) }
+
+    /// A sender with one client, rate limits off.
+    func sender(_ label: String) -> OutboxSender { OutboxSender(database: database, clients: [api(label)], limits: .off, logger: Logger(level: .error)) }
+
+    /// Queues one reply ("reply N", or `html`) to each chat; returns their outbox ids.
+    @discardableResult
+    func enqueue(chats: [Int64], html: String? = nil) async throws -> [Int64] {
+        let now = SystemWallClock().now()
+        return try await database.write { db in
+            try chats.map { chat -> Int64 in
+                try Outbox.enqueue(db, .send(OutboundMessage(chatID: chat, html: html ?? "reply \(chat)")), at: now)
+                return db.lastInsertRowID
+            }
+        }
+    }
+}
