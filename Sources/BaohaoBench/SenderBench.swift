@@ -18,7 +18,7 @@ enum SenderBench {
         try await database.write { db in
             try db.transaction {
                 for i in 0..<count {
-                    try Outbox.enqueue(db, OutboundMessage(chatID: Int64(1 + i % chats), html: "<b>余额</b>：US$4.50\n到期日：2026-11-25（还剩 3 天）", buttons: [[OutboundButton("续费", "m:renew")]]), at: now)
+                    try Outbox.enqueue(db, OutboundMessage(chatID: Int64(1 + i % chats), html: "<b>余额</b>：US$4.50\n到期日：2026-11-25（还剩 3 天）", buttons: [[OutboundButton("续费", .menu(.renew))]]), at: now)
                 }
             }
         }

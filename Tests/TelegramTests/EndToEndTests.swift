@@ -113,7 +113,7 @@ private func plain(_ key: ReplyKey, _ language: Language) -> String { HTML.plain
         let long = (0..<400).map { "第\($0)行：余额还有多少，到期日是哪天" }.joined(separator: "\n")
         let now = rig.clock.now()
         try await rig.database.write { db in
-            try Outbox.enqueue(db, OutboundMessage(chatID: 80, html: long, buttons: [[OutboundButton("OK", "m:bal")]]), at: now)
+            try Outbox.enqueue(db, OutboundMessage(chatID: 80, html: long, buttons: [[OutboundButton("OK", .menu(.balance))]]), at: now)
             try Outbox.enqueue(db, OutboundMessage(chatID: 81, html: "<div>not Telegram HTML</div> & more"), at: now)
         }
         rig.start()

@@ -234,8 +234,8 @@ public struct AlertScheduler: Sendable {
         // The two cheapest ways to renew as buttons (each makes an order), then all options.
         let options = quotes.sorted { $0.price.minorUnits < $1.price.minorUnits }.prefix(2).map { replies.renewalButton($0, number: number, language) }
         let buttons: [[OutboundButton]] = options.map { [$0] } + [
-            [OutboundButton(replies.label(.alertRenewButton, language), "rn:\(number.e164)")],
-            [OutboundButton(replies.label(.alertSnoozeButton, language), "az:\(lineID)"), OutboundButton(replies.label(.alertOffButton, language), "ax:\(lineID)")],
+            [OutboundButton(replies.label(.alertRenewButton, language), .line(.renew, .number(number)))],
+            [OutboundButton(replies.label(.alertSnoozeButton, language), .snoozeAlerts(lineID: lineID)), OutboundButton(replies.label(.alertOffButton, language), .stopAlerts(lineID: lineID))],
         ]
         return OutboundMessage(chatID: chat, html: html, buttons: buttons)
     }

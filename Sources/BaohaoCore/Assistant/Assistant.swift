@@ -71,16 +71,16 @@ public final class Assistant: Sendable {
         let prepared = prepared.generation == knowledgeBox.withLock({ $0.generation }) ? prepared : prepare(prepared.inbound)
         let inbound = prepared.inbound
         let now = clock.now()
-        var turn = Turn(
-            inbound: inbound, now: now, db: db, conversation: try Conversation.load(db, chat: inbound.chatID), language: settings.defaultLanguage,
-            knowledge: prepared.knowledge, lines: LineSession(db: db, catalogue: catalogue, now: now), assistant: self)
-        turn.prepared = prepared.understanding
-        turn.language = turn.conversation.language ?? LanguageDetector.language(forCode: inbound.languageHint) ?? settings.defaultLanguage
+        let conversation = try Conversation.load(db, chat: inbound.chatID)
+        let context = TurnContext(
+            inbound: inbound, now: now, db: db, knowledge: prepared.knowledge, assistant: self, conversation: conversation,
+            language: conversation.language ?? LanguageDetector.language(forCode: inbound.languageHint) ?? settings.defaultLanguage)
+        let turn = Turn(context: context, prepared: prepared.understanding)
         var outputs: [Outbound] = []
         switch inbound.kind {
         case .text(let text):
-            try AssistantRecords.rememberMessage(db, chat: inbound.chatID, messageID: inbound.messageID, text: text, at: now)
-            if !turn.conversation.languageFixed, !text.hasPrefix("/"), let detected = prepared.understanding?.language { turn.language = detected }
+            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: text, at: now)
+            if !conversation.languageFixed, prepared.command == nil, let detected = prepared.understanding?.language { context.language = detected }
             let reply = try turn.respond(to: text)
             outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
         case .button(let payload, let callbackID):
@@ -89,9 +89,9 @@ public final class Assistant: Sendable {
             let message = OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)
             outputs.append(reply.editsPressedMessage ? .edit(messageID: inbound.messageID, message) : .send(message))
         }
-        turn.conversation.language = turn.language
-        try turn.conversation.save(db, at: now)
-        outputs += turn.notices.map { .send($0) }
+        context.conversation.language = context.language
+        try context.conversation.save(db, at: now)
+        outputs += context.notices.map { .send($0) }
         return outputs
     }
 }
@@ -114,14 +114,14 @@ public struct PreparedInbound: Sendable {
     let generation: Int
     /// For a text that is not a command.
     let understanding: Understood?
+    /// For a text that is a command.
+    let command: ChatCommand?
     /// An operator command or button that may change the FAQ: what follows it in a batch
     /// must be answered with the FAQ it leaves behind.
     public var mayChangeKnowledge: Bool {
         switch inbound.kind {
-        case .text(let raw):
-            let text = raw.trimmingWhitespace
-            return text.hasPrefix("/faq") || text.hasPrefix("/unanswered")
-        case .button(let payload, _): return payload.hasPrefix("fq:") || payload.hasPrefix("un:")
+        case .text: command?.mayChangeKnowledge ?? false
+        case .button(let payload, _): ButtonPayload(encoded: payload)?.mayChangeKnowledge ?? false
         }
     }
 
@@ -129,7 +129,13 @@ public struct PreparedInbound: Sendable {
         self.inbound = inbound
         self.knowledge = knowledge
         self.generation = generation
-        if case .text(let raw) = inbound.kind, !raw.hasPrefix("/") {
+        guard case .text(let raw) = inbound.kind else {
+            understanding = nil
+            command = nil
+            return
+        }
+        command = ChatCommand(text: raw)
+        if command == nil {
             let text = raw.trimmingWhitespace
             let decision = knowledge.classifier.classify(text)
             understanding = Understood(text: text, decision: decision, context: MessageContext(decision: decision), language: knowledge.detector.detect(raw))
@@ -145,12 +151,4 @@ struct Understood: Sendable {
     let decision: Decision
     let context: MessageContext
     let language: Language?
-}
-
-/// One reply: HTML and button rows.
-struct Reply {
-    var html: String
-    var buttons: [[OutboundButton]] = []
-    /// For a button press: replace the message that carried the button.
-    var editsPressedMessage = false
 }

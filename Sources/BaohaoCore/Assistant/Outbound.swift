@@ -1,17 +1,13 @@
-/// A button under a message. Its payload comes back in the press, at most 64 bytes (the
-/// Bot API's limit for callback data).
+/// A button under a message. Its payload comes back in the press: a `ButtonPayload`
+/// encoded (see `init(_:_:)` there, which keeps it within the Bot API's 64 bytes).
 public struct OutboundButton: Sendable, Equatable, Codable {
-    public static let maximumPayloadBytes = 64
     public let label: String
     public let payload: String
 
-    public init(_ label: String, _ payload: String) {
+    /// A button exactly as stored or received; the bot makes its buttons from a `ButtonPayload`.
+    public init(label: String, payload: String) {
         self.label = label
-        // Payloads are built from bounded parts (ids, E.164 numbers); cut at the limit
-        // on a character boundary if one ever is not, rather than send what Telegram refuses.
-        var p = payload
-        while p.utf8.count > Self.maximumPayloadBytes { p.removeLast() }
-        self.payload = p
+        self.payload = payload
     }
 }
 

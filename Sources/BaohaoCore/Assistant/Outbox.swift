@@ -173,7 +173,7 @@ enum OutboxCodec {
                 : ranges(bytes, p[2], on: row).map { r in
                     ranges(bytes, r, on: button).map { b in
                         let lp = ranges(bytes, b, on: pair, maxSplits: 1)
-                        return OutboundButton(string(lp[0]), lp.count > 1 ? string(lp[1]) : "")
+                        return OutboundButton(label: string(lp[0]), payload: lp.count > 1 ? string(lp[1]) : "")
                     }
                 }
             return OutboundMessage(chatID: chat, html: string(p[3]), buttons: buttons, answering: Int64(string(p[1])))

@@ -10,15 +10,15 @@ extension ReplyBook {
     }
 
     /// A button that orders `quote` for `number`: its label, and a payload the assistant
-    /// turns into a renewal order (`ro:<number>:o:<option>` or `ro:<number>:a:<minor units>`).
+    /// turns into a renewal order.
     public func renewalButton(_ quote: RenewalQuote, number: PhoneNumber, _ language: Language) -> OutboundButton {
         switch quote.choice {
         case .option(let id):
             return OutboundButton(
                 label(.renewOptionButton, language, ["length": renewalLength(quote.length, language), "price": quote.price.display, "expires": quote.newExpiry.description]),
-                "ro:\(number.e164):o:\(id)")
+                .renewalOrder(number: number, .option(id)))
         case .amount(let money):
-            return OutboundButton(label(.renewTopUpButton, language, ["price": money.display, "expires": quote.newExpiry.description]), "ro:\(number.e164):a:\(money.minorUnits)")
+            return OutboundButton(label(.renewTopUpButton, language, ["price": money.display, "expires": quote.newExpiry.description]), .renewalOrder(number: number, .amount(minorUnits: money.minorUnits)))
         }
     }
 }

@@ -58,7 +58,7 @@ public enum RegressionGate {
     public static func describe(_ decision: Decision) -> String {
         switch decision.outcome {
         case .answer(let candidate):
-            if case .faq(let id) = candidate.target { return "faq:\(id)" }
+            if case .faq = candidate.target { return candidate.target.description }
             return candidate.label
         case .outOfScope: return Labels.outOfScope
         case .clarify: return "clarify"
@@ -68,7 +68,7 @@ public enum RegressionGate {
     /// The labelled questions the database holds: clarify taps and operator-accepted phrasings.
     public static func storedQuestions(_ db: Connection) throws -> [LabelledQuestion] {
         try db.query("SELECT text, label, target, source FROM labelled_examples ORDER BY id") { row in
-            let target = row.optionalString(2).flatMap { $0.hasPrefix("faq:") ? String($0.dropFirst(4)) : nil }
+            let target: String? = if case .faq(let id)? = row.optionalString(2).flatMap(MatchTarget.init(description:)) { id } else { nil }
             return LabelledQuestion(text: row.string(0), label: row.string(1), target: target, source: row.string(3))
         }
     }

@@ -71,4 +71,11 @@ extension LineSession {
         try db.execute("DELETE FROM bindings WHERE chat_id = ? AND line_id = (SELECT id FROM lines WHERE number = ?)", chat, number.e164)
         return db.changes > 0
     }
+
+    /// The number of line `lineID` when `chat` has it bound (a reminder's buttons carry the id); nil otherwise.
+    public func boundNumber(lineID: Int64, chat: Int64) throws -> PhoneNumber? {
+        try db.queryFirst(
+            "SELECT l.number FROM lines l JOIN bindings b ON b.line_id = l.id WHERE l.id = ? AND b.chat_id = ?", lineID, chat
+        ) { PhoneNumber(e164: $0.string(0)) } ?? nil
+    }
 }

@@ -168,12 +168,7 @@ public final class TelegramBot: Sendable {
     }
 
     func commands(_ language: Language) -> [BotCommand] {
-        let table: [(String, ReplyKey)] = [
-            ("start", .commandStart), ("balance", .commandBalance), ("renew", .commandRenew), ("cancel", .commandCancel), ("bind", .commandBind),
-            ("unbind", .commandUnbind), ("alerts", .commandAlerts), ("faq", .commandFaq), ("agent", .commandAgent), ("lang", .commandLang),
-            ("help", .commandHelp),
-        ]
-        return table.map { BotCommand($0.0, replies.label($0.1, language)) }
+        ChatCommand.menuEntries.map { BotCommand($0.command.name, replies.label($0.description, language)) }
     }
 
     /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),

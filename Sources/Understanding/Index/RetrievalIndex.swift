@@ -5,11 +5,25 @@ import Glibc
 import Darwin
 #endif
 
-/// What a match can lead to.
+/// What a match can lead to. `description` is also its stored form (clarify options,
+/// labelled examples), read back by `init?(description:)`: the one place that spells it.
 public enum MatchTarget: Sendable, Hashable, CustomStringConvertible {
     case intent(ActionIntent)
     case faq(String)
     case outOfScope
+
+    /// The target `description` wrote; nil for anything else.
+    public init?(description text: String) {
+        if text == "out_of_scope" {
+            self = .outOfScope
+        } else if text.hasPrefix("faq:"), text.count > 4 {
+            self = .faq(String(text.dropFirst(4)))
+        } else if text.hasPrefix("intent:"), let intent = ActionIntent(rawValue: String(text.dropFirst(7))) {
+            self = .intent(intent)
+        } else {
+            return nil
+        }
+    }
 
     public var description: String {
         switch self {

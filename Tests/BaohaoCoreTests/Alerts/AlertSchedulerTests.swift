@@ -167,9 +167,9 @@ import Understanding
         #expect(queued.map(\.deliverAt.description) == ["2026-11-23T00:00:00.000Z"])
         // Bad zones are ignored; "default" goes back to the carrier's.
         _ = try await d.press(payload: "al:tz:Mars/Base")
-        let settings = try await d.database.read { db in try AssistantRecords.alertSettings(db, chat: 42) }
+        let settings = try await d.database.read { db in try AlertPreferences.settings(db, chat: 42) }
         #expect(settings.timeZone == "Asia/Shanghai")
         _ = try await d.press(payload: "al:tz:default")
-        #expect(try await d.database.read { db in try AssistantRecords.alertSettings(db, chat: 42) }.timeZone == nil)
+        #expect(try await d.database.read { db in try AlertPreferences.settings(db, chat: 42) }.timeZone == nil)
     }
 }

@@ -15,7 +15,7 @@ import Understanding
 
     @Test func theShippedFAQGetsWhatTheFiltersGave() {
         let faq = ShippedAssistantData.understanding.faqEntries
-        for entry in faq { #expect(Turn.related(to: entry, in: faq).map(\.id) == Self.relatedByFilters(entry, faq).map(\.id), "\(entry.id)") }
+        for entry in faq { #expect(FAQDialogue.related(to: entry, in: faq).map(\.id) == Self.relatedByFilters(entry, faq).map(\.id), "\(entry.id)") }
     }
 
     @Test func randomFAQsGetWhatTheFiltersGave() {
@@ -28,7 +28,7 @@ import Understanding
                     question: [.en: "q\(i)"], phrasings: [], answer: [.en: "a"])
             }
             for entry in faq {
-                let related = Turn.related(to: entry, in: faq)
+                let related = FAQDialogue.related(to: entry, in: faq)
                 #expect(related.map(\.id) == Self.relatedByFilters(entry, faq).map(\.id))
                 #expect(related.count <= 3 && related.allSatisfy { $0.topic == entry.topic && $0.id != entry.id })
             }

@@ -2,7 +2,7 @@ import FoundationEssentials
 import Storage
 import Understanding
 
-/// Renewal orders the assistant created, settled when the payment is confirmed.
+/// Owner of `renewal_orders`: the orders the assistant created, settled when the payment is confirmed.
 public enum RenewalOrders {
     public struct Order: Sendable, Equatable {
         public let reference: String
@@ -16,6 +16,19 @@ public enum RenewalOrders {
     /// Why an order's reference cannot be used for this top-up.
     public struct Mismatch: Error, Sendable, CustomStringConvertible {
         public let description: String
+    }
+
+    /// Records an order for a quoted renewal; a reference already used keeps its first order.
+    static func create(
+        _ db: Connection, reference: String, chat: Int64, number: PhoneNumber, choice: RenewalChoice, price: Money, language: Language, at now: Instant
+    ) throws {
+        let choiceJSON = String(decoding: try JSONEncoder().encode(choice), as: UTF8.self)
+        try db.execute(
+            """
+            INSERT INTO renewal_orders (reference, chat_id, number, choice, amount_minor, currency, language, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING
+            """,
+            reference, chat, number.e164, choiceJSON, price.minorUnits, price.currency, language.rawValue, now.description)
     }
 
     public static func order(_ db: Connection, reference: String) throws -> Order? {

@@ -1,0 +1,115 @@
+import Understanding
+
+/// Operators' FAQ commands in chat: list, show, guided add, edit, alias, delete, history,
+/// rollback and test. Every change goes through `FAQEditor` (validation, regression gate,
+/// versions, audit) and is answered to the very next customer message.
+extension OperatorConsole {
+    func faq(_ command: ChatCommand.FAQCommand) throws -> Reply {
+        let c = context
+        switch command {
+        case .list(let topic):
+            let entries = try FAQStore.current(c.db).filter { topic == nil || $0.topic == topic }
+            let body = entries.map { "• <code>\(HTML.escape($0.id))</code> \(HTML.escape(c.question($0)))" }.joined(separator: "\n")
+            return Reply(html: c.t(.adminList, ["count": String(entries.count), "body": body], html: ["body"]))
+        case .show(let id):
+            guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
+            return Reply(html: c.t(.adminShow, ["id": entry.id, "version": String(latest.version), "body": describe(entry)], html: ["body"]))
+        case .history(let id):
+            let versions = try FAQStore.history(c.db, id: id)
+            guard !versions.isEmpty else { return notFound(id) }
+            let body = versions.suffix(10).map { v in
+                "<b>v\(v.version)</b> \(HTML.escape(String(v.at.prefix(16)).replacing("T", with: " "))) \(HTML.escape(v.author))\n<pre>\(HTML.escape(String(v.note.prefix(600))))</pre>"
+            }.joined(separator: "\n")
+            return Reply(html: c.t(.adminHistory, ["id": id, "body": body], html: ["body"]))
+        case .add:
+            let draft = FAQDraft(step: .question, entry: FAQEntry(id: "", topic: "", question: [:], phrasings: [], answer: [:]), basedOn: nil, field: nil, at: c.now)
+            try draft.save(c.db, chat: c.chat, at: c.now)
+            startDraftFlow()
+            return Reply(html: c.t(.adminAskQuestion), buttons: [[cancelButton]])
+        case .edit(let id, let field):
+            guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
+            guard Self.editableFields.contains(field) || Self.languageField(field) != nil else { return usage() }
+            let draft = FAQDraft(step: .value, entry: entry, basedOn: latest.version, field: field, at: c.now)
+            try draft.save(c.db, chat: c.chat, at: c.now)
+            startDraftFlow()
+            return Reply(html: c.t(.adminAskValue, ["field": field, "current": currentValue(entry, field)]), buttons: [[cancelButton]])
+        case .alias(let id, let phrasing):
+            guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
+            guard !phrasing.isEmpty else { return usage() }
+            return try applyChange(.save(entry.with(phrasings: entry.phrasings + [phrasing]), basedOn: latest.version), accept: false, acceptedPhrasings: [phrasing])
+        case .delete(let id):
+            guard let latest = try FAQStore.latest(c.db, id: id), latest.entry != nil else { return notFound(id) }
+            return try review(.delete(id: id, basedOn: latest.version))
+        case .rollback(let id, let version):
+            guard let latest = try FAQStore.latest(c.db, id: id), let version = Int(version) else { return notFound(id) }
+            return try review(.rollback(id: id, to: version, basedOn: latest.version))
+        case .test(let question):
+            return Reply(html: c.t(.adminTest, ["body": try testReport(question)], html: ["body"]))
+        case .cancel:
+            try discardDraft()
+            return Reply(html: c.t(.adminCancelled))
+        case .usage:
+            return usage()
+        }
+    }
+
+    static let editableFields: Set<String> = ["phrasings", "topic", "tags", "threshold"]
+
+    /// `answer.en` → (answer, .en); nil for anything else.
+    static func languageField(_ field: String) -> (kind: String, language: Language)? {
+        let parts = field.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == "answer" || parts[0] == "question",
+            let language = Language.allCases.first(where: { $0.rawValue.lowercased() == parts[1].lowercased() })
+        else { return nil }
+        return (parts[0], language)
+    }
+
+    /// An entry for operators: tags, questions, phrasings and answers.
+    func describe(_ entry: FAQEntry) -> String {
+        var lines = ["<i>\(HTML.escape(entry.topic))</i> · \(HTML.escape((entry.regions + entry.carriers).joined(separator: ", ")))"]
+        for language in Language.allCases {
+            if let q = entry.question[language] { lines.append("❓ \(language.rawValue): \(HTML.escape(q))") }
+        }
+        lines.append("≈ " + entry.phrasings.map { HTML.escape($0) }.joined(separator: " · "))
+        for language in Language.allCases {
+            if let answer = entry.answer[language] {
+                lines.append("\n<b>\(language.rawValue)</b>\n\(answer)")
+            } else if entry.leftOut.contains(language) {
+                lines.append("\n<b>\(language.rawValue)</b> —")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func currentValue(_ entry: FAQEntry, _ field: String) -> String {
+        if let (kind, language) = Self.languageField(field) {
+            return (kind == "answer" ? entry.answer[language] : entry.question[language]) ?? "—"
+        }
+        switch field {
+        case "phrasings": return entry.phrasings.joined(separator: "\n")
+        case "topic": return entry.topic
+        case "tags": return (entry.regions + entry.carriers).joined(separator: " ")
+        case "threshold": return entry.threshold.map { String($0) } ?? "—"
+        default: return ""
+        }
+    }
+
+    /// What the classifier makes of `text` now, and after the pending draft if there is one.
+    func testReport(_ text: String) throws -> String {
+        let c = context
+        func lines(_ decision: Decision) -> String {
+            let top = decision.candidates.prefix(3).map { candidate in
+                let target = if case .faq = candidate.target { candidate.target.description } else { candidate.label }
+                return "\(HTML.escape(target)) \(String(Int((candidate.score * 100).rounded())))%"
+            }
+            return "→ <b>\(HTML.escape(RegressionGate.describe(decision)))</b>\n" + top.joined(separator: " · ")
+        }
+        var report = "<b>now</b> " + lines(c.knowledge.classifier.classify(text))
+        if let draft = try FAQDraft.load(c.db, chat: c.chat, at: c.now), c.assistant.faqEditor.validator.problems(draft.entry).isEmpty {
+            var entries = try FAQStore.current(c.db)
+            if let index = entries.firstIndex(where: { $0.id == draft.entry.id }) { entries[index] = draft.entry } else { entries.append(draft.entry) }
+            report += "\n<b>draft</b> " + lines(c.knowledge.classifier.replacingFAQ(entries.map(\.document)).classify(text))
+        }
+        return report
+    }
+}

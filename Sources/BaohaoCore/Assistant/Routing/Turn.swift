@@ -1,0 +1,130 @@
+import Understanding
+
+/// The handling of one inbound event: a small router that sends a text, a command or a
+/// button press to the dialogue it concerns. Whether the sender is an operator is decided
+/// here, once, for every command, button and flow that needs it.
+struct Turn {
+    let context: TurnContext
+    /// The text's classification, worked out before the transaction.
+    let prepared: Understood?
+
+    var lines: LineDialogue { LineDialogue(context: context) }
+    var binding: BindingDialogue { BindingDialogue(context: context) }
+    var alerts: AlertSettingsDialogue { AlertSettingsDialogue(context: context) }
+    var faq: FAQDialogue { FAQDialogue(context: context) }
+    var handoff: Handoff { Handoff(context: context) }
+    var console: OperatorConsole { OperatorConsole(context: context) }
+
+    // MARK: - Text
+
+    /// The reply to a text: a command, the answer to a pending question, or what the text asks.
+    func respond(to raw: String) throws -> Reply {
+        let text = raw.trimmingWhitespace
+        if let command = ChatCommand(text: text) { return try run(command) }
+        if let flow = context.conversation.activeFlow(at: context.now), let reply = try continueFlow(flow, text: text) { return reply }
+        context.conversation.flow = nil
+        let understood = prepared.flatMap { $0.text == text ? $0 : nil }
+        let decision = understood?.decision ?? context.knowledge.classifier.classify(text)
+        let reply = try answer(decision, text: text, context: understood?.context)
+        try handoff.forwardToOpenTicket(text, label: decision.label)
+        return reply
+    }
+
+    // MARK: - Commands
+
+    func run(_ command: ChatCommand) throws -> Reply {
+        if command.isOperatorOnly {
+            if try admitOperator(action: "command", detail: command.text, refused: command.text) { return try console.run(command) }
+            return try runForCustomer(command.customerFallback)
+        }
+        return try runForCustomer(command)
+    }
+
+    private func runForCustomer(_ command: ChatCommand) throws -> Reply {
+        let c = context
+        c.conversation.flow = nil
+        let none = MessageContext(decision: nil)
+        switch command {
+        case .start(let code?): return try binding.redeem(code)
+        case .start(nil):
+            c.conversation.lastLabel = nil
+            return Reply(html: c.t(.greeting), buttons: c.mainMenu())
+        case .balance: return try lines.balance(none)
+        case .renew: return try lines.renew(none)
+        case .cancel: return try lines.cancel(none)
+        case .bind(let code?): return try binding.redeem(code)
+        case .bind(nil): return Reply(html: c.t(.bindHow))
+        case .unbind: return try binding.list()
+        case .alerts: return try alerts.show()
+        case .language(let code):
+            if let code, let chosen = Language(rawValue: code) ?? LanguageDetector.language(forCode: code) { return setLanguage(chosen, edit: false) }
+            return Reply(html: c.t(.langPick), buttons: [Language.allCases.map { OutboundButton(TurnContext.languageName($0), .language($0)) }])
+        case .faq: return faq.topics()
+        case .agent: return try handoff.humanAgent()
+        case .help, .menu, .unanswered, .stats, .operators, .reply, .close, .unknown: return Reply(html: c.t(.help), buttons: c.mainMenu())
+        }
+    }
+
+    func setLanguage(_ chosen: Language, edit: Bool) -> Reply {
+        context.language = chosen
+        context.conversation.languageFixed = true
+        return Reply(html: context.t(.langSet), buttons: context.mainMenu(), editsPressedMessage: edit)
+    }
+
+    // MARK: - Buttons
+
+    /// The reply to a button press; a payload the bot never made gets "this has expired".
+    func press(_ raw: String) throws -> Reply {
+        let c = context
+        guard let payload = ButtonPayload(encoded: raw) else { return Reply(html: c.t(.flowExpired)) }
+        if payload.isOperatorOnly {
+            guard try admitOperator(action: "button", detail: payload.encoded, refused: "button " + payload.encoded) else {
+                return Reply(html: c.t(.help), buttons: c.mainMenu())
+            }
+        }
+        let none = MessageContext(decision: nil)
+        switch payload {
+        case .menu(.balance): return try lines.balance(none)
+        case .menu(.renew): return try lines.renew(none)
+        case .menu(.cancel): return try lines.cancel(none)
+        case .menu(.faq): return faq.topics()
+        case .menu(.agent): return try handoff.humanAgent()
+        case .line(let purpose, let choice): return try lines.pressed(purpose, choice)
+        case .renewalOrder(let number, let pick): return try lines.order(number: number, pick: pick)
+        case .confirmCancel(let id): return try lines.answerCancel(flowID: id, confirmed: true)
+        case .abortCancel(let id): return try lines.answerCancel(flowID: id, confirmed: false)
+        case .unbind(let number): return try binding.unbind(number)
+        case .faqEntry(let id): return try faq.entry(id)
+        case .faqTopic(let topic): return faq.topic(topic)
+        case .clarify(let id, let choice):
+            switch try faq.clarifyTap(id: id, choice: choice) {
+            case .reply(let reply): return reply
+            case .chosen(let label, let target, let message): return try route(label, target: target, context: message)
+            }
+        case .alertSetting(let change): return try alerts.change(change)
+        case .snoozeAlerts(let lineID): return try alerts.optOut(lineID: lineID, snooze: true)
+        case .stopAlerts(let lineID): return try alerts.optOut(lineID: lineID, snooze: false)
+        case .language(let language): return setLanguage(language, edit: true)
+        case .faqAdmin(let button): return try console.press(button)
+        case .inbox(let button): return try console.press(button)
+        }
+    }
+
+    // MARK: - Operators
+
+    /// The operator check, the one place it is made for commands and buttons: true for an
+    /// operator (the action is audited), false for anyone else (audited as refused).
+    func admitOperator(action: String, detail: String, refused: String) throws -> Bool {
+        let c = context
+        if try isOperator() {
+            try OperatorRoles.audit(c.db, actor: c.author, action: action, detail: detail, at: c.now)
+            return true
+        }
+        try OperatorRoles.audit(c.db, actor: c.author, action: "refused", detail: refused, at: c.now)
+        return false
+    }
+
+    func isOperator() throws -> Bool {
+        try OperatorRoles.isOperator(context.db, user: context.inbound.userID, configured: context.settings.operators)
+    }
+}
