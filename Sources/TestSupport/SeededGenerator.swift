@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: a small deterministic generator, so property tests and random kill points
 /// replay exactly from their printed seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -12,5 +14,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension SeededGenerator {
+    /// A generator seeded from `BAOHAO_TEST_SEED` when it is set (to replay a failure), else
+    /// from `fallback`; tests print the seed they used with any failure.
+    public static func fromEnvironment(fallback: UInt64) -> (generator: SeededGenerator, seed: UInt64) {
+        let seed = ProcessInfo.processInfo.environment["BAOHAO_TEST_SEED"].flatMap { UInt64($0) } ?? fallback
+        return (SeededGenerator(seed: seed), seed)
     }
 }

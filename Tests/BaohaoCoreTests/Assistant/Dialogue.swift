@@ -81,6 +81,10 @@ final class Dialogue: @unchecked Sendable {
         for output in outputs {
             switch output {
             case .send(let m), .edit(_, let m):
+                // Every button the assistant makes is one it routes: it parses back to itself.
+                for button in m.buttons.joined() {
+                    #expect(ButtonPayload(encoded: button.payload)?.encoded == button.payload, "unroutable payload \(button.payload)")
+                }
                 if !m.buttons.isEmpty { buttons[m.chatID] = m.buttons.flatMap { $0 } }
                 lastBotMessage[m.chatID] = nextMessageID
                 nextMessageID += 1

@@ -26,14 +26,7 @@ struct OperatorConsole {
 
     // MARK: - Shared
 
-    static let usageText = """
-        /faq list [topic] · /faq show ID · /faq add · /faq edit ID FIELD · /faq alias ID PHRASING
-        /faq delete ID · /faq history ID · /faq rollback ID VERSION · /faq test QUESTION · /faq cancel
-        /unanswered · /stats · /op add ID · /op remove ID · /op list
-        FIELD: question.zh-Hans|question.zh-Hant|question.en · phrasings · answer.zh-Hans|answer.zh-Hant|answer.en · topic · tags · threshold
-        """
-
-    func usage() -> Reply { Reply(html: context.t(.adminUsage, ["body": HTML.escape(Self.usageText)], html: ["body"])) }
+    func usage() -> Reply { Reply(html: context.t(.adminUsage, ["body": HTML.escape(ChatCommand.operatorUsage)], html: ["body"])) }
 
     var cancelButton: OutboundButton { OutboundButton(context.label(.adminButtonCancel), .faqAdmin(.cancel)) }
 

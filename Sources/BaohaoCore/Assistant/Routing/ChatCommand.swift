@@ -72,6 +72,14 @@ public enum ChatCommand: Sendable, Equatable {
         }
     }
 
+    /// The operators' commands, as `/faq` with an unknown sub-command shows them.
+    public static let operatorUsage = """
+        /faq list [topic] · /faq show ID · /faq add · /faq edit ID FIELD · /faq alias ID PHRASING
+        /faq delete ID · /faq history ID · /faq rollback ID VERSION · /faq test QUESTION · /faq cancel
+        /unanswered · /stats · /op add ID · /op remove ID · /op list
+        FIELD: question.zh-Hans|question.zh-Hant|question.en · phrasings · answer.zh-Hans|answer.zh-Hant|answer.en · topic · tags · threshold
+        """
+
     /// The commands of the platform's menu, in menu order, with the reply text that describes each.
     public static let menuEntries: [(command: ChatCommand, description: ReplyKey)] = [
         (.start(code: nil), .commandStart), (.balance, .commandBalance), (.renew, .commandRenew), (.cancel, .commandCancel), (.bind(code: nil), .commandBind),
