@@ -9,9 +9,11 @@ import TestSupport
 @Suite struct FAQCommandTests {
     let database = temporaryDatabasePath("faq-cli")
 
+    /// `baohao ARGS --db <this test's database>`. `BAOHAO_NOW` is set
+    /// to show that the faq commands ignore it (their versions are stamped by the system clock).
     private func run(_ args: [String]) async -> (Int32, CapturedIO) {
         let captured = CapturedIO()
-        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22", "USER": "alice"]
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2001-01-01", "USER": "alice"]
         let code = await BaohaoCLI.main(arguments: args + ["--db", database], environment: ProcessEnvironment(environment), io: captured.io)
         return (code, captured)
     }
@@ -60,6 +62,9 @@ import TestSupport
         #expect(imported.out.hasSuffix("imported 1 change(s)"))
         let (_, historyOut) = await run(["faq", "history", "ultra-renew"])
         #expect(historyOut.out.contains("v2"))
+        #expect(!historyOut.out.contains("2001-01-01"), "BAOHAO_NOW dated a version: \(historyOut.out)")
+        let year = String(SystemWallClock().now().description.prefix(4))
+        #expect(historyOut.out.contains("v2  \(year)-"), "\(historyOut.out)")
         #expect(historyOut.out.contains("cli:alice"))
         #expect(historyOut.out.contains("answer[en]"))
 

@@ -18,7 +18,7 @@ enum FAQCommands {
     static func setup(_ context: CommandContext) async throws -> Setup {
         let config = try context.configuration()
         let catalogue = try context.loadCatalogue(config)
-        let clock = try context.clock()
+        let clock = SystemWallClock()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let editor = FAQEditor(
