@@ -44,4 +44,21 @@ import Glibc
         let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
         #expect(log.contains("event=run.baohao_now_ignored") && log.contains("value=2001-01-01"), "\(log)")
     }
+
+    /// A regression set that cannot be read stops the bot at start: exit 78 naming the key and
+    /// the file, before it opens the database or calls Telegram.
+    @Test func aMissingRegressionSetStopsRunWith78() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let missing = makeTemporaryDirectory("regression") + "/regression.jsonl"
+        let (directory, environment) = try CrashRestartTests.botEnvironment(
+            double: double, config: #"{"poll_timeout_seconds": 1, "regression_set_file": "\#(missing)"}"#)
+        let bot = try InstanceLockTests.spawn(environment, stderr: directory + "/run.log")
+        #expect(InstanceLockTests.waitForExit(bot) == 78)
+        let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("\(missing): regression_set_file: cannot read the file (No such file or directory)"), "\(log)")
+        #expect(double.calls().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: environment["BAOHAO_DB"]!))
+    }
 }

@@ -22,6 +22,7 @@ enum ChatCommand {
             user = 1000
         }
         let catalogue = try context.loadCatalogue(config)
+        try RegressionGate.checkRegressionSetFile(path: config.regressionSetFile)
         let clock = runFallback ? SystemWallClock() : try context.linesAndChatClock()
         let path = demo ? (context.command.value("--db") ?? context.environment["BAOHAO_DB"] ?? demoDatabasePath) : config.databasePath
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)

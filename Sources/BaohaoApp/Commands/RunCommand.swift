@@ -15,6 +15,8 @@ enum RunCommand {
             return try await ChatCommand.run(context, runFallback: true)
         }
         if let pretendedNow { logger.warning("run.baohao_now_ignored", ["value": .string(pretendedNow), "clock": .string("system")]) }
+        // The regression set is read at the first FAQ change; that it can be is checked now.
+        try RegressionGate.checkRegressionSetFile(path: config.regressionSetFile)
         // One bot per database: a second would send the same outbox items again.
         let lock: InstanceLock?
         do {
