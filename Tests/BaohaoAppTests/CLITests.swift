@@ -71,6 +71,18 @@ final class CapturedIO: Sendable {
         #expect(io.err.contains("\(path): poll_timeout_seconds: 500 is out of range 1...50"))
     }
 
+    @Test func checkConfigReadsTheRegressionSetWhole() async {
+        let (code, io) = await run(["check-config"])
+        #expect(code == 0, "\(io.err)")
+        #expect(io.out.contains("regression_set_file                = Intents/regression.jsonl"))
+        #expect(io.out.contains("questions in Intents/regression.jsonl"))
+        let bad = writeTemporaryFile(#"{"text": "我的余额", "intent": "check_balance"}"# + "\n" + #"{"text": "x", "intent": "nope"}"#, name: "regression.jsonl")
+        let (badCode, badIO) = await run(["check-config"], env: ["BAOHAO_CONFIG": writeTemporaryFile(#"{"regression_set_file": "\#(bad)"}"#)])
+        #expect(badCode == 78)
+        #expect(badIO.err.contains("\(bad): regression_set_file: line 2: 'nope' is not a label"), "\(badIO.err)")
+        #expect(!badIO.out.contains("configuration is valid"))
+    }
+
     @Test func globalDbFlagReachesTheConfiguration() async {
         let (code, io) = await run(["check-config", "--db", "/tmp/elsewhere.sqlite"])
         #expect(code == 0)

@@ -29,4 +29,47 @@ import TestSupport
         #expect(out.contains("Unused plan time and account balance are not refunded"))
         #expect(out.contains("[1] Yes, cancel it"))
     }
+
+    /// `command` in process with `environment`, one piped message per entry of `input`.
+    static func run(_ command: [String], _ environment: [String: String], input lines: [String] = []) async -> (code: Int32, out: String, err: String) {
+        let input = Mutex(lines)
+        let captured = CapturedIO()
+        let io = CommandIO(out: captured.io.out, err: captured.io.err, input: { input.withLock { $0.isEmpty ? nil : $0.removeFirst() } })
+        let code = await BaohaoCLI.main(arguments: command, environment: ProcessEnvironment(environment), io: io)
+        return (code, captured.out, captured.err)
+    }
+
+    /// `BAOHAO_NOW` moves the commands the README names (`chat`, `lines`), and not `baohao
+    /// run`: without a token, run's console chat on the same database answers on the system clock.
+    @Test func baohaoNowMovesChatAndLinesButNotTheConsoleChatOfRun() async throws {
+        let database = temporaryDatabasePath("baohao-now")
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2001-01-01"]
+        // The demo lines are dated around 2001-01-01: the bound Ultra line expires in 3 days.
+        let chat = await Self.run(["chat", "--demo", "--db", database], environment, input: ["my balance"])
+        #expect(chat.code == 0, "\(chat.err)")
+        #expect(chat.out.contains("Expires: 2001-01-04 (3 days left)"), "\(chat.out)")
+        #expect(chat.out.contains("Status: expiring soon"))
+        let show = await Self.run(["lines", "show", "+13105550117", "--db", database], environment)
+        #expect(show.code == 0, "\(show.err)")
+        #expect(show.out.contains("expires on  2001-01-04 (America/New_York), 3 days left"), "\(show.out)")
+        #expect(show.out.contains("status      expiring_soon"))
+
+        // baohao run, same environment, no token: the same question, answered today.
+        let run = await Self.run(["run", "--db", database], environment, input: ["my balance"])
+        #expect(run.code == 0, "\(run.err)")
+        #expect(run.err.contains("reusing the demo database"))
+        #expect(run.err.contains("BAOHAO_NOW is ignored"))
+        #expect(run.out.contains("Expires: 2001-01-04 (expired "), "\(run.out)")
+        #expect(run.out.contains("Status: recycled"))
+        #expect(!run.out.contains("Status: expiring soon"))
+
+        // A malformed BAOHAO_NOW stops the commands that read it, and only them.
+        let bad = ["BAOHAO_CONFIG": environment["BAOHAO_CONFIG"]!, "BAOHAO_NOW": "yesterday"]
+        let badLines = await Self.run(["lines", "list", "--db", database], bad)
+        #expect(badLines.code == 78)
+        #expect(badLines.err.contains("BAOHAO_NOW 'yesterday' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SSZ"))
+        let runAnyway = await Self.run(["run", "--db", database], bad, input: ["my balance"])
+        #expect(runAnyway.code == 0, "\(runAnyway.err)")
+        #expect(runAnyway.out.contains("Status: recycled"))
+    }
 }

@@ -9,9 +9,11 @@ import TestSupport
 @Suite struct FAQCommandTests {
     let database = temporaryDatabasePath("faq-cli")
 
-    private func run(_ args: [String]) async -> (Int32, CapturedIO) {
+    /// `baohao ARGS --db <this test's database>`; `config` is bot.json. `BAOHAO_NOW` is set
+    /// to show that the faq commands ignore it (their versions are stamped by the system clock).
+    private func run(_ args: [String], config: String = "{}") async -> (Int32, CapturedIO) {
         let captured = CapturedIO()
-        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_NOW": "2026-11-22", "USER": "alice"]
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile(config), "BAOHAO_NOW": "2001-01-01", "USER": "alice"]
         let code = await BaohaoCLI.main(arguments: args + ["--db", database], environment: ProcessEnvironment(environment), io: captured.io)
         return (code, captured)
     }
@@ -60,6 +62,9 @@ import TestSupport
         #expect(imported.out.hasSuffix("imported 1 change(s)"))
         let (_, historyOut) = await run(["faq", "history", "ultra-renew"])
         #expect(historyOut.out.contains("v2"))
+        #expect(!historyOut.out.contains("2001-01-01"), "BAOHAO_NOW dated a version: \(historyOut.out)")
+        let year = String(SystemWallClock().now().description.prefix(4))
+        #expect(historyOut.out.contains("v2  \(year)-"), "\(historyOut.out)")
         #expect(historyOut.out.contains("cli:alice"))
         #expect(historyOut.out.contains("answer[en]"))
 
@@ -72,6 +77,56 @@ import TestSupport
         let (missingCode, missing) = await run(["faq", "show", "no-such-entry"])
         #expect(missingCode == 65)
         #expect(missing.err.contains("there is no FAQ entry 'no-such-entry'"))
+    }
+
+    /// The export with one more phrasing for ultra-renew: a balance question the shipped
+    /// regression set holds, which the renew entry would then steal.
+    func exportWithStolenMatch() async throws -> String {
+        let file = makeTemporaryDirectory("faq-steal") + "/faq.json"
+        let (code, exported) = await run(["faq", "export", file])
+        #expect(code == 0, "\(exported.err)")
+        let text = try #require(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) })
+        let entries = try FAQFileFormat.decodeFile(Array(text.utf8)).get()
+        let stolen = entries.map { $0.id == "ultra-renew" ? $0.with(phrasings: $0.phrasings + ["查询到期日期"]) : $0 }
+        try Data(FAQFileFormat.encodeFile(stolen).utf8).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    @Test func theShippedRegressionSetGatesAnImport() async throws {
+        let shipped = try RegressionGate.loadRegressionSet(path: "Intents/regression.jsonl")
+        #expect(shipped.contains { $0.text == "查询到期日期" && $0.label == "check_balance" })
+        let file = try await exportWithStolenMatch()
+        // The default configuration: Intents/regression.jsonl.
+        let (code, refused) = await run(["faq", "import", file])
+        #expect(code == 65, "\(refused.out)\n\(refused.err)")
+        #expect(refused.err.contains("“查询到期日期”: check_balance → faq:ultra-renew"), "\(refused.err)")
+        #expect(refused.err.contains("run again with --accept-regressions"))
+        #expect(try await history("ultra-renew").count == 1)
+        // The file is what gates: an empty regression set lets the same import through.
+        let empty = writeTemporaryFile("", name: "regression.jsonl")
+        let (emptyCode, imported) = await run(["faq", "import", file], config: #"{"regression_set_file": "\#(empty)"}"#)
+        #expect(emptyCode == 0, "\(imported.err)")
+        #expect(try await history("ultra-renew").count == 2)
+    }
+
+    @Test func importAndRollbackStopWith78OnAnUnusableRegressionSetAndChangeNothing() async throws {
+        let bad = writeTemporaryFile(#"{"text": "我的余额", "intent": "check_balance"}"# + "\n\n" + #"{"text": "怎么续费", "intent": "renew""#, name: "regression.jsonl")
+        let missing = makeTemporaryDirectory("regression") + "/missing.jsonl"
+        let cases: [(config: String, message: String)] = [
+            (#"{"regression_set_file": "\#(bad)"}"#, "\(bad): regression_set_file: line 3: not a JSON object"),
+            (#"{"regression_set_file": "\#(missing)"}"#, "\(missing): regression_set_file: cannot read the file (No such file or directory)"),
+        ]
+        for (config, message) in cases {
+            for command in [["faq", "import", "/nonexistent/faq.json"], ["faq", "rollback", "ultra-renew", "1"]] {
+                let (code, io) = await run(command, config: config)
+                #expect(code == 78, "\(command): \(io.err)")
+                #expect(io.err.contains(message), "\(command): \(io.err)")
+                #expect(!FileManager.default.fileExists(atPath: database), "\(command) opened the database")
+            }
+        }
+        // Commands that change nothing never replay it.
+        let (listCode, list) = await run(["faq", "list"], config: cases[1].config)
+        #expect(listCode == 0, "\(list.err)")
     }
 
     func history(_ id: String) async throws -> [FAQStore.Version] {

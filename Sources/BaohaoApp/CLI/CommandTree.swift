@@ -9,10 +9,11 @@ enum CommandTree {
         "baohao", "Baohao (保号助手): the customer-service bot for number-keeping SIM lines.",
         subcommands: [
             CommandSpec(
-                "run", "Start the bot: Telegram when BOT_TOKEN is set, otherwise a console chat on a demo database."),
+                "run", "Start the bot: Telegram when BOT_TOKEN is set, otherwise a console chat on a demo database.",
+                discussion: "Both run on the system clock: BAOHAO_NOW is ignored (baohao chat --demo honours it)."),
             CommandSpec(
                 "chat", "Talk to the assistant in the terminal: one message per line; type a button's number to press it.",
-                discussion: "Works with piped input too: printf '我的余额\\n點樣續費呀\\nhow do I cancel\\n' | baohao chat --demo",
+                discussion: "Works with piped input too: printf '我的余额\\n點樣續費呀\\nhow do I cancel\\n' | baohao chat --demo\nBAOHAO_NOW=YYYY-MM-DD pretends another day (for demonstrations and tests).",
                 options: [
                     OptionSpec("--demo", "Use (or create) the demo database baohao-demo.sqlite: the demo lines, one bound to you."),
                     OptionSpec("--user", value: "ID", "Your user and chat id (default 1000)."),
@@ -36,13 +37,13 @@ enum CommandTree {
                     CommandSpec(
                         "preview", "List the reminders that would go out, to whom and when, without queuing anything.",
                         options: [
-                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant (2026-11-22T09:00:00Z or a date)."),
+                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant (2026-11-22T09:00:00Z or a date; default: the system clock)."),
                             OptionSpec("--days", value: "N", "Also the next N-1 days (default 1)."),
                         ]),
                     CommandSpec(
                         "run-once", "Queue what is due, deliver it through the outbox within the rate limits (with BOT_TOKEN), and exit.",
                         options: [
-                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant."),
+                            OptionSpec("--now", value: "ISO8601", "Pretend it is this instant (default: the system clock)."),
                             OptionSpec("--deadline", value: "SECONDS", "Stop delivering after this long (default 60)."),
                         ]),
                 ]),

@@ -59,7 +59,7 @@ enum AlertsCommands {
             defer { withExtendedLifetime(lock) {} }
             let clients = (0..<2).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
             let limits = SendScheduler.Limits(config.rateLimits)
-            let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: try context.clock(), logger: context.logger(for: config))
+            let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: SystemWallClock(), logger: context.logger(for: config))
             await sender.drain(seconds: deadline)
             let counts = try await database.read { db in try Outbox.counts(db) }
             context.io.out("delivered \(await sender.delivered); outbox: pending \(counts["pending"] ?? 0), dead-lettered \(counts["dead"] ?? 0)")
@@ -69,14 +69,13 @@ enum AlertsCommands {
         }
     }
 
-    /// `--now`, else `BAOHAO_NOW`, else the system clock.
+    /// `--now`, else the system clock (`BAOHAO_NOW` does not move the alerts: `run-once` is
+    /// the production cron job).
     static func instant(_ context: CommandContext) throws -> Instant {
-        if let text = context.command.value("--now") {
-            if let instant = Instant(iso: text) { return instant }
-            if let date = CivilDate(iso: text) { return Instant(secondsSinceEpoch: date.daysSinceEpoch * 86_400 + 12 * 3600) }
-            if text.count == 20, text.hasSuffix("Z"), let instant = Instant(iso: String(text.dropLast()) + ".000Z") { return instant }
+        guard let text = context.command.value("--now") else { return SystemWallClock().now() }
+        guard let instant = Instant(commandLine: text) else {
             throw CommandFailure(exitCode: ExitCode.usage, message: "--now '\(text)' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
         }
-        return try context.clock().now()
+        return instant
     }
 }

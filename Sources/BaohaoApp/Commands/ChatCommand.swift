@@ -9,9 +9,11 @@ import Glibc
 enum ChatCommand {
     static let demoDatabasePath = "baohao-demo.sqlite"
 
-    static func run(_ context: CommandContext, demo forcedDemo: Bool = false) async throws -> Int32 {
+    /// `runFallback`: the console chat of `baohao run` without a token: the demo database, and
+    /// the system clock (`BAOHAO_NOW` moves `baohao chat`, never `baohao run`).
+    static func run(_ context: CommandContext, runFallback: Bool = false) async throws -> Int32 {
         let config = try context.configuration()
-        let demo = forcedDemo || context.command.flag("--demo")
+        let demo = runFallback || context.command.flag("--demo")
         let user: Int64
         if let text = context.command.value("--user") {
             guard let id = Int64(text), id > 0 else { throw CommandFailure(exitCode: ExitCode.usage, message: "--user '\(text)' is not a positive user id") }
@@ -20,7 +22,8 @@ enum ChatCommand {
             user = 1000
         }
         let catalogue = try context.loadCatalogue(config)
-        let clock = try context.clock()
+        try RegressionGate.checkRegressionSetFile(path: config.regressionSetFile)
+        let clock = runFallback ? SystemWallClock() : try context.linesAndChatClock()
         let path = demo ? (context.command.value("--db") ?? context.environment["BAOHAO_DB"] ?? demoDatabasePath) : config.databasePath
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         if demo {

@@ -8,6 +8,8 @@ enum CheckConfigCommand {
         do {
             let catalogue = try CarrierCatalogueLoader.load(path: config.carriersFile)
             context.io.out("carriers: \(catalogue.carriers.count) in \(config.carriersFile) (\(catalogue.ids.joined(separator: ", ")))")
+            let questions = try RegressionGate.loadRegressionSet(path: config.regressionSetFile)
+            context.io.out("regression set: \(questions.count) questions in \(config.regressionSetFile)")
         } catch {
             context.io.err("baohao: \(error)")
             return ExitCode.config

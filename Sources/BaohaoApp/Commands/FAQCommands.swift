@@ -15,21 +15,25 @@ enum FAQCommands {
         let author: String
     }
 
-    static func setup(_ context: CommandContext) async throws -> Setup {
+    /// `gated`: the command changes the FAQ (import, rollback), so the regression set is read
+    /// first, whole: a file that cannot be read or a bad line stops it (exit 78) before the
+    /// database is opened. The other commands change nothing and never replay it.
+    static func setup(_ context: CommandContext, gated: Bool) async throws -> Setup {
         let config = try context.configuration()
         let catalogue = try context.loadCatalogue(config)
-        let clock = try context.clock()
+        let regressionSet = gated ? try RegressionGate.loadRegressionSet(path: config.regressionSetFile) : []
+        let clock = SystemWallClock()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
-        let editor = FAQEditor(
-            validator: FAQValidator(catalogue: catalogue), developmentSet: RegressionGate.loadDevelopmentSet(path: config.regressionSetFile).questions)
+        let editor = FAQEditor(validator: FAQValidator(catalogue: catalogue), regressionSet: regressionSet)
         return Setup(database: database, knowledge: knowledge, editor: editor, clock: clock, author: "cli:" + (context.environment["USER"] ?? "operator"))
     }
 
     static func run(_ context: CommandContext) async throws -> Int32 {
-        let setup = try await setup(context)
+        let subcommand = context.command.path.dropFirst().first
+        let setup = try await setup(context, gated: subcommand == "import" || subcommand == "rollback")
         let io = context.io
-        switch context.command.path.dropFirst().first {
+        switch subcommand {
         case "list":
             let entries = try await setup.database.read { db in try FAQStore.current(db) }
             let topic = context.command.value("--topic")

@@ -18,7 +18,7 @@ struct LinesContext {
             throw CommandFailure(exitCode: ExitCode.config, message: error.description)
         }
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
-        let clock = try context.clock()
+        let clock = try context.linesAndChatClock()
         let user = context.environment["USER"] ?? "cli"
         return LinesContext(service: SQLiteLineService(database: database, catalogue: catalogue, clock: clock), configuration: config, actor: .operator("cli:\(user)"))
     }
@@ -45,15 +45,34 @@ struct LinesContext {
 }
 
 extension CommandContext {
-    /// The system clock, or the instant `BAOHAO_NOW` names (`2026-11-22T09:00:00.000Z` or
-    /// `2026-11-22`), for demonstrations and tests.
-    func clock() throws -> any WallClock {
+    /// The clock of the commands `BAOHAO_NOW` may move: `lines` and `chat` (for
+    /// demonstrations and tests), and only those. Every other command uses the system clock:
+    /// `baohao run` above all, since a bot whose environment names another day would freeze
+    /// binding-code expiry, lockouts, confirmations and alerts; `alerts` take `--now`.
+    func linesAndChatClock() throws -> any WallClock {
         guard let text = environment["BAOHAO_NOW"] else { return SystemWallClock() }
-        if let instant = Instant(iso: text) { return ManualWallClock(instant) }
-        if let date = CivilDate(iso: text) { return ManualWallClock(Instant(secondsSinceEpoch: date.daysSinceEpoch * 86_400 + 12 * 3600)) }
-        throw CommandFailure(exitCode: ExitCode.config, message: "BAOHAO_NOW '\(text)' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SS.mmmZ")
+        guard let instant = Instant(commandLine: text) else {
+            throw CommandFailure(exitCode: ExitCode.config, message: "BAOHAO_NOW '\(text)' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SSZ")
+        }
+        return ManualWallClock(instant)
     }
 
     /// True when standard error is a terminal (progress is shown only there).
     var standardErrorIsTerminal: Bool { isatty(2) != 0 }
+}
+
+extension Instant {
+    /// An instant as `BAOHAO_NOW` and `--now` give it: `2026-11-22T09:00:00Z`, with or without
+    /// milliseconds, or a date (its noon, UTC).
+    init?(commandLine text: String) {
+        if let instant = Instant(iso: text) {
+            self = instant
+        } else if let date = CivilDate(iso: text) {
+            self = Instant(secondsSinceEpoch: date.daysSinceEpoch * 86_400 + 12 * 3600)
+        } else if text.count == 20, text.hasSuffix("Z"), let instant = Instant(iso: String(text.dropLast()) + ".000Z") {
+            self = instant
+        } else {
+            return nil
+        }
+    }
 }

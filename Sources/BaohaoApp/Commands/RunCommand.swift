@@ -3,14 +3,20 @@ import Storage
 import Telegram
 
 /// `baohao run`: serves Telegram with a token, otherwise the console chat on a demo database.
+/// Both run on the system clock: `BAOHAO_NOW` is ignored here.
 enum RunCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let config = try context.configuration()
         let logger = context.logger(for: config)
+        let pretendedNow = context.environment["BAOHAO_NOW"]
         guard let token = config.token else {
             context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
-            return try await ChatCommand.run(context, demo: true)
+            if let pretendedNow { context.io.err("BAOHAO_NOW is ignored by baohao run (\(pretendedNow)): the system clock runs it; baohao chat --demo honours it.") }
+            return try await ChatCommand.run(context, runFallback: true)
         }
+        if let pretendedNow { logger.warning("run.baohao_now_ignored", ["value": .string(pretendedNow), "clock": .string("system")]) }
+        // The regression set is read at the first FAQ change; that it can be is checked now.
+        try RegressionGate.checkRegressionSetFile(path: config.regressionSetFile)
         // One bot per database: a second would send the same outbox items again.
         let lock: InstanceLock?
         do {
@@ -26,7 +32,7 @@ enum RunCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let catalogue = try context.loadCatalogue(config)
-        let clock = try context.clock()
+        let clock = SystemWallClock()
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)

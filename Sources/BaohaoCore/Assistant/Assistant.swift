@@ -21,7 +21,7 @@ public final class Assistant: Sendable {
         self.clock = clock
         faqEditor = FAQEditor(
             validator: FAQValidator(catalogue: catalogue),
-            developmentSetFile: settings.regressionSetFile)
+            regressionSetFile: settings.regressionSetFile)
     }
 
     /// The knowledge answering now.

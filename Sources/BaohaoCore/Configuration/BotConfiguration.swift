@@ -30,9 +30,11 @@ public struct BotConfiguration: Sendable, Equatable {
     public var botUsername = "BaohaoBot"
     /// The carrier and plan catalogue.
     public var carriersFile = "Config/carriers.json"
-    /// Labelled questions (`{"text", "intent"}` per line) replayed before every FAQ change; a
-    /// missing file leaves only the questions stored in the database.
-    public var regressionSetFile = "Tests/Fixtures/devset.jsonl"
+    /// Labelled questions (`{"text", "intent"}` per line) replayed before every FAQ change, with
+    /// those stored in the database (the regression gate). Shipped in `Intents/`; a missing,
+    /// unreadable or malformed file stops the commands that gate (`run`, `chat`, `faq import`,
+    /// `faq rollback`) with exit 78.
+    public var regressionSetFile = "Intents/regression.jsonl"
     /// Template of the payment link of a renewal order; `{ref}` is replaced by the order reference.
     public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
     public var understanding = UnderstandingSettings()

@@ -35,10 +35,13 @@ public struct FAQEditor: Sendable {
         /// Questions that were answered correctly would now be answered otherwise; save with `acceptingRegressions`.
         case regressions([RegressionGate.Regression])
         case refused(FAQStore.Refusal)
+        /// The regression set file cannot be read or has a bad line: no change is saved ungated.
+        case regressionSetUnusable(ConfigurationError)
 
         public var description: String {
             switch self {
             case .invalid(let problems): problems.map(\.description).joined(separator: "\n")
+            case .regressionSetUnusable(let error): "the regression gate cannot run, nothing was saved: " + error.problems.map(\.description).joined(separator: "; ")
             case .regressions(let found):
                 "\(found.count) known question(s) would be answered differently:\n"
                     + found.map { "“\($0.question.text)”: \($0.before) → \($0.after)" }.joined(separator: "\n")
@@ -48,20 +51,24 @@ public struct FAQEditor: Sendable {
     }
 
     public let validator: FAQValidator
-    private let developmentSetSource: DevelopmentSetSource
+    private let regressionSetSource: RegressionSetSource
 
-    /// The development set's questions (the database's labelled questions are added to them).
-    public var developmentSet: [LabelledQuestion] { developmentSetSource.questions }
-
-    public init(validator: FAQValidator, developmentSet: [LabelledQuestion]) {
+    public init(validator: FAQValidator, regressionSet: [LabelledQuestion]) {
         self.validator = validator
-        developmentSetSource = DevelopmentSetSource(questions: developmentSet)
+        regressionSetSource = RegressionSetSource(questions: regressionSet)
     }
 
-    /// The development set is read from `developmentSetFile` on the first change (not at start-up).
-    public init(validator: FAQValidator, developmentSetFile: String?) {
+    /// The regression set is read from `regressionSetFile` on the first change, not at
+    /// start-up (check the file at start with `RegressionGate.checkRegressionSetFile`); nil:
+    /// only the database's labelled questions are replayed.
+    public init(validator: FAQValidator, regressionSetFile: String?) {
         self.validator = validator
-        developmentSetSource = DevelopmentSetSource(file: developmentSetFile)
+        regressionSetSource = RegressionSetSource(file: regressionSetFile)
+    }
+
+    /// The regression set's questions (the database's labelled questions are added to them).
+    public func regressionSet() throws(Rejection) -> [LabelledQuestion] {
+        do { return try regressionSetSource.questions() } catch { throw .regressionSetUnusable(error) }
     }
 
     /// What `change` would do to the FAQ the database holds; `classifier` answers from that FAQ now.
@@ -91,7 +98,7 @@ public struct FAQEditor: Sendable {
         }
         var regressions: [RegressionGate.Regression] = []
         if problems.isEmpty {
-            let questions = developmentSet + (try RegressionGate.storedQuestions(db))
+            let questions = try regressionSet() + (try RegressionGate.storedQuestions(db))
             regressions = RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(entries.map(\.document)))
         }
         return Review(problems: problems, regressions: regressions, diff: FAQDiff.lines(from: old, to: new), entries: entries)
@@ -128,8 +135,9 @@ public struct FAQEditor: Sendable {
     }
 }
 
-/// The development set, read once when first needed.
-final class DevelopmentSetSource: Sendable {
+/// The regression set, read once when first needed. A failed read is not remembered: the
+/// next change tries again (after the file is fixed, without a restart).
+final class RegressionSetSource: Sendable {
     private let file: String?
     private let loaded: Mutex<[LabelledQuestion]?>
 
@@ -143,10 +151,10 @@ final class DevelopmentSetSource: Sendable {
         loaded = Mutex(nil)
     }
 
-    var questions: [LabelledQuestion] {
-        loaded.withLock { cached in
+    func questions() throws(ConfigurationError) -> [LabelledQuestion] {
+        try loaded.withLock { cached throws(ConfigurationError) in
             if let cached { return cached }
-            let questions = file.map { RegressionGate.loadDevelopmentSet(path: $0).questions } ?? []
+            let questions = try file.map { path throws(ConfigurationError) in try RegressionGate.loadRegressionSet(path: path) } ?? []
             cached = questions
             return questions
         }

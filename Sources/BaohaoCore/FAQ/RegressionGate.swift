@@ -1,6 +1,9 @@
-import FoundationEssentials
 import Storage
 import Understanding
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A question whose right answer is known: a label (intent or topic) and, for an FAQ
 /// entry, its id.
@@ -8,7 +11,7 @@ public struct LabelledQuestion: Sendable, Equatable {
     public let text: String
     public let label: String
     public let target: String?
-    /// Where it comes from: "devset", "clarify", "operator".
+    /// Where it comes from: "regression_set" (the file), "clarify", "operator".
     public let source: String
 
     public init(text: String, label: String, target: String? = nil, source: String) {
@@ -73,17 +76,31 @@ public enum RegressionGate {
         }
     }
 
-    /// The development set (`{"text", "intent"}` per line); an unreadable line is skipped and counted.
-    public static func loadDevelopmentSet(path: String) -> (questions: [LabelledQuestion], skipped: Int) {
-        guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
-        var questions: [LabelledQuestion] = [], skipped = 0
-        for line in Array(data).split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
-            if case .object(let item)? = try? JSONValue.parse(Array(line)), case .string(let text)? = item["text"], case .string(let label)? = item["intent"] {
-                questions.append(LabelledQuestion(text: text, label: label, source: "devset"))
-            } else {
-                skipped += 1
-            }
+    /// The regression set (`regression_set_file`, shipped as `Intents/regression.jsonl`): one
+    /// `{"text": ..., "intent": LABEL}` per line, as `baohao eval` reads it. A file that cannot
+    /// be read, or any bad line, is a configuration error naming the key, the file and the
+    /// line: never a smaller or empty gate.
+    public static func loadRegressionSet(path: String) throws(ConfigurationError) -> [LabelledQuestion] {
+        try checkRegressionSetFile(path: path)
+        do {
+            return try EvaluationSet.load(path).map { LabelledQuestion(text: $0.text, label: $0.label, source: "regression_set") }
+        } catch {
+            throw regressionSetError(path, error.line > 0 ? "line \(error.line): \(error.reason)" : error.reason)
         }
-        return (questions, skipped)
+    }
+
+    /// What `baohao run` checks at start, before the set is first read (at the first FAQ
+    /// change): the file exists and can be read.
+    public static func checkRegressionSetFile(path: String) throws(ConfigurationError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        var byte: UInt8 = 0
+        // A directory opens, but reading it fails (EISDIR).
+        let failure = fd >= 0 && read(fd, &byte, 1) >= 0 ? nil : String(cString: strerror(errno))
+        if fd >= 0 { close(fd) }
+        if let failure { throw regressionSetError(path, "cannot read the file (\(failure))") }
+    }
+
+    static func regressionSetError(_ path: String, _ reason: String) -> ConfigurationError {
+        ConfigurationError([ConfigurationProblem(source: path, key: "regression_set_file", reason: reason)])
     }
 }

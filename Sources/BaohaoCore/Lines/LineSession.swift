@@ -19,6 +19,7 @@ public struct LineSession {
 
     // MARK: - Reading
 
+    /// The lines `actor` may see (a chat: the ones it has bound), with their status now.
     public func lines(visibleTo actor: LineActor) throws -> [LineView] {
         let rows: [StoredLine]
         switch actor {
@@ -32,10 +33,12 @@ public struct LineSession {
         return rows.map { $0.view(at: now, catalogue: catalogue) }
     }
 
+    /// One line, if `actor` may see it.
     public func line(_ number: PhoneNumber, visibleTo actor: LineActor) throws -> LineView {
         try visibleLine(number, actor).view(at: now, catalogue: catalogue)
     }
 
+    /// The line's ledger, oldest first.
     public func ledger(_ number: PhoneNumber, visibleTo actor: LineActor) throws -> [LedgerEntry] {
         let line = try visibleLine(number, actor)
         return try db.query(
@@ -54,6 +57,7 @@ public struct LineSession {
         }
     }
 
+    /// The prices and resulting expiry of each way to renew.
     public func quote(_ number: PhoneNumber, visibleTo actor: LineActor) throws -> [RenewalQuote] {
         let line = try visibleLine(number, actor)
         let (carrier, plan) = try policy(line)
@@ -122,6 +126,7 @@ public struct LineSession {
         }
     }
 
+    /// Records a cancellation request (pending until an operator confirms it).
     public func requestCancellation(_ number: PhoneNumber, reference: String, by actor: LineActor) throws -> CancellationReceipt {
         try once(reference: reference, kind: "cancel", fingerprint: "cancel|\(number)") {
             let line = try visibleLine(number, actor)
@@ -137,6 +142,7 @@ public struct LineSession {
         }
     }
 
+    /// An operator confirms a pending cancellation.
     public func confirmCancellation(_ number: PhoneNumber, reference: String, by actor: LineActor) throws -> CancellationReceipt {
         guard case .operator = actor else { throw LineError.operatorsOnly("confirm a cancellation") }
         return try once(reference: reference, kind: "cancel-confirm", fingerprint: "cancel-confirm|\(number)") {
@@ -163,6 +169,8 @@ public struct LineSession {
         }
     }
 
+    /// An operator records how a port-out ended: done (the line is cancelled, ported out)
+    /// or failed (the line is back to its dates' status).
     public func finishPortOut(_ number: PhoneNumber, succeeded: Bool, reference: String, by actor: LineActor) throws -> LineView {
         guard case .operator = actor else { throw LineError.operatorsOnly("record how a port-out ended") }
         return try once(reference: reference, kind: "port-out-finish", fingerprint: "port-out-finish|\(number)|\(succeeded)") {

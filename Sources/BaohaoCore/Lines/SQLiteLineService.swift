@@ -2,9 +2,12 @@ import Storage
 import Understanding
 
 /// The embedded line store: lines, their ledger, operation references and bindings in the
-/// bot's SQLite database. Each call is one transaction on the database's serial owner;
-/// `LineSession` offers the same operations inside a caller's transaction.
-public final class SQLiteLineService: LineService {
+/// bot's SQLite database. Each call is one transaction on the database's serial owner (the
+/// operators' `lines` commands, the demo database); `LineSession` offers the same operations
+/// inside a caller's transaction (the assistant: a message, the line changes it causes and
+/// its replies commit together). Every change comes with its ledger rows; operations with a
+/// reference are idempotent (a retry returns the first result and changes nothing).
+public final class SQLiteLineService: Sendable {
     public let database: Database
     public let catalogue: CarrierCatalogue
     let clock: any WallClock

@@ -40,7 +40,8 @@ final class Dialogue: @unchecked Sendable {
     static let operatorUser: Int64 = 9
     static let operatorChat: Int64 = -500
 
-    init(policy: DecisionPolicy? = nil) async throws {
+    /// `regressionSetFile`: the gate's file, the shipped one unless a test says otherwise.
+    init(policy: DecisionPolicy? = nil, regressionSetFile: String = repositoryRoot + "/Intents/regression.jsonl") async throws {
         clock = ManualWallClock("2026-11-22")
         database = try await Database.open(path: temporaryDatabasePath("assistant"), migrations: BaohaoSchema.migrations)
         service = SQLiteLineService(database: database, catalogue: ShippedAssistantData.catalogue, clock: clock)
@@ -48,7 +49,7 @@ final class Dialogue: @unchecked Sendable {
         settings.operators = [Self.operatorUser]
         settings.operatorChatID = Self.operatorChat
         settings.paymentLinkTemplate = "https://pay.example.com/o/{ref}"
-        settings.regressionSetFile = repositoryRoot + "/Tests/Fixtures/devset.jsonl"
+        settings.regressionSetFile = regressionSetFile
         // The FAQ lives in the database, as in the bot: the shipped entries are its first versions.
         let now = clock.now()
         let generation = try await database.write { db in

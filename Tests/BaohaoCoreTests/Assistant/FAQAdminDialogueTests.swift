@@ -1,5 +1,7 @@
+import Foundation
 import Storage
 import Testing
+import TestSupport
 import Understanding
 @testable import BaohaoCore
 
@@ -158,6 +160,25 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(saved.entry?.phrasings.last == stolen)
         let audit = try await d.database.read { db in try OperatorRoles.auditTrail(db) }
         #expect(audit.first?.detail.contains("accepted") == true)
+    }
+
+    /// The bot reads its regression set at the first FAQ change: a bad line found then
+    /// refuses the change, naming the key, the file and the line; once the file is fixed the
+    /// next change is gated by it, without a restart.
+    @Test func aBadRegressionSetRefusesTheChangeNamingTheLineUntilItIsFixed() async throws {
+        let file = writeTemporaryFile(#"{"text": "查询到期日期", "intent": "check_balance"}"# + "\n" + #"{"text": "怎么续费""#, name: "regression.jsonl")
+        let d = try await Dialogue(regressionSetFile: file)
+        let op = Self.op
+        let refused = try await d.say("/faq alias ultra-renew 查询到期日期", chat: op)
+        #expect(refused.text.contains("\(file): regression_set_file: line 2: not a JSON object"), "\(refused.text)")
+        #expect(refused.buttons.isEmpty)
+        #expect(try await latest(d, "ultra-renew")?.version == 1)
+
+        try Data((#"{"text": "查询到期日期", "intent": "check_balance"}"# + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let gated = try await d.say("/faq alias ultra-renew 查询到期日期", chat: op)
+        #expect(gated.text.contains("“查询到期日期”: check_balance → faq:ultra-renew"), "\(gated.text)")
+        #expect(gated.buttons.contains { $0.payload == "fq:force" })
+        #expect(try await latest(d, "ultra-renew")?.version == 1)
     }
 
     @Test func unansweredQuestionsAreGroupedAndEachButtonWorks() async throws {

@@ -134,32 +134,3 @@ public enum LineError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// The line operations the assistant and the operators' tools need, whatever keeps the
-/// lines: the embedded SQLite store, or later an adapter to a provider's billing system.
-/// Every change is one transaction with its ledger rows; operations with a reference are
-/// idempotent (a retry returns the first result and changes nothing).
-public protocol LineService: Sendable {
-    /// The lines `actor` may see (a chat: the ones it has bound), with status now.
-    func lines(visibleTo actor: LineActor) async throws -> [LineView]
-    /// One line, if `actor` may see it.
-    func line(_ number: PhoneNumber, visibleTo actor: LineActor) async throws -> LineView
-    /// The line's ledger, oldest first.
-    func ledger(_ number: PhoneNumber, visibleTo actor: LineActor) async throws -> [LedgerEntry]
-    /// The prices and resulting expiry of each way to renew.
-    func quote(_ number: PhoneNumber, visibleTo actor: LineActor) async throws -> [RenewalQuote]
-    func renew(_ number: PhoneNumber, _ choice: RenewalChoice, reference: String, by actor: LineActor) async throws -> RenewalReceipt
-    /// Records a cancellation request (pending until an operator confirms it).
-    func requestCancellation(_ number: PhoneNumber, reference: String, by actor: LineActor) async throws -> CancellationReceipt
-    /// An operator confirms a pending cancellation.
-    func confirmCancellation(_ number: PhoneNumber, reference: String, by actor: LineActor) async throws -> CancellationReceipt
-    func requestPortOut(_ number: PhoneNumber, reference: String, by actor: LineActor) async throws -> PortOutReceipt
-    /// An operator records how a port-out ended: done (the line is cancelled, ported out)
-    /// or failed (the line is back to its dates' status).
-    func finishPortOut(_ number: PhoneNumber, succeeded: Bool, reference: String, by actor: LineActor) async throws -> LineView
-    /// An operator issues a one-time code for the line (older unused codes stop working).
-    func issueBindingCode(for number: PhoneNumber, by actor: LineActor) async throws -> IssuedBindingCode
-    func redeemBindingCode(_ typed: String, chat: Int64) async throws -> BindingOutcome
-    /// The chat lets go of a line; false when it was not bound.
-    func unbind(_ number: PhoneNumber, chat: Int64) async throws -> Bool
-}
