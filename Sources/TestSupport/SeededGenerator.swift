@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: a small deterministic generator, so property tests and random kill points
 /// replay exactly from their printed seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -13,4 +15,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// The seed a seeded test uses: the environment variable `TEST_SEED` when it holds a number
+/// (to replay a printed failure, or to try other seeds), else `fallback`. Tests name the seed
+/// in their failure messages.
+public func testSeed(default fallback: UInt64) -> UInt64 {
+    ProcessInfo.processInfo.environment["TEST_SEED"].flatMap { UInt64($0) } ?? fallback
 }

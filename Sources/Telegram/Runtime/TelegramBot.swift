@@ -130,7 +130,7 @@ public final class TelegramBot: Sendable {
 
     /// getMe (401 stops here) and deleteWebhook; the command menus follow in `publishCommands`.
     func start() async throws -> TelegramUser {
-        var backoff = 1.0
+        var backoff = Backoff(initial: 1, maximum: settings.maximumBackoffSeconds)
         while true {
             do {
                 let me = try await setupAPI.getMe()
@@ -141,9 +141,9 @@ public final class TelegramBot: Sendable {
             } catch BotAPIError.notFound {
                 throw StartError.notFound
             } catch {
-                logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
-                try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+                let wait = backoff.next()
+                logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(wait))])
+                try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
         }
     }
@@ -151,7 +151,7 @@ public final class TelegramBot: Sendable {
     /// The command menus in three languages (and the default): set while polling starts, retried
     /// with back-off until they are accepted, so the first messages need not wait for them.
     func publishCommands() async {
-        var backoff = 1.0
+        var backoff = Backoff(initial: 1, maximum: settings.maximumBackoffSeconds)
         while !Task.isCancelled {
             do {
                 for (language, code) in [(Language.zhHans, "zh-hans"), (.zhHant, "zh-hant"), (.en, "en")] {
@@ -160,9 +160,9 @@ public final class TelegramBot: Sendable {
                 try await setupAPI.setMyCommands(commands(.zhHans), languageCode: nil)
                 return
             } catch {
-                logger.warning("bot.commands_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
-                try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+                let wait = backoff.next()
+                logger.warning("bot.commands_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(wait))])
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
         }
     }
@@ -178,44 +178,58 @@ public final class TelegramBot: Sendable {
 
     /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),
     /// a poll that hangs past its deadline is abandoned, a refused token ends the bot.
+    /// The decisions are `PollState`'s; this loop performs them.
     func pollLoop() async throws {
-        var offset = try await handler.storedOffset()
-        var backoff = 1.0
-        while !Task.isCancelled {
-            do {
-                let deadline = Double(settings.pollTimeoutSeconds) + settings.watchdogMarginSeconds
-                let api = pollAPI, timeout = settings.pollTimeoutSeconds, from = offset
-                let batch = try await Self.withDeadline(seconds: deadline) { try await api.getUpdates(offset: from, timeoutSeconds: timeout) }
-                guard let batch else {
-                    logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
-                    continue
-                }
-                backoff = 1
-                if batch.updates.isEmpty && batch.malformed.isEmpty { continue }
-                // A batch that started is finished even when a signal arrives meanwhile (a few
-                // milliseconds): cancelling it half way would only make the restart redo it.
-                let handler = self.handler
-                let queued = try await Task { try await handler.handle(batch.updates, malformed: batch.malformed) }.value
-                offset = max(offset, ((batch.updates.map(\.updateID) + batch.malformed).max() ?? offset - 1) + 1)
-                if queued > 0 { await sender.wake() }
-            } catch BotAPIError.unauthorized {
-                throw StartError.unauthorized
-            } catch BotAPIError.cancelled {
-                return
-            } catch is CancellationError {
-                return
-            } catch {
+        typealias Poll = PollState<SystemRandomNumberGenerator>
+        var state = Poll(offset: try await handler.storedOffset(), settings: settings, random: SystemRandomNumberGenerator())
+        var action = state.start()
+        var batch: (updates: [Update], malformed: [Int64]) = ([], [])
+        /// The next action after `error`, logged.
+        func failed(_ error: any Error) -> Poll.Action {
+            let failure = Task.isCancelled ? .cancelled : Poll.Failure(error)
+            switch failure {
+            case .conflict:
+                logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
+            case .other:
+                logger.warning("poll.failed", ["error": .string("\(error)"), "retry_in_seconds": .int(Int64(state.backoff.seconds))])
+            case .tokenRefused, .cancelled: break
+            }
+            return state.failed(failure)
+        }
+        while true {
+            switch action {
+            case .poll(let offset, let timeout, let deadline):
                 if Task.isCancelled { return }
-                let conflict: Bool = if case BotAPIError.conflict = error { true } else { false }
-                if conflict {
-                    logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
-                    backoff = max(backoff, 5)
-                } else {
-                    logger.warning("poll.failed", ["error": .string("\(error)"), "retry_in_seconds": .int(Int64(backoff))])
+                do {
+                    let api = pollAPI
+                    guard let answer = try await Self.withDeadline(seconds: deadline, { try await api.getUpdates(offset: offset, timeoutSeconds: timeout) }) else {
+                        logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
+                        action = state.watchdogFired()
+                        continue
+                    }
+                    batch = answer
+                    action = state.answered(answer.updates.map(\.updateID) + answer.malformed)
+                } catch {
+                    action = failed(error)
                 }
-                let jitter = Double.random(in: 0.8...1.2)
-                try? await Task.sleep(nanoseconds: UInt64(backoff * jitter * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+            case .handle(let highest):
+                do {
+                    // A batch that started is finished even when a signal arrives meanwhile (a few
+                    // milliseconds): cancelling it half way would only make the restart redo it.
+                    let handler = self.handler, received = batch
+                    let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed) }.value
+                    action = state.handled(through: highest)
+                    if queued > 0 { await sender.wake() }
+                } catch {
+                    action = failed(error)
+                }
+            case .sleep(let seconds):
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                action = state.slept()
+            case .stop(.cancelled):
+                return
+            case .stop(.tokenRefused):
+                throw StartError.unauthorized
             }
         }
     }

@@ -79,7 +79,7 @@ public struct UpdateHandler: Sendable {
                     for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
                     if last > 0 { try Self.storeOffset(db, last + 1) }
                 }
-            } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+            } catch let error as DatabaseError where error.isInterrupted {
                 // Cancelled, not broken: nothing was committed, and the batch comes again after a restart.
                 throw error
             } catch {
@@ -90,7 +90,7 @@ public struct UpdateHandler: Sendable {
                             queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
                             try Self.storeOffset(db, update.updateID + 1)
                         }
-                    } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+                    } catch let error as DatabaseError where error.isInterrupted {
                         throw error
                     } catch {
                         // The update's own changes rolled back; skip it rather than block the chat forever.
