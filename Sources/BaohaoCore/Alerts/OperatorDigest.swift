@@ -12,27 +12,11 @@ public struct OperatorDigest: Sendable, Equatable {
 
     /// The figures for the 24 hours before `now`.
     public static func compute(_ db: Connection, catalogue: CarrierCatalogue, now: Instant) throws -> OperatorDigest {
-        let since = now.adding(seconds: -86_400).description
-        let sent = try db.queryFirst(
-            "SELECT count(*) FROM outbox WHERE priority = ? AND state = 'sent' AND sent_at > ?", Outbox.Priority.bulk.rawValue, since
-        ) { $0.int(0) } ?? 0
-        let failed = try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'dead' AND sent_at > ?", since) { $0.int(0) } ?? 0
-        let today = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000)
-        var grace = 0, recycling = 0
-        for carrier in catalogue.carriers {
-            // Expired yesterday: entered grace (or beyond) in the last day.
-            if carrier.graceDays > 0 {
-                grace += try db.queryFirst(
-                    "SELECT count(*) FROM lines WHERE carrier = ? AND expires_on = ? AND request IS NULL", carrier.id, today.adding(days: -1).description
-                ) { $0.int(0) } ?? 0
-            }
-            // Recycled on day recycle_after + 1 after expiry: within 7 days of that.
-            let latest = today.adding(days: -(carrier.recycleAfterDays + 1) + 7), earliest = today.adding(days: -(carrier.recycleAfterDays + 1))
-            recycling += try db.queryFirst(
-                "SELECT count(*) FROM lines WHERE carrier = ? AND expires_on > ? AND expires_on <= ? AND expires_on < ? AND request IS NULL", carrier.id,
-                earliest.description, latest.description, today.description
-            ) { $0.int(0) } ?? 0
-        }
+        let since = now.adding(seconds: -86_400)
+        let sent = try Outbox.sentCount(db, priority: .bulk, since: since)
+        let failed = try Outbox.deadCount(db, since: since)
+        let lines = LineSession(db: db, catalogue: catalogue, now: now)
+        let grace = try lines.countEnteredGraceYesterday(), recycling = try lines.countNearRecycling(withinDays: 7)
         return OperatorDigest(sent: sent, failed: failed, enteredGrace: grace, nearRecycling: recycling)
     }
 
