@@ -4,7 +4,6 @@ import Understanding
 /// The operators' daily digest: reminders sent, failed deliveries, lines that entered
 /// grace, lines within 7 days of recycling. Queued once a day, at the configured time (UTC).
 public struct OperatorDigest: Sendable, Equatable {
-    public static let stateKey = "alerts.digest_last_day"
     public let sent: Int
     public let failed: Int
     public let enteredGrace: Int
@@ -31,16 +30,13 @@ public struct OperatorDigest: Sendable, Equatable {
         let minuteOfDay = Int((now.millisecondsSinceEpoch / 1000 - today.daysSinceEpoch * 86_400) / 60)
         guard minuteOfDay >= minute else { return nil }
         return try db.transaction {
-            let last = try db.queryFirst("SELECT value FROM bot_state WHERE key = ?", stateKey) { $0.string(0) }
-            guard last != today.description else { return nil }
+            guard try BotState.value(db, .lastDigestDay) != today else { return nil }
             let digest = try compute(db, catalogue: catalogue, now: now)
             let html = replies.text(
                 .operatorDigest, language,
                 ["sent": String(digest.sent), "failed": String(digest.failed), "grace": String(digest.enteredGrace), "recycling": String(digest.nearRecycling)])
             try Outbox.enqueue(db, OutboundMessage(chatID: chat, html: html), priority: .bulk, at: now)
-            try db.execute(
-                "INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                stateKey, today.description, now.description)
+            try BotState.set(db, .lastDigestDay, to: today, at: now)
             return digest
         }
     }
