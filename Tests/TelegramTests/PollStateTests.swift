@@ -1,3 +1,4 @@
+import BaohaoCore
 import TestSupport
 import Testing
 @testable import Telegram
@@ -9,7 +10,7 @@ import Testing
 
     /// The shipped settings (timeout 50 s, watchdog margin 30 s, back-off up to 60 s).
     static func state(offset: Int64 = 0, seed: UInt64 = seed) -> State {
-        State(offset: offset, settings: TelegramBot.Settings(), random: SeededGenerator(seed: seed))
+        State(offset: offset, settings: TelegramBot.Settings(configuration: BotConfiguration()), random: SeededGenerator(seed: seed))
     }
 
     /// The seconds a `.sleep` action waits (nil for any other action).
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func theMaximumAndTimeoutComeFromTheSettings() {
-        var settings = TelegramBot.Settings()
+        var settings = TelegramBot.Settings(configuration: BotConfiguration())
         settings.pollTimeoutSeconds = 1
         settings.watchdogMarginSeconds = 2
         settings.maximumBackoffSeconds = 3

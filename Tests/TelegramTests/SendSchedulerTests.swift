@@ -1,3 +1,4 @@
+import BaohaoCore
 import TestSupport
 import Testing
 @testable import Telegram
@@ -24,7 +25,8 @@ import Testing
     }
 
     @Test func theGlobalLimitIsNeverExceededInAnySecond() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil), chats: Array(1...200), seconds: 10)
+        let limits = SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: Array(1...200), seconds: 10)
         for start in stride(from: 0.0, to: 9.0, by: 0.25) {
             let inWindow = sent.filter { $0.at >= start && $0.at < start + 1 }.count
             #expect(inWindow <= 30 + 30, "\(inWindow) in [\(start), \(start + 1))")  // a full burst plus one second's rate
@@ -35,20 +37,22 @@ import Testing
     }
 
     @Test func oneChatGetsOneMessageASecondAfterASmallBurst() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perChatBurst: 3), chats: [42], seconds: 10)
+        let limits = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: [42], seconds: 10)
         #expect(sent.prefix(3).allSatisfy { $0.at < 0.01 })
         #expect(sent.count == 3 + 9 || sent.count == 3 + 10)
         for (a, b) in zip(sent.dropFirst(3), sent.dropFirst(4)) { #expect(b.at - a.at >= 0.999) }
     }
 
     @Test func aGroupGetsTwentyAMinute() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perGroupPerMinute: 20), chats: [-100123], seconds: 120, step: 0.01)
+        let limits = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: [-100123], seconds: 120, step: 0.01)
         let firstMinute = sent.filter { $0.at < 60 }.count
         #expect((20...21).contains(firstMinute), "\(firstMinute)")
     }
 
     @Test func aTooManyRequestsPausesTheBusyChatOrEverything() {
-        var scheduler = SendScheduler(limits: SendScheduler.Limits())
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(configuration: BotConfiguration()))
         // A chat that just sent its burst: the 429 is the chat's.
         for _ in 0..<3 { scheduler.record(7, at: 10) }
         let chatScoped = !scheduler.tooManyRequests(chat: 7, retryAfter: 5, at: 10)
@@ -72,7 +76,7 @@ import Testing
     @Test func memoryStaysFlatOverAHundredThousandChats() {
         // 100,000 chats over 5,000 simulated seconds, each sent to once, every tenth a group,
         // every hundredth paused by a 429: nothing calls compact; the scheduler compacts itself.
-        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20))
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
         var most = 0
         for i in 0..<100_000 {
             let now = Double(i) * 0.05
@@ -89,7 +93,7 @@ import Testing
     }
 
     @Test func compactingKeepsChatsThatAreStillLimitedOrPaused() {
-        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20))
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
         // Thousands of chats sent to once: full again a second later.
         for chat in Int64(1000)..<Int64(6000) { scheduler.record(chat, at: 0) }
         for _ in 0..<3 { scheduler.record(7, at: 0.9) }  // drained: the next in 1 s
@@ -114,8 +118,8 @@ import Testing
         let seed = testSeed(default: 0x5C4ED)
         var generator = SeededGenerator(seed: seed)
         for limits in [
-            SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20),
-            SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 2, perChatBurst: 1, perGroupPerMinute: 6),
+            SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1),
+            SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 2, perChatBurst: 1, perGroupPerMinute: 6, perGroupBurst: 1),
         ] {
             var kept = SendScheduler(limits: limits), compacted = SendScheduler(limits: limits)
             let chats: [Int64] = [1, 2, 3, 4, 5, -10, -20]

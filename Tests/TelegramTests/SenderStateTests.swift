@@ -10,7 +10,7 @@ import Testing
     }
 
     /// One message a second to a chat, no burst, no global limit.
-    static let oneASecond = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 1, perChatBurst: 1, perGroupPerMinute: 20)
+    static let oneASecond = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 1, perChatBurst: 1, perGroupPerMinute: 20, perGroupBurst: 1)
 
     static func ids(_ plan: SenderState.Plan) -> [Int64]? {
         if case .send(let items) = plan { items.map(\.id) } else { nil }
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func aTooManyRequestsPausesTheChatOrTheQueue() {
-        var state = SenderState(limits: SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20))
+        var state = SenderState(limits: SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
         // Chat 5 sent its burst: the 429 is its own.
         for id in 1...3 { _ = state.plan([Self.item(Int64(id), chat: 5)], at: 0) }
         let chat = state.settle([(Self.item(3, chat: 5), .failure(.tooManyRequests(retryAfter: 7)))], at: 0)

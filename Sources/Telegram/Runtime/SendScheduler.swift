@@ -10,19 +10,22 @@ public struct SendScheduler: Sendable {
         /// Messages per second to one private chat, with a small burst.
         public var perChatPerSecond: Double?
         public var perChatBurst: Double
-        /// Messages per minute to one group (negative chat ids).
+        /// Messages per minute to one group (negative chat ids), with a burst.
         public var perGroupPerMinute: Double?
+        public var perGroupBurst: Double
 
-        public init(globalPerSecond: Double? = 30, globalBurst: Double = 30, perChatPerSecond: Double? = 1, perChatBurst: Double = 3, perGroupPerMinute: Double? = 20) {
+        /// Every limit spelled out (the configured ones come from `init(configuration:)`).
+        public init(globalPerSecond: Double?, globalBurst: Double, perChatPerSecond: Double?, perChatBurst: Double, perGroupPerMinute: Double?, perGroupBurst: Double) {
             self.globalPerSecond = globalPerSecond
             self.globalBurst = globalBurst
             self.perChatPerSecond = perChatPerSecond
             self.perChatBurst = perChatBurst
             self.perGroupPerMinute = perGroupPerMinute
+            self.perGroupBurst = perGroupBurst
         }
 
-        /// No limits at all (for benchmarks against a local double).
-        public static let off = Limits(globalPerSecond: nil, perChatPerSecond: nil, perGroupPerMinute: nil)
+        /// No limits at all (for benchmarks and tests against a local double).
+        public static let off = Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: nil, perChatBurst: 1, perGroupPerMinute: nil, perGroupBurst: 1)
     }
 
     struct Bucket: Sendable {
@@ -63,7 +66,7 @@ public struct SendScheduler: Sendable {
     private func chatBucket(_ chat: Int64) -> Bucket? {
         if let existing = chats[chat] { return existing }
         if chat < 0, let perMinute = limits.perGroupPerMinute {
-            return Bucket(tokens: 1, updated: 0, rate: perMinute / 60, capacity: 1)
+            return Bucket(tokens: limits.perGroupBurst, updated: 0, rate: perMinute / 60, capacity: max(1, limits.perGroupBurst))
         }
         guard let rate = limits.perChatPerSecond else { return nil }
         return Bucket(tokens: limits.perChatBurst, updated: 0, rate: rate, capacity: max(1, limits.perChatBurst))
@@ -130,14 +133,16 @@ public struct SendScheduler: Sendable {
 }
 
 extension SendScheduler.Limits {
-    /// The limits the configuration asks for (none at all when they are disabled).
-    public init(_ settings: RateLimitSettings) {
+    /// The limits the configuration asks for (none at all when they are disabled); the
+    /// overall burst is one second's worth.
+    public init(configuration c: BotConfiguration) {
+        let settings = c.rateLimits
         guard settings.enabled else {
             self = .off
             return
         }
         self.init(
             globalPerSecond: settings.globalPerSecond, globalBurst: max(1, settings.globalPerSecond), perChatPerSecond: settings.perChatPerSecond,
-            perGroupPerMinute: Double(settings.perGroupPerMinute))
+            perChatBurst: settings.perChatBurst, perGroupPerMinute: Double(settings.perGroupPerMinute), perGroupBurst: settings.perGroupBurst)
     }
 }

@@ -9,22 +9,29 @@ import Glibc
 /// The bot on Telegram: checks the token, polls, hands updates to the assistant, delivers
 /// the outbox, and shuts down cleanly.
 public final class TelegramBot: Sendable {
+    /// What the bot needs from the configuration, which holds the defaults and documents
+    /// each field (`BotConfiguration`, `TelegramSettings`).
     public struct Settings: Sendable {
-        public var pollTimeoutSeconds = 50
-        public var limits = SendScheduler.Limits()
-        /// Bot API clients for sending (each its own connection and thread).
-        public var senderClients = 2
-        /// On shutdown, how long pending replies may still be sent.
-        public var drainSeconds = 10.0
-        /// A poll running this long past its own timeout is abandoned and restarted.
-        public var watchdogMarginSeconds = 30.0
-        public var maximumBackoffSeconds = 60.0
+        public var pollTimeoutSeconds: Int
+        public var limits: SendScheduler.Limits
+        public var senderClients: Int
+        public var drainSeconds: Double
+        public var watchdogMarginSeconds: Double
+        public var maximumBackoffSeconds: Double
         /// How often due reminders are looked for.
-        public var alertCheckIntervalSeconds = 60.0
-        /// How often the database is checked for FAQ changes made elsewhere (the command line).
-        public var faqCheckIntervalSeconds = 2.0
+        public var alertCheckIntervalSeconds: Double
+        public var faqCheckIntervalSeconds: Double
 
-        public init() {}
+        public init(configuration c: BotConfiguration) {
+            pollTimeoutSeconds = c.pollTimeoutSeconds
+            limits = SendScheduler.Limits(configuration: c)
+            senderClients = c.telegram.senderClients
+            drainSeconds = c.telegram.drainSeconds
+            watchdogMarginSeconds = c.telegram.watchdogMarginSeconds
+            maximumBackoffSeconds = c.telegram.maximumBackoffSeconds
+            alertCheckIntervalSeconds = Double(c.alerts.checkIntervalSeconds)
+            faqCheckIntervalSeconds = c.telegram.faqCheckIntervalSeconds
+        }
     }
 
     /// The bot could not start.
@@ -51,7 +58,7 @@ public final class TelegramBot: Sendable {
     let clock: any WallClock
 
     public init(
-        baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings = Settings(), alerts: AlertScheduler? = nil,
+        baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings, alerts: AlertScheduler? = nil,
         logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
