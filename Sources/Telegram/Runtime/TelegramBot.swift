@@ -193,7 +193,8 @@ public final class TelegramBot: Sendable {
         var batch: (updates: [Update], malformed: [Int64]) = ([], [])
         /// The next action after `error`, logged.
         func failed(_ error: any Error) -> Poll.Action {
-            let failure = Task.isCancelled ? .cancelled : Poll.Failure(error)
+            var failure = Poll.Failure(error)
+            if Task.isCancelled, failure != .tokenRefused { failure = .cancelled }
             switch failure {
             case .conflict:
                 logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
