@@ -12,7 +12,7 @@ enum AlertsBench {
         let catalogue = try CarrierCatalogueLoader.load(path: root + "/Config/carriers.json")
         let replies = try ReplyBook.load(path: root + "/Intents/replies.json")
         try BenchData.insertLines(db, catalogue: catalogue, count: lines)
-        let scheduler = AlertScheduler(catalogue: catalogue, replies: replies, settings: AssistantSettings())
+        let scheduler = AlertScheduler(catalogue: catalogue, replies: replies, settings: AssistantSettings(configuration: BotConfiguration()))
         let now = Instant(iso: "2026-11-22T14:00:00.000Z")!
         var due = 0
         let sample = repeatRuns(runs) {

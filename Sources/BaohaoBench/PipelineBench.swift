@@ -18,7 +18,7 @@ enum PipelineBench {
             let path = NSTemporaryDirectory() + "baohao-pipeline-\(getpid())-\(run).sqlite"
             defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
             let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
-            let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(), clock: SystemWallClock())
+            let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: BotConfiguration()), clock: SystemWallClock())
             let handler = UpdateHandler(assistant: assistant, database: database, logger: Logger(level: .error))
             let updates = (0..<count).map { i in
                 Update(

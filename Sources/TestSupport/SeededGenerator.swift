@@ -17,11 +17,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-extension SeededGenerator {
-    /// A generator seeded from `BAOHAO_TEST_SEED` when it is set (to replay a failure), else
-    /// from `fallback`; tests print the seed they used with any failure.
-    public static func fromEnvironment(fallback: UInt64) -> (generator: SeededGenerator, seed: UInt64) {
-        let seed = ProcessInfo.processInfo.environment["BAOHAO_TEST_SEED"].flatMap { UInt64($0) } ?? fallback
-        return (SeededGenerator(seed: seed), seed)
-    }
+/// The seed a seeded test uses: the environment variable `TEST_SEED` when it holds a number
+/// (to replay a printed failure, or to try other seeds), else `fallback`. Tests name the seed
+/// in their failure messages.
+public func testSeed(default fallback: UInt64) -> UInt64 {
+    ProcessInfo.processInfo.environment["TEST_SEED"].flatMap { UInt64($0) } ?? fallback
 }

@@ -61,8 +61,8 @@ private func plain(_ key: ReplyKey, _ language: Language) -> String { HTML.plain
             let count = double.sentMessages(to: Int64(chat)).count
             #expect(count == 9, "chat \(chat): \(count)")
         }
-        let handled = try await rig.database.read { db in try db.queryFirst("SELECT value FROM bot_state WHERE key = 'telegram.offset'") { $0.string(0) } }
-        #expect(handled.flatMap { Int64($0) } == double.confirmedOffset)
+        let handled = try await rig.database.read { db in try BotState.value(db, .telegramOffset) }
+        #expect(handled == double.confirmedOffset)
     }
 
     @Test func faultsLoseNothingAndDuplicateNothing() async throws {
@@ -76,8 +76,8 @@ private func plain(_ key: ReplyKey, _ language: Language) -> String { HTML.plain
         for i in 0..<6 { double.injectMessage(chatID: 40 + Int64(i), text: "谢谢") }
         let delivered = await rig.waitFor(30) { double.sentMessages().count >= 6 }
         let rows = try await rig.database.read { db in try db.query("SELECT id, chat_id, state, attempts, error FROM outbox") { "\($0.int64(0)) \($0.int64(1)) \($0.string(2)) \($0.int(3)) \($0.optionalString(4) ?? "")" } }
-        let offset = try await rig.database.read { db in try db.queryFirst("SELECT value FROM bot_state") { $0.string(0) } }
-        #expect(delivered, "\(rows) offset \(offset ?? "") calls \(double.calls().map { "\($0.method) \($0.httpStatus)" })")
+        let offset = try await rig.database.read { db in try BotState.value(db, .telegramOffset) }
+        #expect(delivered, "\(rows) offset \(offset.map(String.init) ?? "") calls \(double.calls().map { "\($0.method) \($0.httpStatus)" })")
         try await rig.stop()
         #expect(double.sentMessages().count == 6)
         #expect(Set(double.sentMessages().map(\.chatID)).count == 6)

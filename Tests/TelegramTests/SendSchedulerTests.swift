@@ -1,3 +1,5 @@
+import BaohaoCore
+import TestSupport
 import Testing
 @testable import Telegram
 
@@ -23,7 +25,8 @@ import Testing
     }
 
     @Test func theGlobalLimitIsNeverExceededInAnySecond() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil), chats: Array(1...200), seconds: 10)
+        let limits = SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: Array(1...200), seconds: 10)
         for start in stride(from: 0.0, to: 9.0, by: 0.25) {
             let inWindow = sent.filter { $0.at >= start && $0.at < start + 1 }.count
             #expect(inWindow <= 30 + 30, "\(inWindow) in [\(start), \(start + 1))")  // a full burst plus one second's rate
@@ -34,20 +37,22 @@ import Testing
     }
 
     @Test func oneChatGetsOneMessageASecondAfterASmallBurst() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perChatBurst: 3), chats: [42], seconds: 10)
+        let limits = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: [42], seconds: 10)
         #expect(sent.prefix(3).allSatisfy { $0.at < 0.01 })
         #expect(sent.count == 3 + 9 || sent.count == 3 + 10)
         for (a, b) in zip(sent.dropFirst(3), sent.dropFirst(4)) { #expect(b.at - a.at >= 0.999) }
     }
 
     @Test func aGroupGetsTwentyAMinute() {
-        let sent = simulate(SendScheduler.Limits(globalPerSecond: nil, perChatPerSecond: 1, perGroupPerMinute: 20), chats: [-100123], seconds: 120, step: 0.01)
+        let limits = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        let sent = simulate(limits, chats: [-100123], seconds: 120, step: 0.01)
         let firstMinute = sent.filter { $0.at < 60 }.count
         #expect((20...21).contains(firstMinute), "\(firstMinute)")
     }
 
     @Test func aTooManyRequestsPausesTheBusyChatOrEverything() {
-        var scheduler = SendScheduler(limits: SendScheduler.Limits())
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(configuration: BotConfiguration()))
         // A chat that just sent its burst: the 429 is the chat's.
         for _ in 0..<3 { scheduler.record(7, at: 10) }
         let chatScoped = !scheduler.tooManyRequests(chat: 7, retryAfter: 5, at: 10)
@@ -66,5 +71,77 @@ import Testing
         var scheduler = SendScheduler(limits: .off)
         for i in 0..<10_000 { scheduler.record(Int64(i % 3), at: 0) }
         #expect(scheduler.delay(for: 1, at: 0) == 0)
+    }
+
+    @Test func memoryStaysFlatOverAHundredThousandChats() {
+        // 100,000 chats over 5,000 simulated seconds, each sent to once, every tenth a group,
+        // every hundredth paused by a 429: nothing calls compact; the scheduler compacts itself.
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
+        var most = 0
+        for i in 0..<100_000 {
+            let now = Double(i) * 0.05
+            let chat = i % 10 == 0 ? -Int64(i) - 1 : Int64(i) + 1
+            #expect(scheduler.delay(for: chat, at: now) == 0)
+            for _ in 0..<(i % 100 == 1 ? 3 : 1) { scheduler.record(chat, at: now) }
+            if i % 100 == 1 { scheduler.tooManyRequests(chat: chat, retryAfter: 30, at: now) }
+            most = max(most, scheduler.trackedChats)
+        }
+        #expect(most <= SendScheduler.minimumCompaction, "\(most) chats tracked at once")
+        // What is left once everything is full again and every pause is over: nothing.
+        scheduler.compact(at: 100_000 * 0.05 + 31)
+        #expect(scheduler.trackedChats == 0)
+    }
+
+    @Test func compactingKeepsChatsThatAreStillLimitedOrPaused() {
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
+        // Thousands of chats sent to once: full again a second later.
+        for chat in Int64(1000)..<Int64(6000) { scheduler.record(chat, at: 0) }
+        for _ in 0..<3 { scheduler.record(7, at: 0.9) }  // drained: the next in 1 s
+        for _ in 0..<3 { scheduler.record(8, at: 0.9) }
+        let global = scheduler.tooManyRequests(chat: 8, retryAfter: 20, at: 0.9)
+        #expect(!global)  // only chat 8 is paused, for 20 s
+        scheduler.record(-100, at: 0.9)  // a group: the next in 3 s
+        scheduler.compact(at: 1)
+        #expect(scheduler.trackedChats == 3)
+        #expect(abs(scheduler.delay(for: 7, at: 1) - 0.9) < 1e-9)
+        #expect(abs(scheduler.delay(for: 8, at: 1) - 19.9) < 1e-9)
+        #expect(abs(scheduler.delay(for: -100, at: 1) - 2.9) < 1e-9)
+        // Once full again they go, and a chat sent to again starts from a full burst.
+        scheduler.compact(at: 21)
+        #expect(scheduler.trackedChats == 0)
+        #expect(scheduler.delay(for: 7, at: 21) == 0)
+    }
+
+    @Test func compactingNeverChangesADelay() {
+        // The same random sends, 429s and clock steps to two schedulers; one compacts after every
+        // step. Every chat's delay must agree at every step.
+        let seed = testSeed(default: 0x5C4ED)
+        var generator = SeededGenerator(seed: seed)
+        for limits in [
+            SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1),
+            SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 2, perChatBurst: 1, perGroupPerMinute: 6, perGroupBurst: 1),
+        ] {
+            var kept = SendScheduler(limits: limits), compacted = SendScheduler(limits: limits)
+            let chats: [Int64] = [1, 2, 3, 4, 5, -10, -20]
+            var now = 0.0
+            for step in 0..<5_000 {
+                now += Double(generator.next() % 1000) / 1000 * (generator.next() % 10 == 0 ? 10 : 0.5)
+                let chat = chats[Int(generator.next() % UInt64(chats.count))]
+                if kept.delay(for: chat, at: now) == 0 {
+                    kept.record(chat, at: now)
+                    compacted.record(chat, at: now)
+                }
+                if generator.next() % 20 == 0 {
+                    let retry = Double(generator.next() % 30)
+                    let a = kept.tooManyRequests(chat: chat, retryAfter: retry, at: now), b = compacted.tooManyRequests(chat: chat, retryAfter: retry, at: now)
+                    #expect(a == b, "seed \(seed), step \(step)")
+                }
+                compacted.compact(at: now)
+                for other in chats where kept.delay(for: other, at: now) != compacted.delay(for: other, at: now) {
+                    Issue.record("seed \(seed), step \(step), chat \(other): \(kept.delay(for: other, at: now)) kept, \(compacted.delay(for: other, at: now)) compacted")
+                }
+            }
+            #expect(compacted.trackedChats <= kept.trackedChats)
+        }
     }
 }

@@ -27,7 +27,7 @@ final class TelegramRig: @unchecked Sendable {
     let database: Database
     let logs = CapturingLogSink()
     let clock = ManualWallClock("2026-11-22")
-    var settings = TelegramBot.Settings()
+    var settings = TelegramBot.Settings(configuration: BotConfiguration())
     private var task: Task<Void, any Error>?
     private var signal: AsyncStream<Int32>.Continuation?
 
@@ -54,7 +54,8 @@ final class TelegramRig: @unchecked Sendable {
     var logger: Logger { Logger(level: .debug, sink: logs, redactor: Redactor(secrets: [double.token])) }
 
     func makeBot(token: String? = nil) -> TelegramBot {
-        var assistantSettings = AssistantSettings()
+        var assistantSettings = AssistantSettings(configuration: BotConfiguration())
+        assistantSettings.regressionSetFile = nil  // only the questions stored in the database
         assistantSettings.operatorChatID = -500
         assistantSettings.operators = operators
         let knowledge = AssistantKnowledge(

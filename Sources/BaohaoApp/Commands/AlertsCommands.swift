@@ -57,8 +57,8 @@ enum AlertsCommands {
                 throw CommandFailure(exitCode: ExitCode.busy, message: error.description)
             }
             defer { withExtendedLifetime(lock) {} }
-            let clients = (0..<2).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
-            let limits = SendScheduler.Limits(config.rateLimits)
+            let clients = (0..<max(1, config.telegram.senderClients)).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
+            let limits = SendScheduler.Limits(configuration: config)
             let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: SystemWallClock(), logger: context.logger(for: config))
             await sender.drain(seconds: deadline)
             let counts = try await database.read { db in try Outbox.counts(db) }

@@ -36,14 +36,11 @@ enum RunCommand {
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
-        var settings = TelegramBot.Settings()
-        settings.pollTimeoutSeconds = config.pollTimeoutSeconds
-        settings.limits = SendScheduler.Limits(config.rateLimits)
         logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
-        settings.alertCheckIntervalSeconds = Double(config.alerts.checkIntervalSeconds)
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
         let bot = TelegramBot(
-            baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: settings, alerts: alerts, logger: logger)
+            baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: TelegramBot.Settings(configuration: config), alerts: alerts,
+            logger: logger)
         do {
             try await bot.run(shutdown: ShutdownSignals.stream())
         } catch let error as TelegramBot.StartError {

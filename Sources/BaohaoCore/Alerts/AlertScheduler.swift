@@ -30,7 +30,8 @@ public struct PlannedAlert: Sendable, Equatable {
 
 /// Finds the reminders due and queues each exactly once: an alert is identified by line,
 /// chat, kind, lead time and expiry date, and recorded in the same transaction that puts it
-/// in the outbox, so a restart, a second run or a crash never sends it twice.
+/// in the outbox, so a restart, a second run or a crash never sends it twice. The one owner
+/// of the `alerts` table.
 public struct AlertScheduler: Sendable {
     public let catalogue: CarrierCatalogue
     public let replies: ReplyBook
@@ -80,6 +81,16 @@ public struct AlertScheduler: Sendable {
             if !queued.isEmpty { try DailyCounts.increment(db, .alerts, at: now, by: queued.count) }
             return queued
         }
+    }
+
+    /// A renewal moved the line's expiry to `expiry`: its reminders about another expiry that
+    /// are queued but not yet sent are cancelled, and their outbox items dropped.
+    public static func cancelQueued(_ db: Connection, line: Int64, keepingExpiry expiry: CivilDate) throws {
+        let outboxIDs = try db.query(
+            "SELECT outbox_id FROM alerts WHERE line_id = ? AND state = 'queued' AND expires_on <> ? AND outbox_id IS NOT NULL", line, expiry.description
+        ) { $0.int64(0) }
+        try Outbox.dropPending(db, ids: outboxIDs, reason: "line renewed before the reminder went out")
+        try db.execute("UPDATE alerts SET state = 'cancelled' WHERE line_id = ? AND state = 'queued' AND expires_on <> ?", line, expiry.description)
     }
 
     /// What the scheduler does on each tick: queue the due alerts, and the operators'

@@ -14,7 +14,7 @@ public final class Assistant: Sendable {
     /// Validation, regression gate and versions for operators' FAQ changes.
     public let faqEditor: FAQEditor
 
-    public init(knowledge: AssistantKnowledge, catalogue: CarrierCatalogue, settings: AssistantSettings = AssistantSettings(), clock: any WallClock = SystemWallClock()) {
+    public init(knowledge: AssistantKnowledge, catalogue: CarrierCatalogue, settings: AssistantSettings = AssistantSettings(configuration: BotConfiguration()), clock: any WallClock = SystemWallClock()) {
         knowledgeBox = Mutex((knowledge, 0))
         self.catalogue = catalogue
         self.settings = settings

@@ -1,31 +1,31 @@
 import Understanding
 
-/// What the assistant needs from the configuration. Every field has a default.
+/// What the assistant needs from the configuration, which holds the defaults
+/// (`BotConfiguration`).
 public struct AssistantSettings: Sendable, Equatable {
     /// Telegram user ids allowed to use operator commands (besides those added with /op add).
-    public var operators: Set<Int64> = []
+    public var operators: Set<Int64>
     /// Where tickets, cancellation requests and other notices go.
     public var operatorChatID: Int64?
     /// The payment link of a renewal order; `{ref}` becomes the order reference.
-    public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
-    public var defaultLanguage: Language = .zhHans
+    public var paymentLinkTemplate: String
+    public var defaultLanguage: Language
     /// How long a question such as "confirm the cancellation?" stays answerable.
-    public var flowTimeoutSeconds: Int64 = 15 * 60
+    public var flowTimeoutSeconds: Int64
     /// Quiet hours shown when a chat has not chosen its own (minutes after midnight).
-    public var quietStartMinute = 22 * 60
-    public var quietEndMinute = 8 * 60
+    public var quietStartMinute: Int
+    public var quietEndMinute: Int
     /// When the operators' daily digest goes out (minutes after midnight, UTC).
-    public var digestMinute = 9 * 60
+    public var digestMinute: Int
     /// The labelled questions file replayed before FAQ changes (nil: only stored ones).
     public var regressionSetFile: String?
-
-    public init() {}
 
     public init(configuration c: BotConfiguration) {
         operators = Set(c.operators)
         operatorChatID = c.operatorChatID
         paymentLinkTemplate = c.paymentLinkTemplate
         defaultLanguage = c.defaultLanguage
+        flowTimeoutSeconds = Int64(c.flowTimeoutSeconds)
         quietStartMinute = c.alerts.quietHoursStartMinute
         quietEndMinute = c.alerts.quietHoursEndMinute
         digestMinute = c.alerts.digestMinute

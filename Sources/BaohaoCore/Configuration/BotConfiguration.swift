@@ -1,7 +1,10 @@
 public import Understanding
 
 /// Everything the bot can be configured with. Every field has a default, so an empty
-/// `bot.json` (or none) is a valid configuration.
+/// `bot.json` (or none) is a valid configuration. This is the one place the defaults are
+/// declared: the settings derived from it (`AssistantSettings`, `TelegramBot.Settings`,
+/// `SendScheduler.Limits`) take their values only through `init(configuration:)`. Fields
+/// marked "not in bot.json" are fixed at their defaults outside tests and benchmarks.
 public struct BotConfiguration: Sendable, Equatable {
     /// Bot API base URL, without a trailing slash; requests go to `BASE/bot<token>/<method>`.
     public var apiBaseURL = "https://api.telegram.org"
@@ -37,9 +40,13 @@ public struct BotConfiguration: Sendable, Equatable {
     public var regressionSetFile = "Intents/regression.jsonl"
     /// Template of the payment link of a renewal order; `{ref}` is replaced by the order reference.
     public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
+    /// How long a question such as "confirm the cancellation?" stays answerable, seconds
+    /// (not in bot.json).
+    public var flowTimeoutSeconds = 15 * 60
     public var understanding = UnderstandingSettings()
     public var alerts = AlertSettings()
     public var rateLimits = RateLimitSettings()
+    public var telegram = TelegramSettings()
 
     public init() {}
 }
@@ -78,6 +85,29 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var globalPerSecond = 30.0
     /// Messages per minute to one group chat.
     public var perGroupPerMinute = 20
+    /// Messages one private chat may get at once before the per-second rate applies (not in bot.json).
+    public var perChatBurst = 3.0
+    /// Messages one group may get at once before the per-minute rate applies (not in bot.json).
+    public var perGroupBurst = 1.0
+    // The overall burst is one second's worth of `globalPerSecond`.
+
+    public init() {}
+}
+
+/// How the Telegram runtime polls, sends and stops. None of these is in bot.json.
+public struct TelegramSettings: Sendable, Equatable {
+    /// Bot API clients for sending, each its own connection and thread (`baohao run` and
+    /// `alerts run-once`).
+    public var senderClients = 2
+    /// On shutdown, how long pending replies may still be sent, seconds.
+    public var drainSeconds = 10.0
+    /// A poll running this long past its own timeout is abandoned and restarted, seconds.
+    public var watchdogMarginSeconds = 30.0
+    /// The longest wait before retrying a failed poll or start-up call, seconds (the waits
+    /// double from 1 s).
+    public var maximumBackoffSeconds = 60.0
+    /// How often the database is checked for FAQ changes made elsewhere (the command line), seconds.
+    public var faqCheckIntervalSeconds = 2.0
 
     public init() {}
 }

@@ -5,8 +5,6 @@ import Understanding
 /// current version of each, and a generation number that grows with every change so a
 /// running bot can tell that it must reload. Runs in the caller's transaction.
 public enum FAQStore {
-    public static let generationKey = "faq.generation"
-
     /// One saved version of an entry; `entry` is nil for a version that deleted it.
     public struct Version: Sendable, Equatable {
         public let entryID: String
@@ -51,7 +49,7 @@ public enum FAQStore {
                 try insertVersion(db, entry.id, 1, entry, author: author, at: now, note: "imported")
                 try db.execute("INSERT INTO faq_entries (entry_id, position, version) VALUES (?, ?, 1)", entry.id, Int64(position))
             }
-            try bumpGeneration(db)
+            try BotState.increment(db, .faqGeneration, at: now)
         }
         return true
     }
@@ -101,7 +99,7 @@ public enum FAQStore {
                 let note = FAQDiff.lines(from: nil, to: entry).joined(separator: "\n")
                 try insertVersion(db, entry.id, 1, entry, author: author, at: now, note: note)
                 try db.execute("INSERT INTO faq_entries (entry_id, position, version) VALUES (?, ?, 1)", entry.id, position)
-                try bumpGeneration(db)
+                try BotState.increment(db, .faqGeneration, at: now)
                 return Version(entryID: entry.id, version: 1, entry: entry, author: author, at: now.description, note: note)
             case (let latest?, nil):
                 // A deleted id may be used again: the new entry continues its history.
@@ -143,7 +141,7 @@ public enum FAQStore {
 
     /// Grows with every change; starts at 0.
     public static func generation(_ db: Connection) throws -> Int64 {
-        try db.queryFirst("SELECT value FROM bot_state WHERE key = ?", generationKey) { Int64($0.string(0)) ?? 0 } ?? 0
+        try BotState.value(db, .faqGeneration) ?? 0
     }
 
     // MARK: - Private
@@ -156,7 +154,7 @@ public enum FAQStore {
         let note = ((prefix.map { [$0] } ?? []) + diff).joined(separator: "\n")
         try insertVersion(db, id, next, entry, author: author, at: now, note: note)
         try db.execute("UPDATE faq_entries SET version = ?, deleted = ? WHERE entry_id = ?", Int64(next), entry == nil ? 1 : 0, id)
-        try bumpGeneration(db)
+        try BotState.increment(db, .faqGeneration, at: now)
         return Version(entryID: id, version: next, entry: entry, author: author, at: now.description, note: note)
     }
 
@@ -164,14 +162,6 @@ public enum FAQStore {
         try db.execute(
             "INSERT INTO faq_versions (entry_id, version, body, author, at, note) VALUES (?, ?, ?, ?, ?, ?)", id, Int64(version),
             entry.map { FAQFileFormat.encode($0) }, author, now.description, note)
-    }
-
-    private static func bumpGeneration(_ db: Connection) throws {
-        try db.execute(
-            """
-            INSERT INTO bot_state (key, value, updated_at) VALUES (?, '1', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at
-            """, generationKey)
     }
 
     struct CorruptBody: Error, CustomStringConvertible {

@@ -72,6 +72,30 @@ public struct LineSession {
         ) { $0.int64(0) }
     }
 
+    /// Lines that expired yesterday (UTC) on a carrier with a grace period, and so entered it
+    /// in the last day; lines with a pending request are left out.
+    public func countEnteredGraceYesterday() throws -> Int {
+        let yesterday = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000).adding(days: -1)
+        return try catalogue.carriers.filter { $0.graceDays > 0 }.reduce(0) { total, carrier in
+            total + (try db.queryFirst(
+                "SELECT count(*) FROM lines WHERE carrier = ? AND expires_on = ? AND request IS NULL", carrier.id, yesterday.description
+            ) { $0.int(0) } ?? 0)
+        }
+    }
+
+    /// Expired lines (no pending request) that their carrier recycles within `days` days (UTC):
+    /// a line is recycled on day `recycle_after + 1` after its expiry.
+    public func countNearRecycling(withinDays days: Int) throws -> Int {
+        let today = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000)
+        return try catalogue.carriers.reduce(0) { total, carrier in
+            let earliest = today.adding(days: -(carrier.recycleAfterDays + 1)), latest = earliest.adding(days: days)
+            return total + (try db.queryFirst(
+                "SELECT count(*) FROM lines WHERE carrier = ? AND expires_on > ? AND expires_on <= ? AND expires_on < ? AND request IS NULL", carrier.id,
+                earliest.description, latest.description, today.description
+            ) { $0.int(0) } ?? 0)
+        }
+    }
+
     // MARK: - Changing
 
     public func renew(_ number: PhoneNumber, _ choice: RenewalChoice, reference: String, by actor: LineActor) throws -> RenewalReceipt {
@@ -92,12 +116,7 @@ public struct LineSession {
                 balance.minorUnits, effect.newExpiry.description, now.description, line.id)
             if effect.newExpiry != line.expiresOn {
                 // Reminders about the old expiry that have not gone out yet are moot now.
-                try db.execute(
-                    """
-                    UPDATE outbox SET state = 'dead', error = 'line renewed before the reminder went out'
-                    WHERE state = 'pending' AND id IN (SELECT outbox_id FROM alerts WHERE line_id = ? AND state = 'queued' AND expires_on <> ?)
-                    """, line.id, effect.newExpiry.description)
-                try db.execute("UPDATE alerts SET state = 'cancelled' WHERE line_id = ? AND state = 'queued' AND expires_on <> ?", line.id, effect.newExpiry.description)
+                try AlertScheduler.cancelQueued(db, line: line.id, keepingExpiry: effect.newExpiry)
             }
             let reason = if case .option = choice { "renewal" } else { "top_up" }
             try appendLedger(

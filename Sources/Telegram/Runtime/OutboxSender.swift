@@ -7,14 +7,12 @@ import Storage
 public actor OutboxSender {
     let database: Database
     let clients: [BotAPI]
-    var scheduler: SendScheduler
+    /// What may go when, and what each result means (no I/O).
+    var state: SenderState
     let clock: any WallClock
     let logger: Logger
     private var waiter: CheckedContinuation<Void, Never>?
     private var pendingWake = false
-    private var stopped: String?
-    /// Pause after connection failures, growing to 30 s.
-    private var connectBackoff: Double = 0
     public private(set) var delivered = 0
     /// Sends accepted but not yet recorded in the database (nil for an in-memory database).
     let journal: DeliveryJournal?
@@ -29,7 +27,7 @@ public actor OutboxSender {
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
         self.clients = clients
-        self.scheduler = SendScheduler(limits: limits)
+        state = SenderState(limits: limits)
         self.clock = clock
         self.logger = logger
         journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")
@@ -84,14 +82,18 @@ public actor OutboxSender {
 
     /// Sends until the task is cancelled (or the token turns out wrong).
     public func run() async {
-        while !Task.isCancelled, stopped == nil {
-            let wait: Double
-            do { wait = try await shieldedRound() } catch {
+        while !Task.isCancelled, state.stopped == nil {
+            let next: SenderState.Next
+            do { next = try await shieldedRound() } catch {
                 logger.error("outbox.round_failed", ["error": .string("\(error)")])
-                wait = 1
+                next = .wait(seconds: 1)
             }
             // Sleep until the next item may go, or until something new is queued.
-            if wait != 0 { await nap(wait < 0 ? 1 : min(wait, 1)) }
+            switch next {
+            case .goOn: break
+            case .idle: await nap(1)
+            case .wait(let seconds): await nap(min(seconds, 1))
+            }
         }
     }
 
@@ -99,23 +101,25 @@ public actor OutboxSender {
     public func drain(seconds: Double) async {
         prefetched = nil
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline, stopped == nil {
-            guard let wait = try? await shieldedRound() else { return }
-            if wait < 0 { return }  // nothing pending
-            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(min(wait, 0.2) * 1e9)) }
+        while ContinuousClock.now < deadline, state.stopped == nil {
+            guard let next = try? await shieldedRound() else { return }
+            switch next {
+            case .goOn: break
+            case .idle: return
+            case .wait(let seconds): try? await Task.sleep(nanoseconds: UInt64(min(seconds, 0.2) * 1e9))
+            }
         }
     }
 
     /// A round that cancellation cannot cut short: a message Telegram accepted is always
     /// recorded as sent (cancelling mid-round would send it again after a restart).
     /// Cancellation stops the loop between rounds instead.
-    func shieldedRound() async throws -> Double {
+    func shieldedRound() async throws -> SenderState.Next {
         try await Task { try await self.round() }.value
     }
 
-    /// One round: picks what may go now and sends it. Returns how long to wait before the
-    /// next round: 0 to go on at once, -1 when nothing is pending.
-    func round() async throws -> Double {
+    /// One round: picks what may go now (`SenderState.plan`) and sends it.
+    func round() async throws -> SenderState.Next {
         try await recoverJournal()
         let items: [Outbox.Item]
         // An empty prefetch proves nothing: something may have been queued since.
@@ -123,26 +127,13 @@ public actor OutboxSender {
             items = next
             prefetched = nil
         } else {
-            items = try await database.read { db in try Outbox.nextPerChat(db, limit: Self.roundSize) }
+            items = try await database.read { db in try Outbox.nextPerChat(db, limit: SenderState.roundSize) }
         }
-        if items.isEmpty { return -1 }
-        let now = monotonicSeconds()
-        if connectBackoff > 0, let until = backoffUntil, now < until { return until - now }
-        var picked: [Outbox.Item] = []
-        var seen: Set<Int64> = []
-        var soonest = Double.infinity
-        for item in items {
-            // One chat's items go in order: only its oldest pending item is a candidate.
-            if item.chatID != 0 {
-                guard seen.insert(item.chatID).inserted else { continue }
-                let delay = scheduler.delay(for: item.chatID, at: now)
-                if delay > 0 { soonest = min(soonest, delay); continue }
-                scheduler.record(item.chatID, at: now)
-            }
-            picked.append(item)
-            if picked.count >= Self.roundSize { break }
+        let picked: [Outbox.Item]
+        switch state.plan(items, at: monotonicSeconds()) {
+        case .skip(let next): return next
+        case .send(let items): picked = items
         }
-        if picked.isEmpty { return soonest.isFinite ? soonest : 0.05 }
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
@@ -171,44 +162,22 @@ public actor OutboxSender {
             return all
         }
         try await apply(results)
-        return 0
+        return .goOn
     }
 
-    private var backoffUntil: Double?
-    /// At most this many items (each the head of its chat) go in one round.
-    static let roundSize = 256
-
-    /// Writes the round's outcomes in one transaction.
+    /// Writes the round's outcomes (decided by `SenderState.settle`) in one transaction.
     private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
         let now = clock.now()
-        let nowSeconds = monotonicSeconds()
-        var decisions: [(Outbox.Item, DeliveryOutcome)] = []
-        var sawConnectFailure = false
-        for (item, result) in results {
-            switch result {
-            case .success: decisions.append((item, .delivered))
-            case .failure(let error):
-                let outcome = DeliveryOutcome.after(error, attempts: item.attempts)
-                if case .wait(let s) = outcome {
-                    let global = scheduler.tooManyRequests(chat: item.chatID, retryAfter: Double(s), at: nowSeconds)
-                    logger.warning("outbox.rate_limited", ["chat": .int(item.chatID), "retry_after": .int(Int64(s)), "scope": .string(global ? "global" : "chat")])
-                }
-                if case .retryLater = outcome { sawConnectFailure = true }
-                if case .stop(let reason) = outcome {
-                    stopped = reason
-                    logger.error("outbox.stopped", ["reason": .string(reason)])
-                }
-                decisions.append((item, outcome))
+        let settlement = state.settle(results, at: monotonicSeconds())
+        for note in settlement.notes {
+            switch note {
+            case .rateLimited(let chat, let retryAfter, let global):
+                logger.warning("outbox.rate_limited", ["chat": .int(chat), "retry_after": .int(Int64(retryAfter)), "scope": .string(global ? "global" : "chat")])
+            case .stopped(let reason):
+                logger.error("outbox.stopped", ["reason": .string(reason)])
             }
         }
-        if sawConnectFailure {
-            connectBackoff = min(30, max(0.5, connectBackoff * 2))
-            backoffUntil = nowSeconds + connectBackoff
-        } else if decisions.contains(where: { $0.1 == .delivered }) {
-            connectBackoff = 0
-            backoffUntil = nil
-        }
-        let logger = self.logger, outcomes = decisions, readNext = !sawConnectFailure
+        let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext
         // If this write fails, the journal still holds the accepted sends: recover them first.
         recovered = false
         let (deliveredCount, next) = try await database.write { db in
@@ -232,7 +201,7 @@ public actor OutboxSender {
                 }
                 // What goes next, as these outcomes leave the outbox (not worth it after a
                 // failed connection: the sender waits before the next round anyway).
-                return (count, readNext ? try Outbox.nextPerChat(db, limit: Self.roundSize) : nil)
+                return (count, readNext ? try Outbox.nextPerChat(db, limit: SenderState.roundSize) : nil)
             }
         }
         prefetched = next

@@ -10,19 +10,22 @@ public struct SendScheduler: Sendable {
         /// Messages per second to one private chat, with a small burst.
         public var perChatPerSecond: Double?
         public var perChatBurst: Double
-        /// Messages per minute to one group (negative chat ids).
+        /// Messages per minute to one group (negative chat ids), with a burst.
         public var perGroupPerMinute: Double?
+        public var perGroupBurst: Double
 
-        public init(globalPerSecond: Double? = 30, globalBurst: Double = 30, perChatPerSecond: Double? = 1, perChatBurst: Double = 3, perGroupPerMinute: Double? = 20) {
+        /// Every limit spelled out (the configured ones come from `init(configuration:)`).
+        public init(globalPerSecond: Double?, globalBurst: Double, perChatPerSecond: Double?, perChatBurst: Double, perGroupPerMinute: Double?, perGroupBurst: Double) {
             self.globalPerSecond = globalPerSecond
             self.globalBurst = globalBurst
             self.perChatPerSecond = perChatPerSecond
             self.perChatBurst = perChatBurst
             self.perGroupPerMinute = perGroupPerMinute
+            self.perGroupBurst = perGroupBurst
         }
 
-        /// No limits at all (for benchmarks against a local double).
-        public static let off = Limits(globalPerSecond: nil, perChatPerSecond: nil, perGroupPerMinute: nil)
+        /// No limits at all (for benchmarks and tests against a local double).
+        public static let off = Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: nil, perChatBurst: 1, perGroupPerMinute: nil, perGroupBurst: 1)
     }
 
     struct Bucket: Sendable {
@@ -40,6 +43,8 @@ public struct SendScheduler: Sendable {
             let available = min(capacity, tokens + max(0, now - updated) * rate)
             return available >= 1 ? 0 : (1 - available) / rate
         }
+        /// Full again by `now`: exactly what a new bucket would be, so it may be forgotten.
+        func isFull(_ now: Double) -> Bool { tokens + max(0, now - updated) * rate >= capacity }
     }
 
     public let limits: Limits
@@ -47,8 +52,11 @@ public struct SendScheduler: Sendable {
     private var chats: [Int64: Bucket] = [:]
     private var globalPausedUntil: Double = 0
     private var chatPausedUntil: [Int64: Double] = [:]
-    /// When each chat last sent, to tell a per-chat 429 from a global one.
-    private var lastSent: [Int64: Double] = [:]
+    /// The per-chat maps are compacted when they have grown to this many entries (then to
+    /// twice what is left, at least `minimumCompaction`): memory stays within twice the chats
+    /// still limited or paused, at an amortized constant cost per message.
+    private var compactAt = Self.minimumCompaction
+    static let minimumCompaction = 1024
 
     public init(limits: Limits) {
         self.limits = limits
@@ -58,7 +66,7 @@ public struct SendScheduler: Sendable {
     private func chatBucket(_ chat: Int64) -> Bucket? {
         if let existing = chats[chat] { return existing }
         if chat < 0, let perMinute = limits.perGroupPerMinute {
-            return Bucket(tokens: 1, updated: 0, rate: perMinute / 60, capacity: 1)
+            return Bucket(tokens: limits.perGroupBurst, updated: 0, rate: perMinute / 60, capacity: max(1, limits.perGroupBurst))
         }
         guard let rate = limits.perChatPerSecond else { return nil }
         return Bucket(tokens: limits.perChatBurst, updated: 0, rate: rate, capacity: max(1, limits.perChatBurst))
@@ -83,8 +91,8 @@ public struct SendScheduler: Sendable {
             bucket.refill(now)
             bucket.tokens -= 1
             chats[chat] = bucket
+            compactIfGrown(at: now)
         }
-        lastSent[chat] = now
     }
 
     /// A 429 for a message to `chat`: when the chat had sent other messages just before this
@@ -100,30 +108,41 @@ public struct SendScheduler: Sendable {
         }
         if busyChat {
             chatPausedUntil[chat] = max(chatPausedUntil[chat] ?? 0, now + retryAfter)
+            compactIfGrown(at: now)
             return false
         }
         globalPausedUntil = max(globalPausedUntil, now + retryAfter)
         return true
     }
 
-    /// Forgets idle chats' buckets (they would be full again anyway).
+    /// Forgets what no longer limits anything: buckets full again (a new one would be the
+    /// same) and pauses that are over. A chat still limited or paused is kept, so compacting
+    /// never changes a delay. `record` and `tooManyRequests` call it as the maps grow.
     public mutating func compact(at now: Double) {
-        let idle = limits.perChatPerSecond.map { limits.perChatBurst / $0 } ?? 0
-        chats = chats.filter { now - $0.value.updated < max(idle, 60) }
-        lastSent = lastSent.filter { now - $0.value < 60 }
+        chats = chats.filter { !$0.value.isFull(now) }
         chatPausedUntil = chatPausedUntil.filter { $0.value > now }
+        compactAt = max(Self.minimumCompaction, 2 * (chats.count + chatPausedUntil.count))
     }
+
+    private mutating func compactIfGrown(at now: Double) {
+        if chats.count + chatPausedUntil.count >= compactAt { compact(at: now) }
+    }
+
+    /// The chats the scheduler holds state for (a bucket or a pause).
+    public var trackedChats: Int { chats.count + chatPausedUntil.keys.count { chats[$0] == nil } }
 }
 
 extension SendScheduler.Limits {
-    /// The limits the configuration asks for (none at all when they are disabled).
-    public init(_ settings: RateLimitSettings) {
+    /// The limits the configuration asks for (none at all when they are disabled); the
+    /// overall burst is one second's worth.
+    public init(configuration c: BotConfiguration) {
+        let settings = c.rateLimits
         guard settings.enabled else {
             self = .off
             return
         }
         self.init(
             globalPerSecond: settings.globalPerSecond, globalBurst: max(1, settings.globalPerSecond), perChatPerSecond: settings.perChatPerSecond,
-            perGroupPerMinute: Double(settings.perGroupPerMinute))
+            perChatBurst: settings.perChatBurst, perGroupPerMinute: Double(settings.perGroupPerMinute), perGroupBurst: settings.perGroupBurst)
     }
 }

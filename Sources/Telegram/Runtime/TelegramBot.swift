@@ -9,22 +9,29 @@ import Glibc
 /// The bot on Telegram: checks the token, polls, hands updates to the assistant, delivers
 /// the outbox, and shuts down cleanly.
 public final class TelegramBot: Sendable {
+    /// What the bot needs from the configuration, which holds the defaults and documents
+    /// each field (`BotConfiguration`, `TelegramSettings`).
     public struct Settings: Sendable {
-        public var pollTimeoutSeconds = 50
-        public var limits = SendScheduler.Limits()
-        /// Bot API clients for sending (each its own connection and thread).
-        public var senderClients = 2
-        /// On shutdown, how long pending replies may still be sent.
-        public var drainSeconds = 10.0
-        /// A poll running this long past its own timeout is abandoned and restarted.
-        public var watchdogMarginSeconds = 30.0
-        public var maximumBackoffSeconds = 60.0
+        public var pollTimeoutSeconds: Int
+        public var limits: SendScheduler.Limits
+        public var senderClients: Int
+        public var drainSeconds: Double
+        public var watchdogMarginSeconds: Double
+        public var maximumBackoffSeconds: Double
         /// How often due reminders are looked for.
-        public var alertCheckIntervalSeconds = 60.0
-        /// How often the database is checked for FAQ changes made elsewhere (the command line).
-        public var faqCheckIntervalSeconds = 2.0
+        public var alertCheckIntervalSeconds: Double
+        public var faqCheckIntervalSeconds: Double
 
-        public init() {}
+        public init(configuration c: BotConfiguration) {
+            pollTimeoutSeconds = c.pollTimeoutSeconds
+            limits = SendScheduler.Limits(configuration: c)
+            senderClients = c.telegram.senderClients
+            drainSeconds = c.telegram.drainSeconds
+            watchdogMarginSeconds = c.telegram.watchdogMarginSeconds
+            maximumBackoffSeconds = c.telegram.maximumBackoffSeconds
+            alertCheckIntervalSeconds = Double(c.alerts.checkIntervalSeconds)
+            faqCheckIntervalSeconds = c.telegram.faqCheckIntervalSeconds
+        }
     }
 
     /// The bot could not start.
@@ -51,7 +58,7 @@ public final class TelegramBot: Sendable {
     let clock: any WallClock
 
     public init(
-        baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings = Settings(), alerts: AlertScheduler? = nil,
+        baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings, alerts: AlertScheduler? = nil,
         logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
@@ -130,7 +137,7 @@ public final class TelegramBot: Sendable {
 
     /// getMe (401 stops here) and deleteWebhook; the command menus follow in `publishCommands`.
     func start() async throws -> TelegramUser {
-        var backoff = 1.0
+        var backoff = Backoff(initial: 1, maximum: settings.maximumBackoffSeconds)
         while true {
             do {
                 let me = try await setupAPI.getMe()
@@ -141,9 +148,9 @@ public final class TelegramBot: Sendable {
             } catch BotAPIError.notFound {
                 throw StartError.notFound
             } catch {
-                logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
-                try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+                let wait = backoff.next()
+                logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(wait))])
+                try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
         }
     }
@@ -151,7 +158,7 @@ public final class TelegramBot: Sendable {
     /// The command menus in three languages (and the default): set while polling starts, retried
     /// with back-off until they are accepted, so the first messages need not wait for them.
     func publishCommands() async {
-        var backoff = 1.0
+        var backoff = Backoff(initial: 1, maximum: settings.maximumBackoffSeconds)
         while !Task.isCancelled {
             do {
                 for (language, code) in [(Language.zhHans, "zh-hans"), (.zhHant, "zh-hant"), (.en, "en")] {
@@ -160,9 +167,9 @@ public final class TelegramBot: Sendable {
                 try await setupAPI.setMyCommands(commands(.zhHans), languageCode: nil)
                 return
             } catch {
-                logger.warning("bot.commands_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(backoff))])
-                try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+                let wait = backoff.next()
+                logger.warning("bot.commands_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(wait))])
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
         }
     }
@@ -173,44 +180,59 @@ public final class TelegramBot: Sendable {
 
     /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),
     /// a poll that hangs past its deadline is abandoned, a refused token ends the bot.
+    /// The decisions are `PollState`'s; this loop performs them.
     func pollLoop() async throws {
-        var offset = try await handler.storedOffset()
-        var backoff = 1.0
-        while !Task.isCancelled {
-            do {
-                let deadline = Double(settings.pollTimeoutSeconds) + settings.watchdogMarginSeconds
-                let api = pollAPI, timeout = settings.pollTimeoutSeconds, from = offset
-                let batch = try await Self.withDeadline(seconds: deadline) { try await api.getUpdates(offset: from, timeoutSeconds: timeout) }
-                guard let batch else {
-                    logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
-                    continue
-                }
-                backoff = 1
-                if batch.updates.isEmpty && batch.malformed.isEmpty { continue }
-                // A batch that started is finished even when a signal arrives meanwhile (a few
-                // milliseconds): cancelling it half way would only make the restart redo it.
-                let handler = self.handler
-                let queued = try await Task { try await handler.handle(batch.updates, malformed: batch.malformed) }.value
-                offset = max(offset, ((batch.updates.map(\.updateID) + batch.malformed).max() ?? offset - 1) + 1)
-                if queued > 0 { await sender.wake() }
-            } catch BotAPIError.unauthorized {
-                throw StartError.unauthorized
-            } catch BotAPIError.cancelled {
-                return
-            } catch is CancellationError {
-                return
-            } catch {
+        typealias Poll = PollState<SystemRandomNumberGenerator>
+        var state = Poll(offset: try await handler.storedOffset(), settings: settings, random: SystemRandomNumberGenerator())
+        var action = state.start()
+        var batch: (updates: [Update], malformed: [Int64]) = ([], [])
+        /// The next action after `error`, logged.
+        func failed(_ error: any Error) -> Poll.Action {
+            var failure = Poll.Failure(error)
+            if Task.isCancelled, failure != .tokenRefused { failure = .cancelled }
+            switch failure {
+            case .conflict:
+                logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
+            case .other:
+                logger.warning("poll.failed", ["error": .string("\(error)"), "retry_in_seconds": .int(Int64(state.backoff.seconds))])
+            case .tokenRefused, .cancelled: break
+            }
+            return state.failed(failure)
+        }
+        while true {
+            switch action {
+            case .poll(let offset, let timeout, let deadline):
                 if Task.isCancelled { return }
-                let conflict: Bool = if case BotAPIError.conflict = error { true } else { false }
-                if conflict {
-                    logger.error("poll.conflict", ["hint": .string("another instance polls this token, or a webhook is set; backing off")])
-                    backoff = max(backoff, 5)
-                } else {
-                    logger.warning("poll.failed", ["error": .string("\(error)"), "retry_in_seconds": .int(Int64(backoff))])
+                do {
+                    let api = pollAPI
+                    guard let answer = try await Self.withDeadline(seconds: deadline, { try await api.getUpdates(offset: offset, timeoutSeconds: timeout) }) else {
+                        logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
+                        action = state.watchdogFired()
+                        continue
+                    }
+                    batch = answer
+                    action = state.answered(answer.updates.map(\.updateID) + answer.malformed)
+                } catch {
+                    action = failed(error)
                 }
-                let jitter = Double.random(in: 0.8...1.2)
-                try? await Task.sleep(nanoseconds: UInt64(backoff * jitter * 1e9))
-                backoff = min(settings.maximumBackoffSeconds, backoff * 2)
+            case .handle(let highest):
+                do {
+                    // A batch that started is finished even when a signal arrives meanwhile (a few
+                    // milliseconds): cancelling it half way would only make the restart redo it.
+                    let handler = self.handler, received = batch
+                    let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed) }.value
+                    action = state.handled(through: highest)
+                    if queued > 0 { await sender.wake() }
+                } catch {
+                    action = failed(error)
+                }
+            case .sleep(let seconds):
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                action = state.slept()
+            case .stop(.cancelled):
+                return
+            case .stop(.tokenRefused):
+                throw StartError.unauthorized
             }
         }
     }

@@ -9,7 +9,6 @@ import Glibc
 /// that also queues its replies and advances the stored offset, so a restart neither loses
 /// nor repeats an update. Updates that cannot be used are logged and skipped.
 public struct UpdateHandler: Sendable {
-    public static let offsetKey = "telegram.offset"
     let assistant: Assistant
     let database: Database
     let logger: Logger
@@ -22,9 +21,7 @@ public struct UpdateHandler: Sendable {
 
     /// The offset to poll from: one past the last update handled.
     public func storedOffset() async throws -> Int64 {
-        try await database.read { db in
-            try db.queryFirst("SELECT value FROM bot_state WHERE key = ?", Self.offsetKey) { Int64($0.string(0)) } ?? nil
-        } ?? 0
+        try await database.read { db in try BotState.value(db, .telegramOffset) } ?? 0
     }
 
     /// What the platform sent, as the assistant's inbound event; nil for what it does not handle.
@@ -69,7 +66,7 @@ public struct UpdateHandler: Sendable {
     /// transaction, so a failing update is skipped alone and the others still commit.
     /// Returns the replies queued and the FAQ to install if it changed.
     private func write(_ updates: [Update], _ prepared: [PreparedInbound?], malformed: [Int64]) async throws -> (Int, FAQSnapshot?) {
-        let assistant = self.assistant, logger = self.logger
+        let assistant = self.assistant, logger = self.logger, now = assistant.clock.now()
         return try await database.write { db in
             let last = max(updates.map(\.updateID).max() ?? 0, malformed.max() ?? 0)
             var queued = 0
@@ -77,9 +74,9 @@ public struct UpdateHandler: Sendable {
                 try db.transaction {
                     queued = 0
                     for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
-                    if last > 0 { try Self.storeOffset(db, last + 1) }
+                    if last > 0 { try BotState.advance(db, .telegramOffset, to: last + 1, at: now) }
                 }
-            } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+            } catch let error as DatabaseError where error.isInterrupted {
                 // Cancelled, not broken: nothing was committed, and the batch comes again after a restart.
                 throw error
             } catch {
@@ -88,17 +85,17 @@ public struct UpdateHandler: Sendable {
                     do {
                         try db.transaction {
                             queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
-                            try Self.storeOffset(db, update.updateID + 1)
+                            try BotState.advance(db, .telegramOffset, to: update.updateID + 1, at: now)
                         }
-                    } catch let error as DatabaseError where error.code == 9 /* SQLITE_INTERRUPT */ {
+                    } catch let error as DatabaseError where error.isInterrupted {
                         throw error
                     } catch {
                         // The update's own changes rolled back; skip it rather than block the chat forever.
                         logger.error("update.failed", ["update": .int(update.updateID), "error": .string("\(error)")])
-                        try Self.storeOffset(db, update.updateID + 1)
+                        try BotState.advance(db, .telegramOffset, to: update.updateID + 1, at: now)
                     }
                 }
-                if last > 0 { try Self.storeOffset(db, last + 1) }
+                if last > 0 { try BotState.advance(db, .telegramOffset, to: last + 1, at: now) }
             }
             for id in malformed { logger.warning("update.malformed", ["update": .int(id)]) }
             return (queued, try assistant.staleFAQ(db))
@@ -143,13 +140,4 @@ public struct UpdateHandler: Sendable {
     }
 
     static let processorCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-
-    static func storeOffset(_ db: Connection, _ offset: Int64) throws {
-        try db.execute(
-            """
-            INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            WHERE CAST(bot_state.value AS INTEGER) < CAST(excluded.value AS INTEGER)
-            """, offsetKey, String(offset))
-    }
 }

@@ -6,7 +6,7 @@ import Understanding
 
 /// The scheduler on a real database, with the shipped catalogue and replies.
 @Suite struct AlertSchedulerTests {
-    let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+    let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings(configuration: BotConfiguration()))
 
     private func enqueue(_ d: Dialogue, at iso: String) async throws -> [PlannedAlert] {
         let scheduler = self.scheduler
@@ -140,7 +140,7 @@ import Understanding
         _ = try await d.database.write { db in
             try db.transaction { try LineSession(db: db, catalogue: catalogue, now: now).recordAutoRenewFailure(number, reason: "card declined (expired)", reference: "pay-1", by: .operator("hook")) }
         }
-        let scheduler = AlertScheduler(catalogue: catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+        let scheduler = AlertScheduler(catalogue: catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings(configuration: BotConfiguration()))
         let queued = try await d.database.write { db in try scheduler.enqueueDue(db, now: now) }
         #expect(queued.map(\.alert.kind) == [.renewalFailed])
         let text = HTML.plainText(queued.first?.message.html ?? "")
@@ -160,7 +160,7 @@ import Understanding
         try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "0.00", expires: "2026-11-30", boundTo: 42)
         let changed = try await d.press(payload: "al:tz:Asia/Shanghai")
         #expect(changed.text.contains("Asia/Shanghai"))
-        let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings())
+        let scheduler = AlertScheduler(catalogue: ShippedAssistantData.catalogue, replies: ShippedAssistantData.replies, settings: AssistantSettings(configuration: BotConfiguration()))
         // 2026-11-23 08:00 in Shanghai is 00:00 UTC: the T-7 reminder goes then, not at 08:00 New York.
         #expect(try await d.database.write { db in try scheduler.enqueueDue(db, now: Instant(iso: "2026-11-22T23:59:00.000Z")!) }.isEmpty)
         let queued = try await d.database.write { db in try scheduler.enqueueDue(db, now: Instant(iso: "2026-11-23T00:00:00.000Z")!) }

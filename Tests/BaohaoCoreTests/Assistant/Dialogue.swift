@@ -45,7 +45,7 @@ final class Dialogue: @unchecked Sendable {
         clock = ManualWallClock("2026-11-22")
         database = try await Database.open(path: temporaryDatabasePath("assistant"), migrations: BaohaoSchema.migrations)
         service = SQLiteLineService(database: database, catalogue: ShippedAssistantData.catalogue, clock: clock)
-        var settings = AssistantSettings()
+        var settings = AssistantSettings(configuration: BotConfiguration())
         settings.operators = [Self.operatorUser]
         settings.operatorChatID = Self.operatorChat
         settings.paymentLinkTemplate = "https://pay.example.com/o/{ref}"

@@ -1,0 +1,114 @@
+import Testing
+@testable import BaohaoCore
+@testable import Telegram
+
+/// The sender's round decisions, without I/O: which heads go, how long to wait, what results mean.
+@Suite struct SenderStateTests {
+    static func item(_ id: Int64, chat: Int64, attempts: Int = 0) -> Outbox.Item {
+        let outbound: Outbound = chat == 0 ? .answerButton(callbackID: "cb\(id)", text: nil) : .send(OutboundMessage(chatID: chat, html: "m\(id)"))
+        return Outbox.Item(id: id, chatID: chat, outbound: outbound, priority: .live, attempts: attempts)
+    }
+
+    /// One message a second to a chat, no burst, no global limit.
+    static let oneASecond = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 1, perChatBurst: 1, perGroupPerMinute: 20, perGroupBurst: 1)
+
+    static func ids(_ plan: SenderState.Plan) -> [Int64]? {
+        if case .send(let items) = plan { items.map(\.id) } else { nil }
+    }
+
+    @Test func nothingPendingIsIdle() {
+        var state = SenderState(limits: Self.oneASecond)
+        #expect(state.plan([], at: 0) == .skip(.idle))
+    }
+
+    @Test func oneHeadPerChatGoesAndButtonAnswersAlwaysGo() {
+        var state = SenderState(limits: Self.oneASecond)
+        let heads = [Self.item(1, chat: 5), Self.item(2, chat: 0), Self.item(3, chat: 5), Self.item(4, chat: 6), Self.item(5, chat: 0)]
+        #expect(Self.ids(state.plan(heads, at: 0)) == [1, 2, 4, 5])
+    }
+
+    @Test func aLimitedChatWaitsAndTheSoonestWaitIsReturned() {
+        var state = SenderState(limits: Self.oneASecond)
+        #expect(Self.ids(state.plan([Self.item(1, chat: 5)], at: 0)) == [1])
+        #expect(Self.ids(state.plan([Self.item(2, chat: 6)], at: 0.5)) == [2])
+        // Chat 5 may go at 1.0 and chat 6 at 1.5: the soonest is 0.75 s away.
+        guard case .skip(.wait(let seconds)) = state.plan([Self.item(3, chat: 6), Self.item(4, chat: 5)], at: 0.25) else {
+            Issue.record("expected a wait")
+            return
+        }
+        #expect(abs(seconds - 0.75) < 1e-9)
+        // Another chat is not held up by them.
+        #expect(Self.ids(state.plan([Self.item(3, chat: 6), Self.item(4, chat: 5), Self.item(5, chat: 7)], at: 0.25)) == [5])
+    }
+
+    @Test func aRoundTakesAtMostItsSize() {
+        var state = SenderState(limits: .off)
+        let heads = (1...300).map { Self.item(Int64($0), chat: Int64($0)) }
+        #expect(Self.ids(state.plan(heads, at: 0)) == Array(1...Int64(SenderState.roundSize)))
+    }
+
+    @Test func failedConnectionsPauseTheRoundsLongerEachTimeUntilADelivery() {
+        var state = SenderState(limits: .off)
+        let heads = [Self.item(1, chat: 5)]
+        var now = 10.0
+        for pause in [0.5, 1, 2, 4, 8, 16, 30, 30] {
+            let settlement = state.settle([(Self.item(1, chat: 5), .failure(.connect("refused")))], at: now)
+            #expect(settlement.outcomes.map(\.outcome) == [.retryLater])
+            #expect(!settlement.readNext, "no prefetch after a failed connection")
+            #expect(state.plan(heads, at: now + pause / 2) == .skip(.wait(seconds: pause / 2)))
+            now += pause
+            #expect(Self.ids(state.plan(heads, at: now)) == [1])
+        }
+        // A delivery ends the pause and the next failure pauses the first pause again.
+        let delivered = state.settle([(Self.item(1, chat: 5), .success(()))], at: now)
+        #expect(delivered.readNext)
+        #expect(state.pausedUntil == nil)
+        _ = state.settle([(Self.item(2, chat: 5), .failure(.connect("refused")))], at: now)
+        #expect(state.pausedUntil == now + 0.5)
+    }
+
+    @Test func aTooManyRequestsPausesTheChatOrTheQueue() {
+        var state = SenderState(limits: SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
+        // Chat 5 sent its burst: the 429 is its own.
+        for id in 1...3 { _ = state.plan([Self.item(Int64(id), chat: 5)], at: 0) }
+        let chat = state.settle([(Self.item(3, chat: 5), .failure(.tooManyRequests(retryAfter: 7)))], at: 0)
+        #expect(chat.notes == [.rateLimited(chat: 5, retryAfter: 7, global: false)])
+        #expect(chat.outcomes.map(\.outcome) == [.wait(seconds: 7)])
+        #expect(state.scheduler.delay(for: 5, at: 0) >= 7)
+        #expect(state.scheduler.delay(for: 6, at: 0) == 0)
+        // Chat 6 sent once: the limit was the global one, everything waits.
+        _ = state.plan([Self.item(4, chat: 6)], at: 1)
+        let global = state.settle([(Self.item(4, chat: 6), .failure(.tooManyRequests(retryAfter: 3)))], at: 1)
+        #expect(global.notes == [.rateLimited(chat: 6, retryAfter: 3, global: true)])
+        #expect(state.plan([Self.item(5, chat: 8)], at: 1) == .skip(.wait(seconds: 3)))
+    }
+
+    @Test func resultsAreDecidedPerItem() {
+        var state = SenderState(limits: .off)
+        let results: [(Outbox.Item, Result<Void, BotAPIError>)] = [
+            (Self.item(1, chat: 1), .success(())),
+            (Self.item(2, chat: 2), .failure(.forbidden("Forbidden: bot was blocked by the user"))),
+            (Self.item(3, chat: 3), .failure(.noResponse("timeout"))),
+            (Self.item(4, chat: 4, attempts: 1), .failure(.noResponse("timeout"))),
+            (Self.item(5, chat: 5), .failure(.badRequest("Bad Request: message is not modified"))),
+            (Self.item(6, chat: 6), .failure(.badRequest("Bad Request: chat not found"))),
+        ]
+        let settlement = state.settle(results, at: 0)
+        #expect(settlement.outcomes.map(\.item.id) == [1, 2, 3, 4, 5, 6])
+        #expect(
+            settlement.outcomes.map(\.outcome) == [
+                .delivered, .chatInactive("Forbidden: bot was blocked by the user"), .retryCounted("no response: timeout"),
+                .dead("no response twice (the message may have been delivered): timeout"), .delivered, .dead("Bad Request: chat not found"),
+            ])
+        #expect(settlement.notes.isEmpty)
+        #expect(settlement.readNext)
+        #expect(state.stopped == nil)
+    }
+
+    @Test func aRefusedTokenStopsTheSender() {
+        var state = SenderState(limits: .off)
+        let settlement = state.settle([(Self.item(1, chat: 1), .failure(.unauthorized))], at: 0)
+        #expect(state.stopped == BotAPIError.unauthorized.description)
+        #expect(settlement.notes == [.stopped(BotAPIError.unauthorized.description)])
+    }
+}
