@@ -98,7 +98,7 @@ public struct FAQEditor: Sendable {
         }
         var regressions: [RegressionGate.Regression] = []
         if problems.isEmpty {
-            let questions = try regressionSet() + (try RegressionGate.storedQuestions(db))
+            let questions = try regressionSet() + (try LabelledExamples.all(db))
             regressions = RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(entries.map(\.document)))
         }
         return Review(problems: problems, regressions: regressions, diff: FAQDiff.lines(from: old, to: new), entries: entries)

@@ -47,7 +47,7 @@ public enum FAQImport {
         for change in plan.changes {
             if let index = entries.firstIndex(where: { $0.id == change.entry.id }) { entries[index] = change.entry } else { entries.append(change.entry) }
         }
-        let questions = try editor.regressionSet() + (try RegressionGate.storedQuestions(db))
+        let questions = try editor.regressionSet() + (try LabelledExamples.all(db))
         return RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(entries.map(\.document)))
     }
 }

@@ -68,14 +68,6 @@ public enum RegressionGate {
         }
     }
 
-    /// The labelled questions the database holds: clarify taps and operator-accepted phrasings.
-    public static func storedQuestions(_ db: Connection) throws -> [LabelledQuestion] {
-        try db.query("SELECT text, label, target, source FROM labelled_examples ORDER BY id") { row in
-            let target: String? = if case .faq(let id)? = row.optionalString(2).flatMap(MatchTarget.init(description:)) { id } else { nil }
-            return LabelledQuestion(text: row.string(0), label: row.string(1), target: target, source: row.string(3))
-        }
-    }
-
     /// The regression set (`regression_set_file`, shipped as `Intents/regression.jsonl`): one
     /// `{"text": ..., "intent": LABEL}` per line, as `baohao eval` reads it. A file that cannot
     /// be read, or any bad line, is a configuration error naming the key, the file and the

@@ -51,7 +51,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let after = try await d.say(question, chat: Self.customer)
         #expect(after.text.contains("可以用来注册 WhatsApp"))
         // The accepted phrasings are stored as labelled questions for later gates.
-        let labelled = try await d.database.read { db in try RegressionGate.storedQuestions(db) }.filter { $0.source == "operator" }
+        let labelled = try await d.database.read { db in try LabelledExamples.all(db) }.filter { $0.source == "operator" }
         #expect(labelled.map(\.text).sorted() == entry.phrasings.sorted())
         #expect(labelled.allSatisfy { $0.target == entry.id })
         // Audited.

@@ -43,7 +43,7 @@ extension OperatorConsole {
             let version = try c.assistant.faqEditor.apply(change, in: c.db, classifier: c.knowledge.classifier, author: c.author, at: c.now, acceptingRegressions: accept)
             if let entry = version.entry {
                 for phrasing in acceptedPhrasings.prefix(20) {
-                    try LabelledExamples.add(c.db, text: phrasing, label: entry.topic, target: MatchTarget.faq(entry.id).description, source: "operator", at: c.now)
+                    try LabelledExamples.add(c.db, text: phrasing, label: entry.topic, target: .faq(entry.id), source: "operator", at: c.now)
                 }
             }
             try discardDraft()

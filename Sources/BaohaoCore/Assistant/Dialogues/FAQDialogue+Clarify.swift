@@ -32,13 +32,13 @@ extension FAQDialogue {
         guard let stored = try Clarifications.find(c.db, id: id, chat: c.chat) else { return .reply(Reply(html: c.t(.flowExpired))) }
         guard case .option(let index) = choice, index < stored.options.count else {
             try LabelledExamples.add(c.db, text: stored.text, label: Labels.outOfScope, target: nil, source: "clarify:none", at: c.now)
-            try UnansweredQuestions.log(c.db, chat: c.chat, text: stored.text, language: c.language, at: c.now)
+            try MissGroups.record(c.db, chat: c.chat, text: stored.text, language: c.language, at: c.now)
             return .reply(Reply(html: c.t(.clarifyNoneReply), buttons: c.mainMenu(), editsPressedMessage: true))
         }
         let parts = stored.options[index].split(separator: "|", maxSplits: 1).map(String.init)
         let label = parts[0], targetText = parts.count > 1 ? parts[1] : ""
-        try LabelledExamples.add(c.db, text: stored.text, label: label, target: targetText, source: "clarify", at: c.now)
-        let target = MatchTarget(description: targetText).flatMap { $0 == .outOfScope ? nil : $0 }
-        return .chosen(label: label, target: target, MessageContext(decision: c.knowledge.classifier.classify(stored.text)))
+        let target = MatchTarget(description: targetText)
+        try LabelledExamples.add(c.db, text: stored.text, label: label, target: target, source: "clarify", at: c.now)
+        return .chosen(label: label, target: target == .outOfScope ? nil : target, MessageContext(decision: c.knowledge.classifier.classify(stored.text)))
     }
 }

@@ -16,7 +16,7 @@ extension Turn {
             return try faq.clarify(options, text: text)
         case .outOfScope:
             if let followUp = try followUp(message) { return followUp }
-            try UnansweredQuestions.log(c.db, chat: c.chat, text: text, language: c.language, at: c.now)
+            try MissGroups.record(c.db, chat: c.chat, text: text, language: c.language, at: c.now)
             c.conversation.lastLabel = nil
             return Reply(html: c.t(.fallback), buttons: c.mainMenu())
         }
