@@ -48,7 +48,7 @@ public enum BaohaoCLI {
         case ["classify"]: return try ClassifyCommand.run(context)
         case ["eval"]: return try EvalCommand.run(context)
         case ["migrate"]: return try await MigrateCommand.run(context)
-        case ["chat"]: return try await ChatCommand.run(context)
+        case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
         case let path where path.first == "alerts": return try await AlertsCommands.run(context)
         case let path where path.first == "lines": return try await LinesCommands.run(context)

@@ -12,7 +12,7 @@ enum RunCommand {
         guard let token = config.token else {
             context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
             if let pretendedNow { context.io.err("BAOHAO_NOW is ignored by baohao run (\(pretendedNow)): the system clock runs it; baohao chat --demo honours it.") }
-            return try await ChatCommand.run(context, runFallback: true)
+            return try await ConsoleChatCommand.run(context, runFallback: true)
         }
         if let pretendedNow { logger.warning("run.baohao_now_ignored", ["value": .string(pretendedNow), "clock": .string("system")]) }
         // The regression set is read at the first FAQ change; that it can be is checked now.

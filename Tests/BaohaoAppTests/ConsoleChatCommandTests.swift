@@ -5,7 +5,7 @@ import TestSupport
 @testable import BaohaoCore
 
 /// `baohao chat --demo` with piped input: the issue's own three messages.
-@Suite struct ChatCommandTests {
+@Suite struct ConsoleChatCommandTests {
     @Test func theDemoChatAnswersFromTheDemoLineAndTheCatalogue() async throws {
         let database = temporaryDatabasePath("chat-demo")
         let input = Mutex(["我的余额", "點樣續費呀", "how do I cancel"])

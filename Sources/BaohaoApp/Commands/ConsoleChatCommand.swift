@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `baohao chat`: the assistant in the terminal, on the configured or the demo database.
-enum ChatCommand {
+enum ConsoleChatCommand {
     static let demoDatabasePath = "baohao-demo.sqlite"
 
     /// `runFallback`: the console chat of `baohao run` without a token: the demo database, and
