@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// The assistant's own records, on the caller's connection and transaction.
 enum AssistantRecords {

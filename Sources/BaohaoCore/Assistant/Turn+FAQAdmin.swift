@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Operators' FAQ commands in chat: list, show, guided add, edit, alias, delete, history,
 /// rollback and test. Every change goes through `FAQEditor` (validation, regression gate,

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// FAQ answers, clarifying questions, hand-off, alert settings, language and commands.
 extension Turn {

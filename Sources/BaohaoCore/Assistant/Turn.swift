@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// The handling of one inbound event: its connection, instant, conversation and language.
 struct Turn {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// A question whose right answer is known: a label (intent or topic) and, for an FAQ
 /// entry, its id.

@@ -1,10 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-// The fuzz harness compiles this file in one module with BaohaoCore's JSONEscape.swift.
-#if canImport(BaohaoCore)
-import BaohaoCore
-#endif
+import BaohaoSupport
 
 /// getUpdates' successful response decoded straight from its bytes, with no `JSONDecoder`.
 /// It gives exactly what `JSONDecoder` gives for `Envelope<[LenientUpdate]>` (every update

@@ -1,5 +1,5 @@
 import Testing
-@testable import BaohaoCore
+@testable import BaohaoSupport
 
 @Suite struct RedactorTests {
     let redactor = Redactor(secrets: ["123456:AAH-secret_token_value_xyz"])

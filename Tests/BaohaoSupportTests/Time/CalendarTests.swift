@@ -1,5 +1,5 @@
 import Testing
-@testable import BaohaoCore
+@testable import BaohaoSupport
 
 @Suite struct CalendarTests {
     private static func date(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }

@@ -1,5 +1,5 @@
 import Testing
-@testable import BaohaoCore
+@testable import BaohaoSupport
 
 /// One escape of a JSON string, decoded, or refused with the reason and where.
 @Suite struct JSONEscapeTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import BaohaoCore
+@testable import BaohaoSupport
 
 @Suite struct LoggerTests {
     @Test func writesOneKeyValueLinePerEventWithUTCTimestamp() {

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import BaohaoCore
+@testable import BaohaoSupport
 
 @Suite struct JSONValueParseTests {
     @Test func parsesEveryKindOfValue() throws {
