@@ -11,6 +11,8 @@ public final class QueueExecutor: SerialExecutor, @unchecked Sendable {
         queue = DispatchQueue(label: label)
     }
 
+    /// Runs `job` on this executor's queue after every job enqueued before it, never
+    /// alongside another job of this executor.
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         queue.async {
@@ -18,6 +20,7 @@ public final class QueueExecutor: SerialExecutor, @unchecked Sendable {
         }
     }
 
+    /// This executor, for an actor's `unownedExecutor`; the actor must keep the executor alive.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
     }

@@ -1,9 +1,10 @@
 /// The escapes of a JSON string (RFC 8259 §7) decoded to UTF-8: the one definition the
-/// parsers that read JSON from bytes share. Stands alone (the fuzz harnesses compile it with
-/// the decoders that use it).
+/// parsers that read JSON from bytes share (`JSONValue.parse` and Telegram's getUpdates
+/// decoder).
 public enum JSONEscape {
     /// Why an escape is not JSON, and the byte offset where that was found.
     public struct Failure: Error, Equatable, Sendable {
+        /// What was wrong with the escape.
         public enum Kind: Sendable, Equatable {
             /// A backslash before anything but `" \ / b f n r t u` (or before the end).
             case unknownEscape
@@ -18,7 +19,9 @@ public enum JSONEscape {
             /// A low surrogate with no high surrogate before it.
             case loneLowSurrogate
         }
+        /// What was wrong.
         public let kind: Kind
+        /// The offset in the bytes given to `decode` at which it was found.
         public let offset: Int
     }
 

@@ -2,7 +2,9 @@
 public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Byte offset into the input.
     public let offset: Int
+    /// What was wrong, in words ("expected ':'"), without the offset.
     public let reason: String
+    /// `REASON at byte OFFSET`.
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
@@ -18,6 +20,7 @@ extension JSONValue {
         return value
     }
 
+    /// Parses the UTF-8 of `text`, exactly as `parse(_:)` on bytes does.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 }
 

@@ -1,14 +1,24 @@
 /// Any JSON document, decoded without a schema, so that validators can walk it and name
 /// the exact key that is wrong.
 public enum JSONValue: Sendable, Equatable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// An integer that fits in 64 bits (`parse` gives it for a number written without
+    /// fraction or exponent).
     case integer(Int64)
+    /// Any other number; finite.
     case number(Double)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object (`parse` keeps the last value of a repeated key).
     case object([String: JSONValue])
 
+    /// Decodes whatever single value the decoder holds, trying null, boolean, integer,
+    /// number, string, array and object in that order.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -28,6 +38,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Encodes the value as the JSON value it stands for.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -1,5 +1,6 @@
 /// How important a log event is; events below the logger's level are dropped.
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    /// Levels in increasing importance: debug < info < warning < error.
     case debug = 0, info, warning, error
 
     /// Parses "debug", "info", "warning" (or "warn") and "error", in any case.
@@ -13,6 +14,7 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
         }
     }
 
+    /// The lower-case name, as written in log lines and accepted by `init(name:)`.
     public var description: String {
         switch self {
         case .debug: "debug"
@@ -22,5 +24,6 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
         }
     }
 
+    /// Orders by importance.
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -13,8 +13,10 @@ public protocol LogSink: Sendable {
 
 /// Writes each line to standard error with a single `write(2)`, so lines never interleave.
 public struct StandardErrorLogSink: LogSink {
+    /// A sink for this process's standard error.
     public init() {}
 
+    /// Writes `line` and a newline; stops quietly if standard error refuses the bytes.
     public func write(line: String) {
         var bytes = Array(line.utf8)
         bytes.append(10)
@@ -33,8 +35,10 @@ public struct StandardErrorLogSink: LogSink {
 public final class CapturingLogSink: LogSink {
     private let storage = Mutex<[String]>([])
 
+    /// A sink holding no lines yet.
     public init() {}
 
+    /// Appends `line`; safe from any thread.
     public func write(line: String) { storage.withLock { $0.append(line) } }
 
     /// The lines written so far, oldest first.

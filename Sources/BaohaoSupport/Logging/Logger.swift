@@ -9,16 +9,22 @@ public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
     /// An identifier or count the program produced (chat id, update id): written as is,
     /// since masking would make ids useless. Phone numbers are never logged as `.int`.
     case int(Int64)
+    /// `true` or `false`, written as is.
     case bool(Bool)
+    /// A measurement, written as Swift prints the `Double`.
     case double(Double)
 
+    /// A string literal is free text (`.string`), redacted when written.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal is an id or count (`.int`).
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// A boolean literal (`.bool`).
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     /// Any integer as an id or count.
     public static func id<I: BinaryInteger>(_ value: I) -> LogValue { .int(Int64(value)) }
 
+    /// The value as text, before redaction and quoting.
     public var description: String {
         switch self {
         case .string(let s): s
@@ -54,9 +60,13 @@ public struct Logger: Sendable {
     /// True when an event at `level` would be written.
     public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
 
+    /// Logs `event` at debug level (see `log`).
     public func debug(_ event: String, _ metadata: KeyValuePairs<String, LogValue> = [:]) { log(.debug, event, metadata) }
+    /// Logs `event` at info level (see `log`).
     public func info(_ event: String, _ metadata: KeyValuePairs<String, LogValue> = [:]) { log(.info, event, metadata) }
+    /// Logs `event` at warning level (see `log`).
     public func warning(_ event: String, _ metadata: KeyValuePairs<String, LogValue> = [:]) { log(.warning, event, metadata) }
+    /// Logs `event` at error level (see `log`).
     public func error(_ event: String, _ metadata: KeyValuePairs<String, LogValue> = [:]) { log(.error, event, metadata) }
 
     /// Writes one event with its key=value pairs in the given order.

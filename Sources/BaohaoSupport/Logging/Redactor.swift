@@ -6,6 +6,7 @@ public struct Redactor: Sendable {
     /// Exact strings that must never appear.
     public var secrets: [String]
 
+    /// A redactor that also masks each of `secrets` (empty strings are ignored).
     public init(secrets: [String] = []) {
         self.secrets = secrets.filter { !$0.isEmpty }
     }

@@ -4,6 +4,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Days since 1970-01-01.
     public let daysSinceEpoch: Int64
 
+    /// The date `daysSinceEpoch` days after 1970-01-01 (negative: before).
     public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
 
     /// The date, or nil when the day does not exist (2026-02-30).
@@ -28,6 +29,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// Year, month (1...12) and day (1...31) on the proleptic Gregorian calendar.
     public var components: (year: Int, month: Int, day: Int) { CivilCalendar.date(fromDaysSinceEpoch: daysSinceEpoch) }
 
     /// `YYYY-MM-DD`.
@@ -37,6 +39,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
+    /// The date `days` days later (earlier when negative).
     public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }
 
     /// The same day `months` months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29).
@@ -50,6 +53,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(until other: CivilDate) -> Int { Int(other.daysSinceEpoch - daysSinceEpoch) }
 
+    /// Earlier dates sort first.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     static func daysIn(year: Int, month: Int) -> Int {
@@ -60,6 +64,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Decodes a `YYYY-MM-DD` string; throws a `DecodingError` for any other value and for
+    /// a day that does not exist.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CivilDate(iso: text) else {
@@ -68,6 +74,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self = date
     }
 
+    /// Encodes the `YYYY-MM-DD` string `init(from:)` reads back.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -7,16 +7,21 @@ import Glibc
 
 /// An instant: milliseconds since 1970-01-01T00:00:00Z.
 public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Milliseconds since the Unix epoch (negative: before it).
     public let millisecondsSinceEpoch: Int64
 
+    /// The instant `millisecondsSinceEpoch` after the epoch.
     public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+    /// The instant `secondsSinceEpoch` whole seconds after the epoch.
     public init(secondsSinceEpoch: Int64) { millisecondsSinceEpoch = secondsSinceEpoch * 1000 }
 
+    /// The instant `seconds` later (earlier when negative).
     public func adding(seconds: Int64) -> Instant { Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000) }
 
     /// ISO-8601 UTC with milliseconds, as stored in the database.
     public var description: String { UTCTimestamp.format(millisecondsSinceEpoch: millisecondsSinceEpoch) }
 
+    /// Earlier instants sort first.
     public static func < (a: Instant, b: Instant) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
     /// The calendar date at this instant in the time zone `identifier` (IANA, e.g.
@@ -49,12 +54,15 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
 /// Where "now" comes from. Services take one so that tests can stand at any instant.
 public protocol WallClock: Sendable {
+    /// The current instant; safe to call from any thread.
     func now() -> Instant
 }
 
 /// The system's real-time clock.
 public struct SystemWallClock: WallClock {
+    /// The system clock.
     public init() {}
+    /// `CLOCK_REALTIME`, truncated to the millisecond; it can jump when the system time is set.
     public func now() -> Instant {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
@@ -66,6 +74,7 @@ public struct SystemWallClock: WallClock {
 public final class ManualWallClock: WallClock, Sendable {
     private let current: Mutex<Instant>
 
+    /// A clock standing at `start` until it is set or advanced.
     public init(_ start: Instant) { current = Mutex(start) }
 
     /// Starts at noon UTC of `date` (`YYYY-MM-DD`), offset by `hours`.
@@ -74,7 +83,10 @@ public final class ManualWallClock: WallClock, Sendable {
         self.init(Instant(secondsSinceEpoch: day.daysSinceEpoch * 86_400 + Int64(hour) * 3600))
     }
 
+    /// The instant it was last set to.
     public func now() -> Instant { current.withLock { $0 } }
+    /// Stands the clock at `instant` (which may be earlier than now).
     public func set(_ instant: Instant) { current.withLock { $0 = instant } }
+    /// Moves the clock `seconds` on (back when negative).
     public func advance(seconds: Int64) { current.withLock { $0 = $0.adding(seconds: seconds) } }
 }

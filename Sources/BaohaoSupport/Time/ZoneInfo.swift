@@ -6,6 +6,7 @@ import Synchronization
 /// Instants after the file's last transition (2037 in the files Debian ships) keep the last
 /// offset.
 public final class ZoneInfo: Sendable {
+    /// The IANA name the zone was loaded by (`Asia/Hong_Kong`).
     public let identifier: String
     private let transitions: [Int64]
     private let offsetAfter: [Int32]
