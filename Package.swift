@@ -56,6 +56,18 @@ let package = Package(
         // Helpers the test targets share (temporary files, the repository root).
         .target(name: "TestSupport", swiftSettings: strictSettings),
 
+        // libFuzzer harnesses, one executable each. `make fuzz` builds them with
+        // `-sanitize=fuzzer,address -DFUZZING` into .build/fuzz-pkg and runs them; any other
+        // build gives each a main that replays the inputs it is given (default: Tests/Fuzz/Seeds).
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzDriver", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzUpdates", dependencies: ["FuzzDriver", "Telegram"], path: "Tests/Fuzz/FuzzUpdates",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzNormalizer", dependencies: ["FuzzDriver", "Understanding"], path: "Tests/Fuzz/FuzzNormalizer",
+            swiftSettings: strictSettings),
+
         .testTarget(
             name: "BaohaoSupportTests", dependencies: ["BaohaoSupport", "TestSupport"],
             swiftSettings: strictSettings),

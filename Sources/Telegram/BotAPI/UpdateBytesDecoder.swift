@@ -8,9 +8,10 @@ import BaohaoSupport
 /// decoded, or kept as an id to skip, or dropped when it has no id), or nil for any body it
 /// does not handle itself: not JSON, not `"ok":true`, a known key twice, an id written with
 /// a fraction or an exponent. The caller then decodes that body with `JSONDecoder`.
-struct UpdateBytesDecoder {
+/// `package`: the FuzzUpdates harness checks it against `JSONDecoder`.
+package struct UpdateBytesDecoder {
     /// The result items of `body`, or nil when `JSONDecoder` must decide.
-    static func decode(_ body: [UInt8]) -> [LenientUpdate]? {
+    package static func decode(_ body: [UInt8]) -> [LenientUpdate]? {
         body.withUnsafeBufferPointer { bytes in
             var decoder = UpdateBytesDecoder(bytes: bytes)
             return try? decoder.envelope()

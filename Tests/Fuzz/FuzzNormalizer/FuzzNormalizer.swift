@@ -1,5 +1,12 @@
-// libFuzzer harness for normalization, tokenization and classification (`make fuzz`). Built
-// with swiftc together with Sources/Understanding; run from the repository root (it loads Intents/).
+// libFuzzer harness for normalization, tokenization and classification (`make fuzz`); a plain
+// `swift build` makes it replay inputs instead (see FuzzDriver). Run from the repository root
+// (it loads Intents/).
+import FuzzDriver
+import Understanding
+
+@main enum Main {
+    static func main() { FuzzDriver.main(name: "FuzzNormalizer", entry: fuzzNormalizer, seeds: "Tests/Fuzz/Seeds/normalizer") }
+}
 
 let classifier: Classifier = {
     guard let loaded = try? UnderstandingDataLoader.load(directory: "Intents", carriersFile: "Config/carriers.json") else {

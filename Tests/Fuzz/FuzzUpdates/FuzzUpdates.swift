@@ -1,8 +1,12 @@
-// libFuzzer harness for the getUpdates decoders (`make fuzz`). Built with swiftc together
-// with Sources/Telegram/BotAPI/BotAPITypes.swift, UpdateBytesDecoder.swift and
-// Sources/BaohaoCore/Support/JSONEscape.swift; not part of
-// the SwiftPM package.
+// libFuzzer harness for the getUpdates decoders (`make fuzz`); a plain `swift build` makes it
+// replay inputs instead (see FuzzDriver). Run from the repository root.
 import FoundationEssentials
+import FuzzDriver
+import Telegram
+
+@main enum Main {
+    static func main() { FuzzDriver.main(name: "FuzzUpdates", entry: fuzzUpdates, seeds: "Tests/Fuzz/Seeds/updates") }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzUpdates(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
