@@ -27,18 +27,20 @@ bench: deps
 	.build/release/baohao-bench
 
 # libFuzzer on the getUpdates decoder and on normalization + classification, FUZZ_SECONDS each
-# (default 60). The corpora grow in fuzz-corpus/ (gitignored); a crash leaves its input in .build/fuzz/.
+# (default 60): the package's FuzzUpdates and FuzzNormalizer targets built with the fuzzer and
+# address sanitizers (and -DFUZZING, which hands their main to libFuzzer) into .build/fuzz-pkg.
+# The corpora grow in fuzz-corpus/ (gitignored) from the seeds in Tests/Fuzz/Seeds; a crash
+# leaves its input in .build/fuzz/, and `swift build` then `.build/debug/FuzzUpdates FILE`
+# (or FuzzNormalizer) replays it without sanitizers. Swift's backtracer is off: libFuzzer
+# reports crashes itself, and the backtracer stalls on sanitized binaries.
 FUZZ_SECONDS ?= 60
-SWIFTC ?= swiftc
-FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -O
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build/fuzz-pkg -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 fuzz: deps
 	@mkdir -p .build/fuzz fuzz-corpus/updates fuzz-corpus/normalizer
-	set -o pipefail; $(SWIFTC) $(FUZZ_FLAGS) -module-name FuzzUpdates Sources/Telegram/BotAPI/BotAPITypes.swift Sources/Telegram/BotAPI/UpdateBytesDecoder.swift Sources/BaohaoCore/Support/JSONEscape.swift Tests/Fuzz/FuzzUpdates.swift -o .build/fuzz/updates 2>&1 | { grep -v "Cannot export local symbol" || true; }
-	set -o pipefail; $(SWIFTC) $(FUZZ_FLAGS) -module-name FuzzNormalizer $$(find Sources/Understanding -name '*.swift') Tests/Fuzz/FuzzNormalizer.swift -o .build/fuzz/normalizer 2>&1 | { grep -v "Cannot export local symbol" || true; }
-	@test -s fuzz-corpus/updates/seed || printf '{"ok":true,"result":[{"update_id":1,"message":{"message_id":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"A"},"text":"hi"}},{"update_id":2,"callback_query":{"id":"c","from":{"id":5,"is_bot":false,"first_name":"A"},"data":"m:bal","message":{"message_id":3,"chat":{"id":5,"type":"private"}}}}]}' > fuzz-corpus/updates/seed
-	@test -s fuzz-corpus/normalizer/seed || printf '我的余额 csl +85291234567 點樣續費呀 how do I renew' > fuzz-corpus/normalizer/seed
-	cd .build/fuzz && ./updates -max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../../fuzz-corpus/updates
-	./.build/fuzz/normalizer -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -artifact_prefix=.build/fuzz/ fuzz-corpus/normalizer
+	set -o pipefail; $(FUZZ_BUILD) --product FuzzUpdates 2>&1 | { grep -v "Cannot export local symbol" || true; }
+	set -o pipefail; $(FUZZ_BUILD) --product FuzzNormalizer 2>&1 | { grep -v "Cannot export local symbol" || true; }
+	SWIFT_BACKTRACE=enable=no .build/fuzz-pkg/release/FuzzUpdates -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=.build/fuzz/ fuzz-corpus/updates Tests/Fuzz/Seeds/updates
+	SWIFT_BACKTRACE=enable=no .build/fuzz-pkg/release/FuzzNormalizer -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -artifact_prefix=.build/fuzz/ fuzz-corpus/normalizer Tests/Fuzz/Seeds/normalizer
 
 # A release binary with the Swift runtime linked in: .build/release/baohao
 release: deps

@@ -25,45 +25,64 @@ let package = Package(
 
         // Wrappers for C facilities Swift does not import (malloc tuning).
         .target(name: "CSystem"),
+        // The leaf every Swift module may use: JSON (parser, escapes, quoting), SHA-256, time
+        // (instants, civil dates, tz database), logging with redaction, the queue executor and
+        // the cancel flag. Depends on nothing of the package.
+        .target(name: "BaohaoSupport", swiftSettings: strictSettings),
         // SQLite connection, statements, transactions, migrations.
-        .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        .target(name: "Storage", dependencies: ["CSQLite", "BaohaoSupport"], swiftSettings: strictSettings),
         // Normalization, tokens, retrieval index, intent decision, entities. Pure.
         .target(name: "Understanding", swiftSettings: strictSettings),
-        // Domain, configuration, logging, conversation, alerts, operators, outbox.
+        // Domain, configuration, conversation, alerts, operators, outbox.
         .target(
-            name: "BaohaoCore", dependencies: ["Understanding", "Storage"],
+            name: "BaohaoCore", dependencies: ["Understanding", "Storage", "BaohaoSupport"],
             swiftSettings: strictSettings),
         // Bot API types and methods, HTTP over libcurl, polling and sending.
         .target(
-            name: "Telegram", dependencies: ["CCurl", "BaohaoCore", "Understanding", "Storage"],
+            name: "Telegram", dependencies: ["CCurl", "BaohaoCore", "Understanding", "Storage", "BaohaoSupport"],
             swiftSettings: strictSettings),
         // A Bot API server double on loopback (POSIX sockets): for tests and the benchmark.
         .target(name: "BotAPIDouble", swiftSettings: strictSettings),
         // Command-line parsing, wiring and subcommands (tested); the executable stays thin.
         .target(
             name: "BaohaoApp",
-            dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage"],
+            dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage", "BaohaoSupport"],
             swiftSettings: strictSettings),
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp", "CSystem"], swiftSettings: strictSettings),
         // `make bench`: figures against the budgets of DESIGN.md.
         .executableTarget(
-            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble"],
+            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble", "BaohaoSupport"],
             swiftSettings: strictSettings),
         // Helpers the test targets share (temporary files, the repository root).
         .target(name: "TestSupport", swiftSettings: strictSettings),
 
+        // libFuzzer harnesses, one executable each. `make fuzz` builds them with
+        // `-sanitize=fuzzer,address -DFUZZING` into .build/fuzz-pkg and runs them; any other
+        // build gives each a main that replays the inputs it is given (default: Tests/Fuzz/Seeds).
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzDriver", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzUpdates", dependencies: ["FuzzDriver", "Telegram"], path: "Tests/Fuzz/FuzzUpdates",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzNormalizer", dependencies: ["FuzzDriver", "Understanding"], path: "Tests/Fuzz/FuzzNormalizer",
+            swiftSettings: strictSettings),
+
+        .testTarget(
+            name: "BaohaoSupportTests", dependencies: ["BaohaoSupport", "TestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "UnderstandingTests", dependencies: ["Understanding", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding", "TestSupport"],
+            name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding", "TestSupport", "BaohaoSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp"],
+            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp", "BaohaoSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "Storage", "Telegram", "TestSupport"],
+            name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "Storage", "Telegram", "TestSupport", "BaohaoSupport"],
             swiftSettings: strictSettings),
     ]
 )

@@ -1,6 +1,7 @@
 import BaohaoCore
 import Foundation
 import Storage
+import BaohaoSupport
 
 /// Finding the due alerts among 1,000,000 bound lines (expiries spread over a year).
 enum AlertsBench {

@@ -1,6 +1,7 @@
 import BaohaoCore
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// Databases the benchmarks run against: many bound lines, a large FAQ.
 enum BenchData {

@@ -3,6 +3,7 @@ import Foundation
 import Storage
 import Telegram
 import Understanding
+import BaohaoSupport
 
 /// The assistant and SQLite without network: updates handled per second (each in its own
 /// transaction with its replies queued and the offset stored).

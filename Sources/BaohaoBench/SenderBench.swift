@@ -3,6 +3,7 @@ import BotAPIDouble
 import Foundation
 import Storage
 import Telegram
+import BaohaoSupport
 
 /// The outbox sender alone, rate limits off: a full outbox delivered to the Bot API double
 /// (in this process) over loopback. Tells whether sending or handling limits the end-to-end rate.

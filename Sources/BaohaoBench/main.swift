@@ -6,6 +6,7 @@ import Understanding
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// `make bench`: measures every figure we have a budget for and prints it against the budget.
 /// Writes the same figures to .bench/latest.json.

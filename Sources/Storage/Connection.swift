@@ -1,5 +1,6 @@
 internal import CSQLite
 import Synchronization
+import BaohaoSupport
 
 /// How a top-level transaction takes its locks.
 public enum TransactionKind: Sendable {
@@ -159,19 +160,6 @@ public final class Connection {
         }
         return result
     }
-}
-
-/// A one-way switch another thread raises to cancel a database operation.
-public final class CancelFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-
-    public init() {}
-
-    /// Raises the flag; the operation stops at its next check.
-    public func raise() { raised.store(true, ordering: .relaxed) }
-
-    /// True once `raise()` was called.
-    public var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// Lets another thread stop the statement a connection is running (`sqlite3_interrupt`,

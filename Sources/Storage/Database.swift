@@ -1,4 +1,5 @@
 import Dispatch
+import BaohaoSupport
 
 /// The single owner of one SQLite connection. Work runs serially on the database's own
 /// thread, never on Swift's cooperative pool; cancelling the calling task interrupts the

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import BaohaoApp
 @testable import BaohaoCore
+import BaohaoSupport
 
 /// `baohao faq` end to end on a fresh database seeded from Intents/faq.json.
 @Suite struct FAQCommandTests {

@@ -8,6 +8,7 @@ import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// `baohao outbox status`: counts by state, what a running bot is sending now, the latest dead letters.
 @Suite struct OutboxCommandTests {

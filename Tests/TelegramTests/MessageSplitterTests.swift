@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Telegram
+import BaohaoSupport
 
 @Suite struct MessageSplitterTests {
     @Test func shortMessagesStayWhole() {

@@ -3,6 +3,7 @@ import BotAPIDouble
 import Storage
 import TestSupport
 @testable import Telegram
+import BaohaoSupport
 
 /// A Bot API double, a database file and senders over them: what the sender's own tests
 /// share. `stop()` ends the double.

@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import Telegram
+import BaohaoSupport
 
 /// The shipped knowledge, loaded once.
 enum Shipped {

@@ -3,6 +3,7 @@ import Storage
 import TestSupport
 import Testing
 @testable import Telegram
+import BaohaoSupport
 
 /// A poll batch commits as one transaction; an update that fails is skipped alone.
 @Suite struct UpdateHandlerTests {

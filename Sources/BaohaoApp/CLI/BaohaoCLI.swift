@@ -1,4 +1,5 @@
 import BaohaoCore
+import BaohaoSupport
 
 /// The `baohao` command: parses the command line, runs the command and turns every error
 /// into a clear message and a sysexits exit code.

@@ -1,6 +1,7 @@
 import BaohaoCore
 import Storage
 import Telegram
+import BaohaoSupport
 
 /// `baohao alerts preview` and `baohao alerts run-once`.
 enum AlertsCommands {

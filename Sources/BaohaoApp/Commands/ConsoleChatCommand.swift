@@ -3,6 +3,7 @@ import Storage
 
 #if canImport(Glibc)
 import Glibc
+import BaohaoSupport
 #endif
 
 /// `baohao chat`: the assistant in the terminal, on the configured or the demo database.

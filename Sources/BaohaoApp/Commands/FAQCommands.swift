@@ -2,6 +2,7 @@ import BaohaoCore
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// `baohao faq list|show|history|rollback|export|import`: the FAQ the bot answers from, kept
 /// in the database with every version. Changes go through the same validation, regression

@@ -4,6 +4,7 @@ import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// What the `lines` commands share: the database, the catalogue, the clock and who acts.
 struct LinesContext {

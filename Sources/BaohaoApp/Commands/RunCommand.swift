@@ -1,6 +1,7 @@
 import BaohaoCore
 import Storage
 import Telegram
+import BaohaoSupport
 
 /// `baohao run`: serves Telegram with a token, otherwise the console chat on a demo database.
 /// Both run on the system clock: `BAOHAO_NOW` is ignored here.

@@ -1,6 +1,7 @@
 import BaohaoCore
 import Storage
 import Understanding
+import BaohaoSupport
 
 extension CommandContext {
     /// The classifier built from the configured Intents/ folder and carrier catalogue.

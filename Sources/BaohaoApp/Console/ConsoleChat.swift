@@ -5,6 +5,7 @@ import Understanding
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// The assistant on standard input and output: one message per line; buttons are shown
 /// numbered and chosen by typing their number. Ends at the end of input.

@@ -1,6 +1,7 @@
 import BaohaoCore
 import FoundationEssentials
 import Storage
+import BaohaoSupport
 
 /// The demo database for `baohao chat --demo`: the demo lines, with one of them bound to
 /// the console user.

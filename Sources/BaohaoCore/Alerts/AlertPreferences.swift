@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// Owner of a chat's reminder preferences: `alert_settings` (on or off, lead days, quiet
 /// hours, time zone) and `alert_optouts` (a line snoozed or switched off). The scheduler's

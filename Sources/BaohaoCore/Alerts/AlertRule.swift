@@ -1,3 +1,5 @@
+import BaohaoSupport
+
 /// Which reminders a line is owed, and when each may go: pure date arithmetic.
 public enum AlertKind: String, Sendable, Codable, CaseIterable {
     /// `lead` days before expiry (0: on the day).

@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// An alert that is (or would be) queued: for whom, about what, from when.
 public struct PlannedAlert: Sendable, Equatable {

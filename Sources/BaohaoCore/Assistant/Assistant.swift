@@ -1,6 +1,7 @@
 import Storage
 import Synchronization
 import Understanding
+import BaohaoSupport
 
 /// The conversation: takes what a chat sent and returns what to send back, whatever the
 /// platform. Each call runs on the caller's connection inside the caller's transaction, so

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Understanding
+import BaohaoSupport
 
 /// The assistant's reply templates in three languages, checked at load: every `ReplyKey`
 /// present in every language, and the same placeholders in each language.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Understanding
+import BaohaoSupport
 
 /// Builds the effective configuration: defaults, then `bot.json`, then the environment,
 /// then command-line overrides. Every problem is reported with its source and key.

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 extension JSONObjectReader {
     mutating func bool(_ key: String) -> Bool? {

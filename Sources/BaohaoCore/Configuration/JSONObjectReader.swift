@@ -1,3 +1,5 @@
+import BaohaoSupport
+
 /// Reads typed fields of a JSON object, recording a problem (with the key path) for every
 /// wrong type or value and, at the end, for every key nobody asked for.
 struct JSONObjectReader {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// An operator's FAQ change in progress (the guided `/faq add`, or `/faq edit ID FIELD`),
 /// kept per chat until it is saved, cancelled or an hour passes.

@@ -1,6 +1,7 @@
 import Storage
 import Synchronization
 import Understanding
+import BaohaoSupport
 
 /// FAQ changes as operators make them, from chat or the command line: each is validated,
 /// replayed against the known questions (the regression gate), saved as a new version and

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// The `Intents/faq.json` format: `{"entries": [{"id", "topic", "tags": {"region", "carrier"},
 /// "question": {lang: text}, "phrasings": [...], "answer": {lang: text or null}, "threshold"?}]}`.

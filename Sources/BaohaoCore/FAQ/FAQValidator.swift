@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// The rules every FAQ entry must meet before it is saved, whether it comes from chat, the
 /// command line or an import: every problem is reported, with its field.

@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// Owner of `labelled_examples`: questions whose right answer a customer's clarify tap or
 /// an operator confirmed. The regression gate replays them before every FAQ change.

@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 #if canImport(Glibc)
 import Glibc

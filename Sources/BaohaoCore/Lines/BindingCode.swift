@@ -1,3 +1,5 @@
+import BaohaoSupport
+
 /// One-time codes that let a chat bind a line: 10 characters of Crockford base-32 (50 random
 /// bits), easy to read aloud and to type, and valid as a Telegram `/start` parameter.
 public enum BindingCode {

@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 extension LineSession {
     /// Failed code attempts allowed per chat within `lockoutWindowSeconds` before a lockout.

@@ -1,3 +1,5 @@
+import BaohaoSupport
+
 /// Where a line stands. Derived from its expiry date and its carrier's policy at an
 /// instant, except `cancelled` and `porting_out`, which come from requests.
 public enum LineStatus: String, Sendable, CaseIterable, Codable {

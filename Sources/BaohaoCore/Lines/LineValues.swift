@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Who asks for or makes a change: recorded in the ledger. A chat sees only the lines it
 /// has bound; an operator sees every line.

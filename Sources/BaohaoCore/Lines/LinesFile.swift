@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// A validated row of a lines CSV file.
 public struct LineImportRow: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// What a renewal asks for: a plan option (`--cycle 3m`) or an amount (`--amount 50`).
 public enum RenewalChoice: Sendable, Equatable, Codable, CustomStringConvertible {

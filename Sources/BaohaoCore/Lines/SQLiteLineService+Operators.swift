@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// What an import did.
 public struct LineImportSummary: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 extension LineActor {
     var isChat: Bool { if case .chat = self { true } else { false } }

@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// Per-day counters (UTC days) behind /stats: messages, misses, clarifying questions,
 /// labelled examples and alerts. One upsert per event, in the event's transaction.

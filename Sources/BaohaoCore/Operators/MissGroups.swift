@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// Questions the bot could not answer, grouped by similarity so that an operator handles a
 /// whole group with one tap: most frequent first.

@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// A value `bot_state` keeps, stored as text.
 public protocol BotStateValue: Sendable {

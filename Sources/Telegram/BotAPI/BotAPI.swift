@@ -1,5 +1,6 @@
 import BaohaoCore
 import FoundationEssentials
+import BaohaoSupport
 
 /// The Bot API methods the bot uses, over one `HTTPClient`. Every error is a `BotAPIError`
 /// whose text never contains the token.

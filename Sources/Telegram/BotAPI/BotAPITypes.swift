@@ -106,9 +106,10 @@ public struct ResponseParameters: Codable, Sendable, Equatable {
 }
 
 /// `{"ok": ..., "result": ..., "description": ..., "error_code": ..., "parameters": ...}`.
-struct Envelope<Result: Decodable>: Decodable {
+/// `package`: the FuzzUpdates harness decodes with it too.
+package struct Envelope<Result: Decodable>: Decodable {
     let ok: Bool
-    let result: Result?
+    package let result: Result?
     let description: String?
     let errorCode: Int?
     let parameters: ResponseParameters?
@@ -131,16 +132,17 @@ public struct BotCommand: Codable, Sendable, Equatable {
 }
 
 /// An update that decodes even when its content does not: its id survives for skipping.
-struct LenientUpdate: Decodable {
-    let updateID: Int64?
-    let update: Update?
+/// `package`: the FuzzUpdates harness decodes with it too.
+package struct LenientUpdate: Decodable {
+    package let updateID: Int64?
+    package let update: Update?
 
     init(updateID: Int64?, update: Update?) {
         self.updateID = updateID
         self.update = update
     }
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         struct IDOnly: Decodable {
             let update_id: Int64?
         }

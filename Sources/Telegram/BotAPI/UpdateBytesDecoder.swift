@@ -1,19 +1,17 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-// The fuzz harness compiles this file in one module with BaohaoCore's JSONEscape.swift.
-#if canImport(BaohaoCore)
-import BaohaoCore
-#endif
+import BaohaoSupport
 
 /// getUpdates' successful response decoded straight from its bytes, with no `JSONDecoder`.
 /// It gives exactly what `JSONDecoder` gives for `Envelope<[LenientUpdate]>` (every update
 /// decoded, or kept as an id to skip, or dropped when it has no id), or nil for any body it
 /// does not handle itself: not JSON, not `"ok":true`, a known key twice, an id written with
 /// a fraction or an exponent. The caller then decodes that body with `JSONDecoder`.
-struct UpdateBytesDecoder {
+/// `package`: the FuzzUpdates harness checks it against `JSONDecoder`.
+package struct UpdateBytesDecoder {
     /// The result items of `body`, or nil when `JSONDecoder` must decide.
-    static func decode(_ body: [UInt8]) -> [LenientUpdate]? {
+    package static func decode(_ body: [UInt8]) -> [LenientUpdate]? {
         body.withUnsafeBufferPointer { bytes in
             var decoder = UpdateBytesDecoder(bytes: bytes)
             return try? decoder.envelope()

@@ -1,5 +1,5 @@
 import CCurl
-import Storage
+import BaohaoSupport
 
 /// libcurl is initialised once per process, before the first handle.
 private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))

@@ -1,4 +1,4 @@
-import Storage
+import BaohaoSupport
 
 /// An HTTP client with its own libcurl handle on its own thread: a blocking transfer never
 /// runs on Swift's cooperative pool, and cancelling the calling task aborts the transfer

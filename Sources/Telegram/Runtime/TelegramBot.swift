@@ -5,6 +5,7 @@ import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// The bot on Telegram: checks the token, polls, hands updates to the assistant, delivers
 /// the outbox, and shuts down cleanly.

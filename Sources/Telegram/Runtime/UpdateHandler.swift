@@ -4,6 +4,7 @@ import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaohaoSupport
 
 /// Turns a batch of updates into the assistant's replies: each update in one transaction
 /// that also queues its replies and advances the stored offset, so a restart neither loses

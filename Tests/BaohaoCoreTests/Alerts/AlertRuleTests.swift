@@ -1,5 +1,6 @@
 import Testing
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct AlertRuleTests {
     private static func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }

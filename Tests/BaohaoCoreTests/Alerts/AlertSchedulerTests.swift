@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 /// The scheduler on a real database, with the shipped catalogue and replies.
 @Suite struct AlertSchedulerTests {

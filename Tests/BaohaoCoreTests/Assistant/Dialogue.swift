@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 /// The shipped understanding data, replies and catalogue, loaded once.
 enum ShippedAssistantData {

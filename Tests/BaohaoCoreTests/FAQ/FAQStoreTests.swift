@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 /// Versions, optimistic locking, delete and rollback of stored FAQ entries.
 @Suite struct FAQStoreTests {

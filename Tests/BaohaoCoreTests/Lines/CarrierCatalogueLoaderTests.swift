@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct CarrierCatalogueLoaderTests {
     /// One carrier of each validity model, every key present.

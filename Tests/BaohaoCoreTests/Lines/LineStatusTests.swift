@@ -1,5 +1,6 @@
 import Testing
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct LineStatusTests {
     private static func date(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }

@@ -1,6 +1,7 @@
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct LinesFileTests {
     private static let header = "number,carrier,plan,balance,currency,expires_on,auto_renew,note"

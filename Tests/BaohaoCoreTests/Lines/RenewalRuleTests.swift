@@ -1,6 +1,7 @@
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct RenewalRuleTests {
     private static func date(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 /// A line service on a fresh temporary database, standing at noon UTC of `date`.
 func makeLineService(at date: String = "2026-11-22") async throws -> (SQLiteLineService, ManualWallClock) {

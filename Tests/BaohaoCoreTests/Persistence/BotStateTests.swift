@@ -2,6 +2,7 @@ import BaohaoCore
 import Storage
 import TestSupport
 import Testing
+import BaohaoSupport
 
 /// `bot_state` through its owner: typed keys, the offset's only-forward rule, the generation count.
 @Suite struct BotStateTests {

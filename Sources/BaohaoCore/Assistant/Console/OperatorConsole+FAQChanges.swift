@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Saving FAQ changes: the review (problems, diff, regressions), the confirmation a change
 /// with regressions needs, and the FAQ editor's buttons.

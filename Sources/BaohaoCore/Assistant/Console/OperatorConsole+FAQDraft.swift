@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// The guided FAQ draft: question → phrasings → three answers → topic → tags → preview,
 /// and the one-field edit (`/faq edit ID FIELD`) that goes straight to the preview.

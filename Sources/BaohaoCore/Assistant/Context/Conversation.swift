@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// Why the assistant asked "which number?".
 public enum LinePurpose: String, Sendable, Codable {

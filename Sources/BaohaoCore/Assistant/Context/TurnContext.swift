@@ -1,5 +1,6 @@
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// What every dialogue of one turn shares: the inbound event, its instant and connection,
 /// the chat's conversation and language, the knowledge answering it, and the notices for

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// A chat's reminder settings (`/alerts`): on or off, lead days, quiet hours and time zone,
 /// each changed with a button; and a reminder's own snooze and stop buttons.

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Clarifying questions: when the two best answers are close, the customer picks one (or
 /// none); the pick is stored as a labelled question for the regression gate.

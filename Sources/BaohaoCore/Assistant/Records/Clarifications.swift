@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// Owner of `clarifications`: the options a clarifying question offered, so that a tap on
 /// one of its buttons (which carry only the question's id and an index) can be routed.

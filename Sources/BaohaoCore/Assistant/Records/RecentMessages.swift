@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// Owner of `recent_messages`: the last few texts of each chat, for the operators' ticket card.
 enum RecentMessages {

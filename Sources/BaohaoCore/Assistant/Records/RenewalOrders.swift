@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Storage
 import Understanding
+import BaohaoSupport
 
 /// Owner of `renewal_orders`: the orders the assistant created, settled when the payment is confirmed.
 public enum RenewalOrders {

@@ -1,4 +1,5 @@
 import Storage
+import BaohaoSupport
 
 /// Owner of `tickets`: a customer's request for a person, open until an operator closes it.
 enum Tickets {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Understanding
+import BaohaoSupport
 
 /// The carrier catalogue could not be used: every problem, with file and key path.
 public struct CatalogueError: Error, Sendable, Equatable, CustomStringConvertible {
