@@ -17,8 +17,13 @@ run: deps
 	@$(SWIFT) build -c release --product baohao
 	@.build/release/baohao run
 
+# Every target is built first (the fuzz harnesses too, so CI compiles them), then the suite
+# runs and the harnesses replay their checked-in seeds without libFuzzer.
 test: deps
+	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	.build/debug/FuzzUpdates Tests/Fuzz/Seeds/updates
+	.build/debug/FuzzNormalizer Tests/Fuzz/Seeds/normalizer
 
 # Release-built benchmark: prints figures against DESIGN.md's budgets, writes .bench/latest.json.
 bench: deps
