@@ -2,9 +2,12 @@
 import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 mode (strict concurrency) plus
-/// `any` spelled out for existentials.
+/// `any` spelled out for existentials, imports internal unless marked `public import`,
+/// and each file importing every module whose members it uses.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

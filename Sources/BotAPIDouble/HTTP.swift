@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// One parsed HTTP/1.1 request.

@@ -1,6 +1,6 @@
 internal import CSQLite
 import Synchronization
-import BaohaoSupport
+public import BaohaoSupport
 
 /// How a top-level transaction takes its locks.
 public enum TransactionKind: Sendable {

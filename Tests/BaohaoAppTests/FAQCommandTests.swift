@@ -2,6 +2,7 @@ import Foundation
 import Storage
 import Testing
 import TestSupport
+import Understanding
 @testable import BaohaoApp
 @testable import BaohaoCore
 import BaohaoSupport

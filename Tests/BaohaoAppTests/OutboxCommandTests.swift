@@ -1,4 +1,5 @@
 import BaohaoCore
+import FoundationEssentials
 import Storage
 import Testing
 import TestSupport

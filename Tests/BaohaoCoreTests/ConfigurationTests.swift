@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct ConfigurationTests {
     private func load(_ json: String? = nil, env: [String: String] = [:], db: String? = nil) throws(ConfigurationError) -> BotConfiguration {

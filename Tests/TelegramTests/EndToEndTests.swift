@@ -4,6 +4,7 @@ import Storage
 import Testing
 import Understanding
 @testable import Telegram
+import BaohaoSupport
 
 private let replies = Shipped.knowledge.replies
 private func plain(_ key: ReplyKey, _ language: Language) -> String { HTML.plainText(replies.text(key, language)) }

@@ -4,6 +4,7 @@ import Storage
 import Testing
 import Understanding
 @testable import Telegram
+import BaohaoSupport
 
 /// Through the Bot API double: an operator's FAQ change answers the very next customer
 /// message without a restart, customers' /faq commands change nothing, rollback restores the

@@ -1,5 +1,6 @@
 import BaohaoCore
 import BotAPIDouble
+import FoundationEssentials
 import Storage
 import TestSupport
 import Testing

@@ -1,4 +1,6 @@
 import BaohaoCore
+import BotAPIDouble
+import Storage
 import Testing
 @testable import Telegram
 

@@ -2,6 +2,7 @@ import BaohaoApp
 import BaohaoCore
 import BotAPIDouble
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 

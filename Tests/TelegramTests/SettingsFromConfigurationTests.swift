@@ -1,5 +1,6 @@
 import BaohaoCore
 import Testing
+import Understanding
 @testable import Telegram
 
 /// The derived settings take every value from the configuration, the one place defaults live.

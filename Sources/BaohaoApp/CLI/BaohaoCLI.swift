@@ -1,4 +1,4 @@
-import BaohaoCore
+public import BaohaoCore
 import BaohaoSupport
 
 /// The `baohao` command: parses the command line, runs the command and turns every error

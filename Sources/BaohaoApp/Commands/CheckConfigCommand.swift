@@ -1,4 +1,6 @@
 import BaohaoCore
+import Understanding
+import BaohaoSupport
 
 /// `baohao check-config`: prints the effective configuration with the token redacted.
 enum CheckConfigCommand {

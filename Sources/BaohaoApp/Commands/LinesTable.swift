@@ -1,4 +1,5 @@
 import BaohaoCore
+import BaohaoSupport
 
 /// The operators' table of lines.
 enum LinesTable {

@@ -1,4 +1,4 @@
-import BaohaoSupport
+public import BaohaoSupport
 
 /// Which reminders a line is owed, and when each may go: pure date arithmetic.
 public enum AlertKind: String, Sendable, Codable, CaseIterable {

@@ -1,6 +1,6 @@
-import Storage
+public import Storage
 import Understanding
-import BaohaoSupport
+public import BaohaoSupport
 
 /// An alert that is (or would be) queued: for whom, about what, from when.
 public struct PlannedAlert: Sendable, Equatable {

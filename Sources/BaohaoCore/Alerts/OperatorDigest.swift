@@ -1,6 +1,6 @@
-import Storage
-import Understanding
-import BaohaoSupport
+public import Storage
+public import Understanding
+public import BaohaoSupport
 
 /// The operators' daily digest: reminders sent, failed deliveries, lines that entered
 /// grace, lines within 7 days of recycling. Queued once a day, at the configured time (UTC).

@@ -1,7 +1,7 @@
-import Storage
+public import Storage
 import Synchronization
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// The conversation: takes what a chat sent and returns what to send back, whatever the
 /// platform. Each call runs on the caller's connection inside the caller's transaction, so

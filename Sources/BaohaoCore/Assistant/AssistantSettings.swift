@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// What the assistant needs from the configuration, which holds the defaults
 /// (`BotConfiguration`).

@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// Tells the language of a message: traditional characters or Cantonese particles mean
 /// zh-Hant, Latin text with no Han means en, other Han text zh-Hans. Messages with no

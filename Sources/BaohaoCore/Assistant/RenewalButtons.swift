@@ -1,4 +1,5 @@
-import Understanding
+public import Understanding
+import BaohaoSupport
 
 /// How renewal options read on buttons, the same in answers and in reminders.
 extension ReplyBook {

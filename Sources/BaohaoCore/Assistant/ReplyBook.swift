@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Understanding
+public import Understanding
 import BaohaoSupport
 
 /// The assistant's reply templates in three languages, checked at load: every `ReplyKey`

@@ -1,5 +1,5 @@
 public import Understanding
-import BaohaoSupport
+public import BaohaoSupport
 
 /// Everything the bot can be configured with. Every field has a default, so an empty
 /// `bot.json` (or none) is a valid configuration. This is the one place the defaults are

@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Storage
-import BaohaoSupport
+public import Storage
+public import BaohaoSupport
 
 /// What waits to be delivered, stored in the same transaction as the change that produced
 /// it. Live replies go before bulk ones (alerts); one chat's items go in order. The one owner

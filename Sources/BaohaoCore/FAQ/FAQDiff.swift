@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// A readable difference between two versions of an FAQ entry, for the operators' history and previews.
 public enum FAQDiff {

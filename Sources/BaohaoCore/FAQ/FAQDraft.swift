@@ -1,6 +1,6 @@
 import FoundationEssentials
 import Storage
-import Understanding
+public import Understanding
 import BaohaoSupport
 
 /// An operator's FAQ change in progress (the guided `/faq add`, or `/faq edit ID FIELD`),

@@ -1,7 +1,7 @@
-import Storage
+public import Storage
 import Synchronization
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// FAQ changes as operators make them, from chat or the command line: each is validated,
 /// replayed against the known questions (the regression gate), saved as a new version and

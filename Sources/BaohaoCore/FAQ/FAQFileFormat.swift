@@ -1,5 +1,5 @@
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// The `Intents/faq.json` format: `{"entries": [{"id", "topic", "tags": {"region", "carrier"},
 /// "question": {lang: text}, "phrasings": [...], "answer": {lang: text or null}, "threshold"?}]}`.

@@ -1,5 +1,5 @@
-import Storage
-import Understanding
+public import Storage
+public import Understanding
 
 /// What importing an FAQ file would change: every entry checked first, every problem
 /// reported with its entry and field, and the changes to apply all together (entries the

@@ -1,6 +1,6 @@
-import Storage
-import Understanding
-import BaohaoSupport
+public import Storage
+public import Understanding
+public import BaohaoSupport
 
 /// The FAQ as the database holds it: every entry's versions (who, when, what changed), the
 /// current version of each, and a generation number that grows with every change so a

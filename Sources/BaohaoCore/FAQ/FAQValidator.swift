@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 import BaohaoSupport
 
 /// The rules every FAQ entry must meet before it is saved, whether it comes from chat, the

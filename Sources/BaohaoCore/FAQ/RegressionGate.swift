@@ -1,5 +1,5 @@
 import Storage
-import Understanding
+public import Understanding
 import BaohaoSupport
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import FoundationEssentials
-import Storage
+public import Storage
 import Understanding
-import BaohaoSupport
+public import BaohaoSupport
 
 /// The line operations on one database connection, inside the caller's transaction, at
 /// one instant. The assistant uses it so that a customer's message, the line changes it

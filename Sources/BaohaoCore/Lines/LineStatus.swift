@@ -1,4 +1,4 @@
-import BaohaoSupport
+public import BaohaoSupport
 
 /// Where a line stands. Derived from its expiry date and its carrier's policy at an
 /// instant, except `cancelled` and `porting_out`, which come from requests.

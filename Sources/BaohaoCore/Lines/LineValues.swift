@@ -1,5 +1,5 @@
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// Who asks for or makes a change: recorded in the ledger. A chat sees only the lines it
 /// has bound; an operator sees every line.

@@ -1,5 +1,5 @@
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// A validated row of a lines CSV file.
 public struct LineImportRow: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// Exact conversion between `Money` (integer minor units) and decimal text ("12.50").
 extension Money {

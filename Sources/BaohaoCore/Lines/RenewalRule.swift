@@ -1,5 +1,5 @@
-import Understanding
-import BaohaoSupport
+public import Understanding
+public import BaohaoSupport
 
 /// What a renewal asks for: a plan option (`--cycle 3m`) or an amount (`--amount 50`).
 public enum RenewalChoice: Sendable, Equatable, Codable, CustomStringConvertible {

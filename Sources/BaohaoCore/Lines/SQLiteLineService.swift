@@ -1,6 +1,6 @@
-import Storage
+public import Storage
 import Understanding
-import BaohaoSupport
+public import BaohaoSupport
 
 /// The embedded line store: lines, their ledger, operation references and bindings in the
 /// bot's SQLite database. Each call is one transaction on the database's serial owner (the

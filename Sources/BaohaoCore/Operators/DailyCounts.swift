@@ -1,5 +1,5 @@
-import Storage
-import BaohaoSupport
+public import Storage
+public import BaohaoSupport
 
 /// Per-day counters (UTC days) behind /stats: messages, misses, clarifying questions,
 /// labelled examples and alerts. One upsert per event, in the event's transaction.

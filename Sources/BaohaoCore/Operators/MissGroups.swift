@@ -1,4 +1,4 @@
-import Storage
+public import Storage
 import Understanding
 import BaohaoSupport
 

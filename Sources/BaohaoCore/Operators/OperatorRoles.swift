@@ -1,5 +1,5 @@
-import Storage
-import BaohaoSupport
+public import Storage
+public import BaohaoSupport
 
 /// Who may run operator commands: the user ids of the configuration, plus those an operator
 /// added in chat (stored). Every operator action, and every refused attempt, is audited.

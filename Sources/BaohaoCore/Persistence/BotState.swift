@@ -1,5 +1,5 @@
-import Storage
-import BaohaoSupport
+public import Storage
+public import BaohaoSupport
 
 /// A value `bot_state` keeps, stored as text.
 public protocol BotStateValue: Sendable {

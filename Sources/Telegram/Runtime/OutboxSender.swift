@@ -1,6 +1,6 @@
 import BaohaoCore
-import Storage
-import BaohaoSupport
+public import Storage
+public import BaohaoSupport
 
 /// Delivers the outbox: one chat's items in order, live replies before alerts, within the
 /// rate limits, with 429 pauses, bounded retries and dead letters. Several Bot API clients

@@ -1,4 +1,4 @@
-import BaohaoCore
+public import BaohaoCore
 
 /// When the next message may go: token buckets (overall, per chat, per group chat) and the
 /// pauses a 429 imposes. Pure: the caller passes the time; no I/O, no clock.

@@ -1,7 +1,7 @@
 @preconcurrency import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// SIGINT and SIGTERM as an async sequence: the bot stops polling, drains and exits 0.

@@ -1,11 +1,11 @@
-import BaohaoCore
+public import BaohaoCore
 import Understanding
-import Storage
+public import Storage
 
 #if canImport(Glibc)
 import Glibc
 #endif
-import BaohaoSupport
+public import BaohaoSupport
 
 /// The bot on Telegram: checks the token, polls, hands updates to the assistant, delivers
 /// the outbox, and shuts down cleanly.

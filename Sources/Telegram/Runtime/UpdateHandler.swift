@@ -1,10 +1,10 @@
-import BaohaoCore
-import Storage
+public import BaohaoCore
+public import Storage
 
 #if canImport(Glibc)
 import Glibc
 #endif
-import BaohaoSupport
+public import BaohaoSupport
 
 /// Turns a batch of updates into the assistant's replies: each update in one transaction
 /// that also queues its replies and advances the stored offset, so a restart neither loses

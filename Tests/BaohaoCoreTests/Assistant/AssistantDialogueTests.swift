@@ -2,6 +2,7 @@ import Storage
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 private let replies = ShippedAssistantData.replies
 private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: String] = [:]) -> String {

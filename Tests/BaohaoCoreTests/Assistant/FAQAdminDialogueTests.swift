@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 private let replies = ShippedAssistantData.replies
 private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: String] = [:]) -> String {

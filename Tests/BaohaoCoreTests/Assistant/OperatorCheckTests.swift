@@ -1,5 +1,6 @@
 import Storage
 import Testing
+import Understanding
 @testable import BaohaoCore
 
 /// The router's one operator check, over every operator-only command and button the enums

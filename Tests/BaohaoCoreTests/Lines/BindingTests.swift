@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import Understanding
 @testable import BaohaoCore
+import BaohaoSupport
 
 @Suite struct BindingTests {
     @Test func aCodeBindsOnceAndIsStoredOnlyAsASaltedHash() async throws {

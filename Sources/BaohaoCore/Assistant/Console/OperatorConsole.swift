@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// The operators' console in chat: FAQ editing, the unanswered-questions inbox, /stats,
 /// /op and ticket replies. The router has already checked that the sender is an operator

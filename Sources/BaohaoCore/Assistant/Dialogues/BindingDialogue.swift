@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Binding and unbinding lines: redeeming a one-time code, the chat's bound lines, and
 /// the buttons that unbind them.

@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// How a line reads in a reply: its card (number masked, carrier, balance, expiry, days
 /// left, status), the buttons that pick one, and its carrier's payment methods.

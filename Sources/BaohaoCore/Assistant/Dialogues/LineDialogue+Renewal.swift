@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// Renewing a line: its channels, payment methods and priced options, and an order for the
 /// option the customer picks.

@@ -1,7 +1,7 @@
 import FoundationEssentials
-import Storage
-import Understanding
-import BaohaoSupport
+public import Storage
+public import Understanding
+public import BaohaoSupport
 
 /// Owner of `renewal_orders`: the orders the assistant created, settled when the payment is confirmed.
 public enum RenewalOrders {

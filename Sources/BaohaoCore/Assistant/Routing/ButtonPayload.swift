@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// Everything a button under a bot message can ask for. The only place that spells payload
 /// strings: `encoded` writes them and `init?(encoded:)` reads them back, so a payload made

@@ -1,3 +1,4 @@
+import BaohaoSupport
 /// Every slash command the assistant knows. The only place that spells command names:
 /// `init?(text:)` reads a message (`/balance`, `/balance@BaohaoBot` in groups, any case) and
 /// `text` writes one back; `name` is what the platform's command menu lists.

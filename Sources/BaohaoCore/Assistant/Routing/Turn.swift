@@ -1,4 +1,5 @@
 import Understanding
+import BaohaoSupport
 
 /// The handling of one inbound event: a small router that sends a text, a command or a
 /// button press to the dialogue it concerns. Whether the sender is an operator is decided

@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// How a carrier decides when a number expires.
 public enum ValidityModel: Sendable, Equatable {
