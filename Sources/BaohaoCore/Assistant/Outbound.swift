@@ -4,8 +4,8 @@ public struct OutboundButton: Sendable, Equatable, Codable {
     public let label: String
     public let payload: String
 
-    /// A button exactly as stored or received; the bot makes its buttons from a `ButtonPayload`.
-    public init(label: String, payload: String) {
+    /// A button exactly as stored (the outbox codec); the bot makes its buttons from a `ButtonPayload`.
+    init(label: String, payload: String) {
         self.label = label
         self.payload = payload
     }

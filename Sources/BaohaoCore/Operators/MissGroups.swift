@@ -16,13 +16,13 @@ public enum MissGroups {
         public let members: [Miss]
     }
 
-    /// Open misses (not yet added or ignored), newest first.
     /// Logs a question the assistant could not answer (and counts it for /stats).
     static func record(_ db: Connection, chat: Int64, text: String, language: Language, at now: Instant) throws {
         try db.execute("INSERT INTO unanswered (chat_id, at, text, language) VALUES (?, ?, ?, ?)", chat, now.description, String(text.prefix(1000)), language.rawValue)
         try DailyCounts.increment(db, .misses, at: now)
     }
 
+    /// Open misses (not yet added or ignored), newest first.
     public static func open(_ db: Connection, limit: Int = 1_000) throws -> [Miss] {
         try db.query("SELECT id, text FROM unanswered WHERE resolution IS NULL ORDER BY id DESC LIMIT ?", Int64(limit)) { Miss(id: $0.int64(0), text: $0.string(1)) }
     }

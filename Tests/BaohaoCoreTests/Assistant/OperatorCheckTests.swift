@@ -1,3 +1,4 @@
+import BaohaoSupport
 import Storage
 import Testing
 import Understanding
@@ -57,5 +58,25 @@ import Understanding
         let trail = try await d.database.read { db in try OperatorRoles.auditTrail(db, limit: 10) }
         #expect(try await state(d).audit == before.audit + 1)
         #expect(trail.first.map { [$0.actor, $0.action, $0.detail] } == ["user:\(Dialogue.operatorUser)", "command", "/faq show ultra-renew"])
+    }
+
+    @Test func aForgedConsoleButtonIsStillCheckedAndAudited() async throws {
+        let d = try await Dialogue()
+        for (user, action, detail) in [(Self.stranger, "refused", "button fq:bogus"), (Dialogue.operatorUser, "button", "un:n:1:x")] {
+            let payload = detail.hasPrefix("button ") ? String(detail.dropFirst(7)) : detail
+            let reply = try await d.press(payload: payload, chat: user, user: user)
+            let trail = try await d.database.read { db in try OperatorRoles.auditTrail(db, limit: 1) }
+            #expect(trail.first.map { [$0.actor, $0.action, $0.detail] } == ["user:\(user)", action, detail])
+            #expect(!reply.replies.isEmpty)
+        }
+        // Nothing was drafted or resolved for the operator's forged inbox press.
+        #expect(try await d.database.read { db in try FAQDraft.load(db, chat: Dialogue.operatorUser, at: d.clock.now()) } == nil)
+    }
+
+    @Test func theAuditKeepsTheCommandAsTyped() async throws {
+        let d = try await Dialogue()
+        _ = try await d.say("/close T000001 extra words", chat: Self.stranger)
+        let trail = try await d.database.read { db in try OperatorRoles.auditTrail(db, limit: 1) }
+        #expect(trail.first?.detail == "/close T000001 extra words")
     }
 }

@@ -55,10 +55,13 @@ import Understanding
         #expect(ButtonPayload(encoded: text) == nil, "\(text) parsed as \(String(describing: ButtonPayload(encoded: text)))")
     }
 
-    @Test func anOverlongPayloadIsCutInOnePlaceAndThenParsesAsNothing() {
+    @Test func anOverlongPayloadBecomesOneThatParsesAsNothing() {
+        // Cut at 64 bytes, this id would name another entry; the button must not act on it.
         let long = ButtonPayload.faqEntry(id: String(repeating: "é", count: 40))
         let button = OutboundButton("x", long)
         #expect(button.payload.utf8.count <= ButtonPayload.maximumBytes)
+        #expect(ButtonPayload(encoded: button.payload) == nil)
+        #expect(OutboundButton("x", .faqEntry(id: "hk-renew")).payload == "faq:hk-renew")
         #expect(ButtonPayload(encoded: String(repeating: "m", count: 65)) == nil)
     }
 

@@ -278,13 +278,22 @@ public enum ButtonPayload: Sendable, Equatable {
     }
 }
 
+extension ButtonPayload {
+    /// What a button carries when its payload would exceed the limit: it parses as nothing,
+    /// so a press answers "this has expired" instead of acting on a cut-off id.
+    static let overlong = "-"
+
+    /// A payload of the operators' console (`fq:`, `un:`), even one that does not parse: its
+    /// press is checked and audited like a valid one.
+    static func isOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") }
+}
+
 extension OutboundButton {
     /// A button that sends `payload` back when pressed. The one place the 64-byte limit is
-    /// enforced: a payload over it (which no value the bot makes reaches) is cut on a
-    /// character boundary rather than sent for Telegram to refuse, and then parses as nothing.
+    /// enforced: a payload over it (which no value the bot makes reaches) becomes one that
+    /// parses as nothing, rather than a cut-off one that could name another entry.
     public init(_ label: String, _ payload: ButtonPayload) {
-        var text = payload.encoded
-        while text.utf8.count > ButtonPayload.maximumBytes { text.removeLast() }
-        self.init(label: label, payload: text)
+        let text = payload.encoded
+        self.init(label: label, payload: text.utf8.count <= ButtonPayload.maximumBytes ? text : ButtonPayload.overlong)
     }
 }

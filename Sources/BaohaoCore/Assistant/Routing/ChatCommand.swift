@@ -120,7 +120,7 @@ public enum ChatCommand: Sendable, Equatable {
             case .language(let code): code
             case .faq(let sub): sub.map(\.text)
             case .operators(let words): words
-            case .reply(let ticket, let text): ticket + " " + text
+            case .reply(let ticket, let text): text.isEmpty ? ticket : ticket + " " + text
             case .close(let ticket): ticket
             default: nil
             }

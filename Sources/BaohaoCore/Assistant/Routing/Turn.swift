@@ -21,7 +21,7 @@ struct Turn {
     /// The reply to a text: a command, the answer to a pending question, or what the text asks.
     func respond(to raw: String) throws -> Reply {
         let text = raw.trimmingWhitespace
-        if let command = ChatCommand(text: text) { return try run(command) }
+        if let command = ChatCommand(text: text) { return try run(command, typed: text) }
         if let flow = context.conversation.activeFlow(at: context.now), let reply = try continueFlow(flow, text: text) { return reply }
         context.conversation.flow = nil
         let understood = prepared.flatMap { $0.text == text ? $0 : nil }
@@ -33,9 +33,10 @@ struct Turn {
 
     // MARK: - Commands
 
-    func run(_ command: ChatCommand) throws -> Reply {
+    /// `typed`: the command as the message carried it, for the audit trail.
+    func run(_ command: ChatCommand, typed: String) throws -> Reply {
         if command.isOperatorOnly {
-            if try admitOperator(action: "command", detail: command.text, refused: command.text) { return try console.run(command) }
+            if try admitOperator(action: "command", detail: typed, refused: typed) { return try console.run(command) }
             return try runForCustomer(command.customerFallback)
         }
         return try runForCustomer(command)
@@ -77,7 +78,13 @@ struct Turn {
     /// The reply to a button press; a payload the bot never made gets "this has expired".
     func press(_ raw: String) throws -> Reply {
         let c = context
-        guard let payload = ButtonPayload(encoded: raw) else { return Reply(html: c.t(.flowExpired)) }
+        guard let payload = ButtonPayload(encoded: raw) else {
+            // A console button that does not parse is still checked and audited (a forged
+            // press leaves its trace); anyone's other unknown press has expired.
+            guard ButtonPayload.isOperatorKind(raw) else { return Reply(html: c.t(.flowExpired)) }
+            guard try admitOperator(action: "button", detail: raw, refused: "button " + raw) else { return Reply(html: c.t(.help), buttons: c.mainMenu()) }
+            return Reply(html: c.t(.adminDraftGone))
+        }
         if payload.isOperatorOnly {
             guard try admitOperator(action: "button", detail: payload.encoded, refused: "button " + payload.encoded) else {
                 return Reply(html: c.t(.help), buttons: c.mainMenu())
