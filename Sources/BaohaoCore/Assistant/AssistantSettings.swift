@@ -12,6 +12,8 @@ public struct AssistantSettings: Sendable, Equatable {
     public var defaultLanguage: Language
     /// How long a question such as "confirm the cancellation?" stays answerable.
     public var flowTimeoutSeconds: Int64
+    /// How long the carrier a conversation was about still decides whose answer it gets.
+    public var carrierMemorySeconds: Int64
     /// Quiet hours shown when a chat has not chosen its own (minutes after midnight).
     public var quietStartMinute: Int
     public var quietEndMinute: Int
@@ -26,6 +28,7 @@ public struct AssistantSettings: Sendable, Equatable {
         paymentLinkTemplate = c.paymentLinkTemplate
         defaultLanguage = c.defaultLanguage
         flowTimeoutSeconds = Int64(c.flowTimeoutSeconds)
+        carrierMemorySeconds = Int64(c.carrierMemorySeconds)
         quietStartMinute = c.alerts.quietHoursStartMinute
         quietEndMinute = c.alerts.quietHoursEndMinute
         digestMinute = c.alerts.digestMinute

@@ -43,6 +43,9 @@ public struct BotConfiguration: Sendable, Equatable {
     public var paymentLinkTemplate = "https://pay.example.com/order/{ref}"
     /// How long a question such as "confirm the cancellation?" stays answerable, seconds
     /// (not in bot.json).
+    /// How long the carrier a conversation was about (named, pointed at, or chosen) decides
+    /// whose answer a question gets, seconds.
+    public var carrierMemorySeconds = 30 * 60
     public var flowTimeoutSeconds = 15 * 60
     public var understanding = UnderstandingSettings()
     public var alerts = AlertSettings()

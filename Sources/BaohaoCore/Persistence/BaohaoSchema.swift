@@ -235,5 +235,9 @@ public enum BaohaoSchema {
             ALTER TABLE unanswered ADD COLUMN resolution TEXT;
             CREATE INDEX unanswered_open ON unanswered(id) WHERE resolution IS NULL;
             """),
+        Migration(version: 7, name: "the carrier a conversation is about", sql: """
+            ALTER TABLE conversations ADD COLUMN carrier TEXT;
+            ALTER TABLE conversations ADD COLUMN carrier_at TEXT;
+            """),
     ]
 }

@@ -97,7 +97,12 @@ public struct Classifier: Sendable {
             otherCarrierFactor: Float(policy.otherCarrierFactor))
 
         let query = index.query(tokens)
-        var top = index.topTargets(query, adjustments: adjustments, limit: 10).map { scored -> Candidate in
+        let scoredTargets = index.topTargets(query, adjustments: adjustments, limit: Self.rankedTargets)
+        var faqRanking: [RankedEntry] = []
+        for scored in scoredTargets {
+            if case .faq(let id) = index.targets[Int(scored.target)].target { faqRanking.append(RankedEntry(id: id, score: Double(scored.score))) }
+        }
+        var top = scoredTargets.prefix(10).map { scored -> Candidate in
             let info = index.targets[Int(scored.target)]
             var notes: [String] = fired.isEmpty ? [] : fired.filter { cues[$0].labelID == Int(info.labelID) }.map { cues[$0].name }
             if scored.carrierFit > 0 { notes.append("carrier match +\(policy.sameCarrierBonus)") }
@@ -122,10 +127,16 @@ public struct Classifier: Sendable {
         }
         let posteriors = policy.bayesWeight > 0 ? index.labelPosteriors(query) : []
         let outcome = decide(top, posteriors: posteriors)
-        return Decision(
+        var decision = Decision(
             normalized: normalized, outcome: outcome, candidates: Array(top.prefix(5)), entities: entities,
             matchedTokens: matched, unknownTokens: unknown)
+        decision.faqRanking = faqRanking
+        return decision
     }
+
+    /// How many targets are ranked: the decision looks at the best 10, the choice of an FAQ
+    /// variant for the chat at the FAQ entries among the best 24.
+    static let rankedTargets = 24
 
     private static func bits(_ indices: [Int]) -> UInt64 {
         indices.reduce(0) { $1 < 64 ? $0 | (1 << UInt64($1)) : $0 }

@@ -1,4 +1,15 @@
 /// One possible answer, with why it scored as it did.
+/// An FAQ entry's score for a message.
+public struct RankedEntry: Sendable, Equatable {
+    public let id: String
+    public let score: Double
+
+    public init(id: String, score: Double) {
+        self.id = id
+        self.score = score
+    }
+}
+
 public struct Candidate: Sendable, Equatable {
     public let target: MatchTarget
     /// The evaluation label: the intent, the FAQ entry's topic, or `out_of_scope`.
@@ -34,6 +45,9 @@ public struct Decision: Sendable {
     public let outcome: Outcome
     /// The best candidates, at most one per target, best first (up to 5).
     public let candidates: [Candidate]
+    /// The FAQ entries among the best targets (up to 24 targets looked at), best first, with
+    /// their scores: where the assistant looks for the variant that fits the chat that asks.
+    public var faqRanking: [RankedEntry] = []
     public let entities: [Entity]
     /// Tokens of the message the index knows, readable (`续费`, `续费→<renew>`).
     public let matchedTokens: [String]

@@ -17,6 +17,7 @@ import Understanding
         .line(.balance, .number(hk)), .line(.renew, .number(us)), .line(.cancel, .number(hk)), .line(.balance, .all),
         .renewalOrder(number: hk, .option("hk-365")), .renewalOrder(number: us, .amount(minorUnits: 1_000_000)),
         .confirmCancel(flowID: "zik0zj"), .abortCancel(flowID: "0"),
+        .carrierRegion(flowID: "zik0zj", region: "HK"), .carrier(flowID: "zik0zj", carrierID: "smartone-valuegb"),
         .unbind(us),
         .faqEntry(id: longID), .faqTopic("payment_methods"),
         .clarify(id: Int64(Int32.max), .option(2)), .clarify(id: 1, .none),
@@ -42,12 +43,12 @@ import Understanding
     @Test func theListCoversEveryKind() {
         // A new case added to the enum but not to `everyCase` shows up as a missing kind here.
         let kinds = Set(Self.everyCase.map { String($0.encoded.prefix { $0 != ":" }) })
-        #expect(kinds == ["m", "bal", "rn", "cx", "ro", "cy", "cn", "ub", "faq", "tp", "cl", "al", "az", "ax", "lang", "fq", "un"])
+        #expect(kinds == ["m", "bal", "rn", "cx", "ro", "cy", "cn", "cr", "cc", "ub", "faq", "tp", "cl", "al", "az", "ax", "lang", "fq", "un"])
     }
 
     @Test(arguments: [
         "", ":", "m", "m:", "m:xyz", "bal:", "bal:123", "rn:+1", "ro:+85291234567:o:", "ro:+85291234567:z:1", "ro:+85291234567:a:1.5",
-        "cy:", "cy:a:b", "ub:notanumber", "faq:", "tp:", "cl:1", "cl:x:1", "cl:1:-1", "cl:1:y", "al:", "al:lead:", "al:lead:7,x",
+        "cy:", "cy:a:b", "cr:", "cr:x", "cc::ultra", "cc:x:", "ub:notanumber", "faq:", "tp:", "cl:1", "cl:x:1", "cl:1:-1", "cl:1:y", "al:", "al:lead:", "al:lead:7,x",
         "al:quiet:1-2-3", "al:tz:", "az:", "ax:one", "lang:fr", "fq:", "fq:del:1", "fq:del:x:id", "fq:rb:1:2", "fq:topic:", "un:p:1",
         "un:x:1", "un:n:", "zz:1", "m:bal:extra",
     ])

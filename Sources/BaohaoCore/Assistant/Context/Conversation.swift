@@ -12,6 +12,8 @@ public enum LinePurpose: String, Sendable, Codable {
 public enum Flow: Sendable, Equatable, Codable {
     case pickLine(LinePurpose)
     case confirmCancel(number: String)
+    /// Which carrier (or which of the chat's lines) a question is about, to answer it then.
+    case pickCarrier(question: String)
     /// An operator's FAQ draft waits for its next field.
     case faqDraft
 }
@@ -29,6 +31,15 @@ struct Conversation {
     /// The label and FAQ entry of the last answer, for follow-ups ("what about HK?").
     var lastLabel: String?
     var lastEntry: String?
+    /// The carrier the conversation was about (named, pointed at, answered or chosen), and when.
+    var carrier: String?
+    var carrierAt: Instant?
+
+    /// The carrier of the last `seconds`, if any.
+    func recentCarrier(at now: Instant, within seconds: Int64) -> String? {
+        guard let carrier, let at = carrierAt, now < at.adding(seconds: seconds) else { return nil }
+        return carrier
+    }
 
     /// The pending flow, if it has not expired at `now`.
     func activeFlow(at now: Instant) -> Flow? {
@@ -38,12 +49,13 @@ struct Conversation {
 
     static func load(_ db: Connection, chat: Int64) throws -> Conversation {
         try db.queryFirst(
-            "SELECT language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry FROM conversations WHERE chat_id = ?", chat
+            "SELECT language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at FROM conversations WHERE chat_id = ?", chat
         ) { row in
             Conversation(
                 chatID: chat, language: row.optionalString(0).flatMap(Language.init(rawValue:)), languageFixed: row.bool(1),
                 flow: row.optionalString(2).flatMap { try? JSONDecoder().decode(Flow.self, from: Data($0.utf8)) }, flowID: row.optionalString(3),
-                flowExpiresAt: row.optionalString(4).flatMap(Instant.init(iso:)), lastLabel: row.optionalString(5), lastEntry: row.optionalString(6))
+                flowExpiresAt: row.optionalString(4).flatMap(Instant.init(iso:)), lastLabel: row.optionalString(5), lastEntry: row.optionalString(6),
+                carrier: row.optionalString(7), carrierAt: row.optionalString(8).flatMap(Instant.init(iso:)))
         } ?? Conversation(chatID: chat)
     }
 
@@ -51,12 +63,13 @@ struct Conversation {
         let flowJSON = try flow.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try db.execute(
             """
-            INSERT INTO conversations (chat_id, language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO conversations (chat_id, language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, language_fixed = excluded.language_fixed, flow = excluded.flow,
                 flow_id = excluded.flow_id, flow_expires_at = excluded.flow_expires_at, last_label = excluded.last_label,
-                last_entry = excluded.last_entry, updated_at = excluded.updated_at
+                last_entry = excluded.last_entry, carrier = excluded.carrier, carrier_at = excluded.carrier_at, updated_at = excluded.updated_at
             """,
-            chatID, language?.rawValue, languageFixed, flowJSON, flowID, flowExpiresAt?.description, lastLabel, lastEntry, now.description)
+            chatID, language?.rawValue, languageFixed, flowJSON, flowID, flowExpiresAt?.description, lastLabel, lastEntry, carrier, carrierAt?.description,
+            now.description)
     }
 }

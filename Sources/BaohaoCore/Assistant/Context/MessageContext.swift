@@ -6,6 +6,8 @@ struct MessageContext: Sendable {
     let carriers: Set<String>
     let regions: Set<String>
     let textLength: Int
+    /// The FAQ entries the classifier ranked for the message, best first.
+    let faqRanking: [RankedEntry]
     /// Starts like a follow-up: 那…呢, 咁…, "what about …", "and …".
     let hasFollowUpMarker: Bool
 
@@ -30,6 +32,7 @@ struct MessageContext: Sendable {
         }
         self.regions = regions
         textLength = text.count
+        faqRanking = decision?.faqRanking ?? []
         hasFollowUpMarker = ["那", "咁", "what about", "how about", "and "].contains { text.hasPrefix($0) } || text.hasSuffix("呢")
     }
 

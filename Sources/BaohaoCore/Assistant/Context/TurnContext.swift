@@ -110,6 +110,13 @@ struct Reply {
     /// For a button press: replace the message that carried the button.
     var editsPressedMessage = false
 
+    /// The same reply as a new message.
+    var sent: Reply {
+        var copy = self
+        copy.editsPressedMessage = false
+        return copy
+    }
+
     /// The same reply, replacing the message whose button was pressed.
     var editing: Reply {
         var copy = self

@@ -9,7 +9,7 @@ extension FAQDialogue {
         /// Answer this (the question expired, or none of the options fitted).
         case reply(Reply)
         /// Route the chosen option as if the text had matched it.
-        case chosen(label: String, target: MatchTarget?, MessageContext)
+        case chosen(label: String, target: MatchTarget?, MessageContext, text: String)
     }
 
     func optionLabel(_ candidate: Candidate) -> String {
@@ -40,6 +40,6 @@ extension FAQDialogue {
         let label = parts[0], targetText = parts.count > 1 ? parts[1] : ""
         let target = MatchTarget(description: targetText)
         try LabelledExamples.add(c.db, text: stored.text, label: label, target: target, source: "clarify", at: c.now)
-        return .chosen(label: label, target: target == .outOfScope ? nil : target, MessageContext(decision: c.knowledge.classifier.classify(stored.text)))
+        return .chosen(label: label, target: target == .outOfScope ? nil : target, MessageContext(decision: c.knowledge.classifier.classify(stored.text)), text: stored.text)
     }
 }

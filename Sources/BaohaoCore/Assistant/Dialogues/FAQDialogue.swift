@@ -9,7 +9,8 @@ struct FAQDialogue {
     /// The topics with answers that need the carrier's own facts.
     static let carrierFactTopics: Set<String> = ["missed_renewal", "payment_methods"]
 
-    func answer(_ entry: FAQEntry, context message: MessageContext = MessageContext(decision: nil)) throws -> Reply {
+    /// `entry`'s answer; `allowed` keeps the related questions to those the chat may be shown.
+    func answer(_ entry: FAQEntry, context message: MessageContext = MessageContext(decision: nil), allowed: (FAQEntry) -> Bool = { _ in true }) throws -> Reply {
         let c = context
         c.conversation.lastLabel = entry.topic
         c.conversation.lastEntry = entry.id
@@ -26,7 +27,7 @@ struct FAQDialogue {
             html += "\n\n" + c.t(.faqYourLine, ["number": line.number.maskedForDisplay, "carrier": c.carrierName(line.carrier)]) + "\n"
                 + carrierFacts(carrier, topic: entry.topic)
         }
-        let related = Self.related(to: entry, in: c.knowledge.faq)
+        let related = Self.related(to: entry, in: c.knowledge.faq.filter(allowed))
         if !related.isEmpty { html += "\n\n" + c.t(.faqRelated) }
         return Reply(html: html, buttons: related.map { [OutboundButton(String(c.question($0).prefix(60)), .faqEntry(id: $0.id))] })
     }
@@ -59,17 +60,6 @@ struct FAQDialogue {
             }
         }
         return Array((close + rest).prefix(3))
-    }
-
-    /// The entry of the same topic as `lastEntry` about the carrier (or else the region) a
-    /// follow-up names.
-    func sibling(of lastEntry: String?, for message: MessageContext) -> FAQEntry? {
-        guard let id = lastEntry, let entry = context.knowledge.faqByID[id] else { return nil }
-        return context.knowledge.faq.first { candidate in
-            candidate.topic == entry.topic && candidate.id != entry.id
-                && (message.carriers.isEmpty
-                    ? !Set(candidate.regions).isDisjoint(with: message.regions) : !Set(candidate.carriers).isDisjoint(with: message.carriers))
-        }
     }
 
     // MARK: - Browsing

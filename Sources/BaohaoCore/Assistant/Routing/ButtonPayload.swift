@@ -15,6 +15,9 @@ public enum ButtonPayload: Sendable, Equatable {
     /// Confirm or abort the cancellation question `flowID`.
     case confirmCancel(flowID: String)
     case abortCancel(flowID: String)
+    /// Which carrier a question `flowID` is about: first a region, then a carrier (or a line's carrier).
+    case carrierRegion(flowID: String, region: String)
+    case carrier(flowID: String, carrierID: String)
     /// Unbind a line from this chat.
     case unbind(PhoneNumber)
     /// Show one FAQ entry, or the questions of one topic.
@@ -117,6 +120,8 @@ public enum ButtonPayload: Sendable, Equatable {
         case .renewalOrder(let number, .amount(let minor)): "ro:\(number.e164):a:\(minor)"
         case .confirmCancel(let id): "cy:" + id
         case .abortCancel(let id): "cn:" + id
+        case .carrierRegion(let id, let region): "cr:\(id):\(region)"
+        case .carrier(let id, let carrier): "cc:\(id):\(carrier)"
         case .unbind(let number): "ub:" + number.e164
         case .faqEntry(let id): "faq:" + id
         case .faqTopic(let topic): "tp:" + topic
@@ -196,6 +201,9 @@ public enum ButtonPayload: Sendable, Equatable {
         case "cy", "cn":
             guard !rest.isEmpty, fields.count == 1 else { return nil }
             self = kind == "cy" ? .confirmCancel(flowID: rest) : .abortCancel(flowID: rest)
+        case "cr", "cc":
+            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else { return nil }
+            self = kind == "cr" ? .carrierRegion(flowID: fields[0], region: fields[1]) : .carrier(flowID: fields[0], carrierID: fields[1])
         case "ub":
             guard let number = PhoneNumber(e164: rest) else { return nil }
             self = .unbind(number)

@@ -7,15 +7,15 @@ extension Turn {
     func answer(_ decision: Decision, text: String, context message: MessageContext? = nil) throws -> Reply {
         let message = message ?? MessageContext(decision: decision)
         let c = context
-        if message.hasFollowUpMarker, let followUp = try followUp(message) { return followUp }
+        if message.hasFollowUpMarker, let followUp = try followUp(message, text: text) { return followUp }
         switch decision.outcome {
         case .answer(let candidate):
-            return try route(candidate.label, target: candidate.target, context: message)
+            return try route(candidate.label, target: candidate.target, context: message, text: text)
         case .clarify(let options):
-            if let followUp = try followUp(message) { return followUp }
+            if let followUp = try followUp(message, text: text) { return followUp }
             return try faq.clarify(options, text: text)
         case .outOfScope:
-            if let followUp = try followUp(message) { return followUp }
+            if let followUp = try followUp(message, text: text) { return followUp }
             try MissGroups.record(c.db, chat: c.chat, text: text, language: c.language, at: c.now)
             c.conversation.lastLabel = nil
             return Reply(html: c.t(.fallback), buttons: c.mainMenu())
@@ -24,19 +24,21 @@ extension Turn {
 
     /// A short message naming only a region, carrier or number ("那香港号呢", "what about
     /// HK?") continues the previous answer.
-    func followUp(_ message: MessageContext) throws -> Reply? {
+    func followUp(_ message: MessageContext, text: String) throws -> Reply? {
         let conversation = context.conversation
         guard let last = conversation.lastLabel, message.isFollowUpShaped, Self.followUpLabels.contains(last) || Labels.faqEntryTopics.contains(last) else {
             return nil
         }
-        if let sibling = faq.sibling(of: conversation.lastEntry, for: message) { return try faq.answer(sibling, context: message) }
-        return try route(last, target: nil, context: message)
+        // The same question for the carrier or region the follow-up names.
+        if let id = conversation.lastEntry, let entry = context.knowledge.faqByID[id] { return try faq.answer(matched: entry, message: message, question: text) }
+        return try route(last, target: nil, context: message, text: text)
     }
 
     /// Answers a short follow-up can continue: those about a line or a topic.
     static let followUpLabels: Set<String> = [ActionIntent.checkBalance.rawValue, ActionIntent.renew.rawValue, ActionIntent.cancel.rawValue]
 
-    func route(_ label: String, target: MatchTarget?, context message: MessageContext) throws -> Reply {
+    /// `text`: the question, asked again once the customer says which carrier it is about.
+    func route(_ label: String, target: MatchTarget?, context message: MessageContext, text: String) throws -> Reply {
         let c = context
         c.conversation.lastLabel = label
         c.conversation.lastEntry = nil
@@ -46,7 +48,7 @@ extension Turn {
             if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id], [.renew, .cancel, .checkBalance].contains(intent),
                 try c.lines.lines(visibleTo: c.me).isEmpty
             {
-                return try faq.answer(entry, context: message)
+                return try faq.answer(matched: entry, message: message, question: text)
             }
             switch intent {
             case .checkBalance: return try lines.balance(message)
@@ -60,7 +62,7 @@ extension Turn {
             case .help: return Reply(html: c.t(.help), buttons: c.mainMenu())
             }
         }
-        if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id] { return try faq.answer(entry, context: message) }
+        if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id] { return try faq.answer(matched: entry, message: message, question: text) }
         return Reply(html: c.t(.fallback), buttons: c.mainMenu())
     }
 
@@ -69,6 +71,14 @@ extension Turn {
         switch flow {
         case .confirmCancel(let number): return try lines.answerCancelQuestion(number: number, text: text)
         case .pickLine(let purpose): return try lines.pickLine(purpose, text: text)
+        case .pickCarrier(let question):
+            // A typed answer naming one carrier works like its button; one naming a region
+            // like the region's button.
+            let named = MessageContext(decision: context.knowledge.classifier.classify(text))
+            guard let id = context.conversation.flowID else { return nil }
+            if named.carriers.count == 1, let carrier = named.carriers.first, faq.choose(carrier: carrier, flowID: id) != nil { return try answerAgain(question) }
+            if named.carriers.isEmpty, named.regions.count == 1, let region = named.regions.first { return faq.carriers(of: region, flowID: id).sent }
+            return nil
         case .faqDraft:
             guard try isOperator() else {
                 context.conversation.flow = nil
@@ -76,5 +86,10 @@ extension Turn {
             }
             return try console.continueDraft(text)
         }
+    }
+
+    /// Answers `question` again, now that the conversation's carrier is known.
+    func answerAgain(_ question: String) throws -> Reply {
+        try answer(context.knowledge.classifier.classify(question), text: question)
     }
 }

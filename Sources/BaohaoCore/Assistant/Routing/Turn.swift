@@ -101,13 +101,17 @@ struct Turn {
         case .renewalOrder(let number, let pick): return try lines.order(number: number, pick: pick)
         case .confirmCancel(let id): return try lines.answerCancel(flowID: id, confirmed: true)
         case .abortCancel(let id): return try lines.answerCancel(flowID: id, confirmed: false)
+        case .carrierRegion(let id, let region): return faq.carriers(of: region, flowID: id)
+        case .carrier(let id, let carrier):
+            guard let question = faq.choose(carrier: carrier, flowID: id) else { return Reply(html: c.t(.flowExpired), editsPressedMessage: true) }
+            return try answerAgain(question).editing
         case .unbind(let number): return try binding.unbind(number)
         case .faqEntry(let id): return try faq.entry(id)
         case .faqTopic(let topic): return faq.topic(topic)
         case .clarify(let id, let choice):
             switch try faq.clarifyTap(id: id, choice: choice) {
             case .reply(let reply): return reply
-            case .chosen(let label, let target, let message): return try route(label, target: target, context: message)
+            case .chosen(let label, let target, let message, let text): return try route(label, target: target, context: message, text: text)
             }
         case .alertSetting(let change): return try alerts.change(change)
         case .snoozeAlerts(let lineID): return try alerts.optOut(lineID: lineID, snooze: true)

@@ -1,0 +1,85 @@
+import Understanding
+
+/// Whose answer a message wants: the carriers and regions an FAQ answer may be about, and
+/// where they come from. Worked out from what the message names first, then the line it
+/// points at, then the carrier the conversation was about in the last minutes, then the
+/// chat's bound lines.
+struct CarrierContext: Sendable, Equatable {
+    enum Source: String, Sendable {
+        /// The message names the carrier.
+        case named
+        /// The message points at one of the chat's lines (its number or region).
+        case line
+        /// The message names a region only.
+        case region
+        /// The conversation was about this carrier a few minutes ago (or the customer chose it).
+        case recent
+        /// The chat's bound lines, the message pointing at none.
+        case bound
+        /// Nothing is known.
+        case unknown
+    }
+
+    let carriers: Set<String>
+    let regions: Set<String>
+    let source: Source
+    /// The bound lines behind `carriers` (for "which line?" buttons).
+    let lines: [LineView]
+
+    static let unknown = CarrierContext(carriers: [], regions: [], source: .unknown, lines: [])
+
+    /// `recentCarrier`: what the conversation was about lately, if it still counts.
+    init(message: MessageContext, bound: [LineView], recentCarrier: String?, catalogue: CarrierCatalogue) {
+        func region(_ carrier: String) -> String? { catalogue.carrier(carrier)?.region }
+        if !message.carriers.isEmpty {
+            self.init(
+                carriers: message.carriers, regions: Set(message.carriers.compactMap(region)).union(message.regions), source: .named,
+                lines: bound.filter { message.carriers.contains($0.carrier) })
+        } else if !message.numbers.isEmpty {
+            let lines = bound.filter { message.numbers.contains($0.number) }
+            let regions = Set(message.numbers.map(\.region))
+            self.init(carriers: Set(lines.map(\.carrier)), regions: regions, source: lines.isEmpty ? .region : .line, lines: lines)
+        } else if !message.regions.isEmpty {
+            let lines = bound.filter { message.regions.contains(region($0.carrier) ?? $0.number.region) }
+            self.init(carriers: Set(lines.map(\.carrier)), regions: message.regions, source: lines.isEmpty ? .region : .line, lines: lines)
+        } else if let recent = recentCarrier, catalogue.carrier(recent) != nil {
+            self.init(carriers: [recent], regions: Set([region(recent)].compactMap { $0 }), source: .recent, lines: bound.filter { $0.carrier == recent })
+        } else if !bound.isEmpty {
+            self.init(carriers: Set(bound.map(\.carrier)), regions: Set(bound.compactMap { region($0.carrier) }), source: .bound, lines: bound)
+        } else {
+            self = .unknown
+        }
+    }
+
+    init(carriers: Set<String>, regions: Set<String>, source: Source, lines: [LineView]) {
+        self.carriers = carriers
+        self.regions = regions
+        self.source = source
+        self.lines = lines
+    }
+
+    /// Whether `entry` may answer here: a generic entry always; an entry about carriers only
+    /// when one of them is in this context; an entry about regions only (no carrier) when
+    /// one of them is.
+    func allows(_ entry: FAQEntry) -> Bool {
+        if !entry.carriers.isEmpty { return entry.carriers.contains(where: carriers.contains) }
+        if !entry.regions.isEmpty { return entry.regions.contains(where: regions.contains) }
+        return true
+    }
+
+    /// `entry` is about this context's carrier or region (not generic).
+    func isSpecific(_ entry: FAQEntry) -> Bool { (!entry.carriers.isEmpty || !entry.regions.isEmpty) && allows(entry) }
+
+    /// A short account for operators ("the chat's Ultra Mobile line", "named: giffgaff").
+    var explanation: String {
+        let names = carriers.sorted().joined(separator: ", ")
+        switch source {
+        case .named: return "named carrier \(names)"
+        case .line: return "the line the message points at (\(names))"
+        case .region: return "named region \(regions.sorted().joined(separator: ", "))"
+        case .recent: return "the carrier of the last minutes (\(names))"
+        case .bound: return "the chat's lines (\(names))"
+        case .unknown: return "no carrier known"
+        }
+    }
+}
