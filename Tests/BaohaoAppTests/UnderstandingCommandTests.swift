@@ -27,6 +27,20 @@ import TestSupport
         #expect(io.out.contains("duration 3 months"))
     }
 
+    @Test func classifySaysWhoseAnswerAChatWithTheseCarriersGets() async {
+        let (_, unbound) = await run(["classify", "付款失败了怎么办"])
+        let whose = unbound.out.split(separator: "\n").first { $0.hasPrefix("whose answer (no line): answer faq:") }
+        #expect(whose != nil, "\(unbound.out)")
+        #expect(!(whose?.contains("answer faq:giffgaff") ?? true))
+        let (_, two) = await run(["classify", "付款失败了怎么办", "--carrier", "ultra,giffgaff"])
+        #expect(two.out.contains("whose answer (lines of ultra, giffgaff):"))
+        let (_, named) = await run(["classify", "giffgaff 可以退款吗", "--carrier", "ultra"])
+        #expect(named.out.contains("answer faq:giffgaff-14-day-refund — giffgaff-14-day-refund: named carrier giffgaff"))
+        let (code, bad) = await run(["classify", "hi", "--carrier", "nope"])
+        #expect(code == 64)
+        #expect(bad.err.contains("--carrier: 'nope' is not a carrier"))
+    }
+
     @Test func evalPrintsEveryFigureAndJSON() async throws {
         let file = writeTemporaryFile(
             [#"{"text": "余额多少", "intent": "check_balance"}"#, #"{"text": "點樣續費", "intent": "renew"}"#,

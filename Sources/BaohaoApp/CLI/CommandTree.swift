@@ -23,7 +23,8 @@ enum CommandTree {
                 "check-config", "Print the effective configuration (token redacted); exit 0 when it is valid, 78 when not."),
             CommandSpec(
                 "classify", "Show what the bot makes of a message: normalized text, decision, top candidates with scores and matched tokens, entities.",
-                arguments: [ArgumentSpec("TEXT", "the customer's message")]),
+                arguments: [ArgumentSpec("TEXT", "the customer's message")],
+                options: [OptionSpec("--carrier", value: "IDS", "The chat's carriers, comma-separated (e.g. ultra): whose answer the chat gets, and why.")]),
             CommandSpec(
                 "eval", "Measure the understanding on a labelled JSON Lines file: accuracy, macro-F1, per-label scores, confusions, clarify rate, time.",
                 discussion: "Each line of FILE is {\"text\": ..., \"intent\": LABEL}. A clarifying question counts as its top candidate.",

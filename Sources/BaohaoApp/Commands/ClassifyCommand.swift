@@ -1,13 +1,26 @@
 import BaohaoCore
+import BaohaoSupport
 import Understanding
 
 /// `baohao classify TEXT`: what the bot makes of one message, and why.
 enum ClassifyCommand {
     static func run(_ context: CommandContext) throws -> Int32 {
         let config = try context.configuration()
-        let classifier = try context.loadClassifier(config)
+        let loaded = try context.loadUnderstanding(config)
+        let classifier = try context.classifier(loaded, config)
+        let catalogue = try context.loadCatalogue(config)
         let text = context.command.arguments[0]
-        context.io.out(render(classifier.classify(text, explain: true), text: text))
+        // The chat's carriers: `--carrier ultra,giffgaff`; none by default (an unbound chat).
+        let carriers = (context.command.value("--carrier") ?? "").split(separator: ",").map { String($0).trimmingWhitespace.lowercased() }.filter { !$0.isEmpty }
+        if let unknown = carriers.first(where: { catalogue.carrier($0) == nil }) {
+            throw CommandFailure(exitCode: ExitCode.usage, message: "--carrier: '\(unknown)' is not a carrier of the catalogue (\(catalogue.carriers.map(\.id).joined(separator: ", ")))")
+        }
+        let decision = classifier.classify(text, explain: true)
+        var out = render(decision, text: text)
+        if let whose = WhoseAnswer.explain(decision, faq: loaded.faqEntries, carriers: carriers, catalogue: catalogue) {
+            out += "\nwhose answer (\(carriers.isEmpty ? "no line" : "lines of " + carriers.joined(separator: ", "))): \(whose)"
+        }
+        context.io.out(out)
         return ExitCode.success
     }
 

@@ -1,4 +1,4 @@
-import Understanding
+public import Understanding
 
 /// Retrieval decides what is asked; the chat decides whose answer. Among the entries of
 /// the matched entry's topic, ranked by the classifier, the chooser takes the best one the
@@ -51,7 +51,7 @@ struct AnswerChooser {
         let replaced = chosen.entry.id == matched.id ? "" : " instead of \(matched.id)"
         if context.isSpecific(chosen.entry) {
             // Several lines, the message pointing at none, and this answer is one carrier's.
-            if context.source == .bound, context.carriers.count > 1, context.lines.contains(where: { !Self.applies(chosen.entry, to: $0) }) {
+            if context.source == .bound, context.carriers.count > 1, context.carriers.contains(where: { !context.entry(chosen.entry, applies: $0) }) {
                 return .askLine(context.lines, reason: "\(chosen.entry.id) is about \((chosen.entry.carriers + chosen.entry.regions).joined(separator: ", ")) and the chat has lines of \(context.carriers.sorted().joined(separator: ", "))")
             }
             return .entry(chosen.entry, reason: "\(chosen.entry.id)\(replaced): \(context.explanation)")
@@ -63,9 +63,32 @@ struct AnswerChooser {
         }
         return .entry(chosen.entry, reason: "\(chosen.entry.id)\(replaced): generic answer (\(context.explanation))")
     }
+}
 
-    /// Whether a specific entry is about `line`'s carrier (or, for a region entry, its region).
-    static func applies(_ entry: FAQEntry, to line: LineView) -> Bool {
-        entry.carriers.isEmpty ? entry.regions.contains(line.number.region) : entry.carriers.contains(line.carrier)
+extension AnswerChooser.Choice {
+    /// One line for operators: what the chat gets, and why.
+    var explanation: String {
+        switch self {
+        case .entry(let entry, let reason): "answer faq:\(entry.id) — \(reason)"
+        case .askLine(_, let reason): "ask which line — \(reason)"
+        case .askCarrier(let reason): "ask which carrier — \(reason)"
+        }
+    }
+}
+
+/// Whose answer, for the operators' tools (`baohao classify --carrier`, `/faq test`).
+public enum WhoseAnswer {
+    /// Which variant of the FAQ entry `decision` matched a chat holding lines of `carriers`
+    /// gets, and why; nil when the decision is not an FAQ answer.
+    public static func explain(_ decision: Decision, faq: [FAQEntry], carriers: [String], catalogue: CarrierCatalogue) -> String? {
+        guard case .answer(let candidate) = decision.outcome, case .faq(let id) = candidate.target else { return nil }
+        let byID = Dictionary(faq.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let matched = byID[id] else { return nil }
+        let message = MessageContext(decision: decision)
+        let context =
+            message.carriers.isEmpty && message.numbers.isEmpty && message.regions.isEmpty
+            ? CarrierContext(bound: carriers, catalogue: catalogue)
+            : CarrierContext(message: message, bound: [], recentCarrier: nil, catalogue: catalogue)
+        return AnswerChooser(faq: faq, faqByID: byID).choose(matched, ranking: decision.faqRanking, context: context).explanation
     }
 }

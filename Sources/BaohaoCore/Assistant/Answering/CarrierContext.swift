@@ -25,12 +25,27 @@ struct CarrierContext: Sendable, Equatable {
     let source: Source
     /// The bound lines behind `carriers` (for "which line?" buttons).
     let lines: [LineView]
+    /// The region of each of `carriers`.
+    var carrierRegions: [String: String] = [:]
 
     static let unknown = CarrierContext(carriers: [], regions: [], source: .unknown, lines: [])
 
     /// `recentCarrier`: what the conversation was about lately, if it still counts.
     init(message: MessageContext, bound: [LineView], recentCarrier: String?, catalogue: CarrierCatalogue) {
-        func region(_ carrier: String) -> String? { catalogue.carrier(carrier)?.region }
+        self.init(message: message, bound: bound, recentCarrier: recentCarrier, regionOf: { catalogue.carrier($0)?.region })
+    }
+
+    /// `carriers` as the chat's own (the command line's `--carrier`), with no lines behind them.
+    init(bound carriers: [String], catalogue: CarrierCatalogue) {
+        let known = carriers.filter { catalogue.carrier($0) != nil }
+        self.init(
+            carriers: Set(known), regions: Set(known.compactMap { catalogue.carrier($0)?.region }), source: known.isEmpty ? .unknown : .bound, lines: [])
+        carrierRegions = Dictionary(known.compactMap { c in catalogue.carrier(c).map { (c, $0.region) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private init(message: MessageContext, bound: [LineView], recentCarrier: String?, regionOf: (String) -> String?) {
+        func region(_ carrier: String) -> String? { regionOf(carrier) }
+        defer { carrierRegions = Dictionary(carriers.compactMap { c in region(c).map { (c, $0) } }, uniquingKeysWith: { a, _ in a }) }
         if !message.carriers.isEmpty {
             self.init(
                 carriers: message.carriers, regions: Set(message.carriers.compactMap(region)).union(message.regions), source: .named,
@@ -42,7 +57,7 @@ struct CarrierContext: Sendable, Equatable {
         } else if !message.regions.isEmpty {
             let lines = bound.filter { message.regions.contains(region($0.carrier) ?? $0.number.region) }
             self.init(carriers: Set(lines.map(\.carrier)), regions: message.regions, source: lines.isEmpty ? .region : .line, lines: lines)
-        } else if let recent = recentCarrier, catalogue.carrier(recent) != nil {
+        } else if let recent = recentCarrier, region(recent) != nil {
             self.init(carriers: [recent], regions: Set([region(recent)].compactMap { $0 }), source: .recent, lines: bound.filter { $0.carrier == recent })
         } else if !bound.isEmpty {
             self.init(carriers: Set(bound.map(\.carrier)), regions: Set(bound.compactMap { region($0.carrier) }), source: .bound, lines: bound)
@@ -69,6 +84,11 @@ struct CarrierContext: Sendable, Equatable {
 
     /// `entry` is about this context's carrier or region (not generic).
     func isSpecific(_ entry: FAQEntry) -> Bool { (!entry.carriers.isEmpty || !entry.regions.isEmpty) && allows(entry) }
+
+    /// Whether a specific entry is about `carrier` (or, for a region entry, its region).
+    func entry(_ entry: FAQEntry, applies carrier: String) -> Bool {
+        entry.carriers.isEmpty ? carrierRegions[carrier].map(entry.regions.contains) ?? false : entry.carriers.contains(carrier)
+    }
 
     /// A short account for operators ("the chat's Ultra Mobile line", "named: giffgaff").
     var explanation: String {

@@ -104,7 +104,9 @@ extension OperatorConsole {
             }
             return "→ <b>\(HTML.escape(RegressionGate.describe(decision)))</b>\n" + top.joined(separator: " · ")
         }
-        var report = "<b>now</b> " + lines(c.knowledge.classifier.classify(text))
+        let decision = c.knowledge.classifier.classify(text)
+        var report = "<b>now</b> " + lines(decision)
+        if let whose = try FAQDialogue(context: c).explain(decision) { report += "\n<b>for this chat</b> " + HTML.escape(whose) }
         if let draft = try FAQDraft.load(c.db, chat: c.chat, at: c.now), c.assistant.faqEditor.validator.problems(draft.entry).isEmpty {
             var entries = try FAQStore.current(c.db)
             if let index = entries.firstIndex(where: { $0.id == draft.entry.id }) { entries[index] = draft.entry } else { entries.append(draft.entry) }

@@ -71,4 +71,11 @@ extension FAQDialogue {
         c.conversation.carrier = carrier
         c.conversation.carrierAt = c.now
     }
+
+    /// `/faq test`: what this chat would get for `decision`, and why (nil: not an FAQ answer).
+    func explain(_ decision: Decision) throws -> String? {
+        guard case .answer(let candidate) = decision.outcome, case .faq(let id) = candidate.target, let matched = context.knowledge.faqByID[id] else { return nil }
+        let message = MessageContext(decision: decision)
+        return chooser.choose(matched, ranking: message.faqRanking, context: try carrierContext(message)).explanation
+    }
 }
