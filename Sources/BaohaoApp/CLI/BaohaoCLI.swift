@@ -47,7 +47,9 @@ public enum BaohaoCLI {
         case ["run"]: return try await RunCommand.run(context)
         case ["check-config"]: return try CheckConfigCommand.run(context)
         case ["classify"]: return try ClassifyCommand.run(context)
-        case ["eval"]: return try EvalCommand.run(context)
+        case ["eval"]:
+            let path = context.command.arguments[0]
+            return EvalContextCommand.isContextSet(path) ? try await EvalContextCommand.run(context, path: path) : try EvalCommand.run(context)
         case ["migrate"]: return try await MigrateCommand.run(context)
         case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)

@@ -27,7 +27,7 @@ enum CommandTree {
                 options: [OptionSpec("--carrier", value: "IDS", "The chat's carriers, comma-separated (e.g. ultra): whose answer the chat gets, and why.")]),
             CommandSpec(
                 "eval", "Measure the understanding on a labelled JSON Lines file: accuracy, macro-F1, per-label scores, confusions, clarify rate, time.",
-                discussion: "Each line of FILE is {\"text\": ..., \"intent\": LABEL}. A clarifying question counts as its top candidate.",
+                discussion: "Each line of FILE is {\"text\": ..., \"intent\": LABEL}. A clarifying question counts as its top candidate. Lines that also carry \"bound\": [CARRIER, ...] (and optionally \"previous\", \"accept\": [ENTRY, ...], \"ask\", \"kind\") are run through the assistant with those lines bound: label accuracy, wrong-carrier and ask-which rates, accepted entries.",
                 arguments: [ArgumentSpec("FILE", "the labelled utterances (.jsonl)")],
                 options: [OptionSpec("--json", "Print one JSON object (accuracy, macro_f1, count, clarify_rate, per_label, p50_us, p99_us).")]),
             CommandSpec(
