@@ -85,4 +85,20 @@ import TestSupport
         let badTable = try #require(error("t2s.tsv", "號\t号\n續續\t续\n"))
         #expect(badTable.entry == "line 2")
     }
+
+    @Test func examplesFilesAddToTheirIntentsAndNameABadLine() throws {
+        // The shipped examples files are read: every line's text is among its intent's examples.
+        let shipped = try String(contentsOfFile: repositoryRoot + "/Intents/examples/personas-b.jsonl", encoding: .utf8)
+        let first = try #require(shipped.split(separator: "\n").first)
+        let byIntent = Dictionary(uniqueKeysWithValues: shippedData.data.intents.map { ($0.intent, Set($0.examples)) })
+        let renewLine = try #require(shipped.split(separator: "\n").first { $0.contains(#""intent": "renew""#) })
+        let text = try #require(renewLine.split(separator: "\"").dropFirst(3).first)
+        #expect(byIntent["renew"]?.contains(String(text)) == true, "\(first)")
+        let topic = try #require(error("examples/personas-b.jsonl", #"{"text": "ok", "intent": "greeting"}"# + "\n" + #"{"text": "退款", "intent": "refund"}"#))
+        #expect(topic.entry == "line 2" && topic.field == "intent" && topic.file.hasSuffix("personas-b.jsonl"))
+        let broken = try #require(error("examples/personas-b.jsonl", #"{"text": "ok"#))
+        #expect(broken.entry == "line 1")
+        let empty = try #require(error("examples/personas-b.jsonl", #"{"text": " ", "intent": "renew"}"#))
+        #expect(empty.field == "text")
+    }
 }

@@ -22,6 +22,7 @@ public enum UnderstandingDataLoader {
         for intent in ActionIntent.allCases.map(\.rawValue) + [Labels.outOfScope] {
             intents.append(try loadIntent(directory + "/\(intent).json", expected: intent))
         }
+        intents = try addingExamples(from: directory + "/examples", to: intents)
         let faqEntries = try loadFAQ(directory + "/faq.json")
         let cues = try loadCues(directory + "/cues.json", concepts: Set(synonyms.map(\.concept)))
         let carriersPath = carriersFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? directory + "/carriers.json"
@@ -35,6 +36,7 @@ public enum UnderstandingDataLoader {
     // MARK: - Files
 
     private struct PhraseFile: Decodable { let phrases: [[String]] }
+    private struct ExampleLine: Decodable { let text: String; let intent: String }
     private struct SynonymFile: Decodable {
         struct Group: Decodable { let concept: String; let terms: [String] }
         let groups: [Group]
@@ -170,6 +172,38 @@ public enum UnderstandingDataLoader {
             throw UnderstandingDataError(file: path, entry: "examples", field: "", reason: "\(examples.count) examples; an intent needs at least 25")
         }
         return IntentExamples(intent: expected, examples: examples)
+    }
+
+    /// More examples for the action intents and out-of-scope, one JSON object per line
+    /// (`{"text", "intent", ...}`), from every `.jsonl` file in `folder` (none when it is
+    /// missing): written by authors of different customer voices, kept apart from the intent
+    /// files so that each set can be read, checked and replaced on its own. A text the
+    /// intent already has is skipped; anything else wrong stops the load naming file and line.
+    static func addingExamples(from folder: String, to intents: [IntentExamples]) throws(UnderstandingDataError) -> [IntentExamples] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return intents }
+        var examples = Dictionary(uniqueKeysWithValues: intents.map { ($0.intent, $0.examples) })
+        var seen = Dictionary(uniqueKeysWithValues: intents.map { ($0.intent, Set($0.examples)) })
+        let decoder = JSONDecoder()
+        for name in names.filter({ $0.hasSuffix(".jsonl") }).sorted() {
+            let path = folder + "/" + name
+            let text = try readText(path)
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !isBlank(String(line)) {
+                let entry = "line \(index + 1)"
+                guard let object = try? decoder.decode(ExampleLine.self, from: Data(line.utf8)) else {
+                    throw UnderstandingDataError(file: path, entry: entry, field: "", reason: "not a JSON object with a \"text\" and an \"intent\"")
+                }
+                let example = object.text, intent = object.intent
+                guard !isBlank(example), example.count <= 1_000 else {
+                    throw UnderstandingDataError(file: path, entry: entry, field: "text", reason: "must be a non-empty text of at most 1,000 characters")
+                }
+                guard examples[intent] != nil else {
+                    throw UnderstandingDataError(
+                        file: path, entry: entry, field: "intent", reason: "must be an action intent or out_of_scope (FAQ topics are taught through the entries' phrasings)")
+                }
+                if seen[intent, default: []].insert(example).inserted { examples[intent, default: []].append(example) }
+            }
+        }
+        return intents.map { IntentExamples(intent: $0.intent, examples: examples[$0.intent] ?? $0.examples) }
     }
 
     /// Loads and validates FAQ entries from a file in the `faq.json` format.
