@@ -12,18 +12,21 @@ extension FAQDialogue {
         case chosen(label: String, target: MatchTarget?, MessageContext, text: String)
     }
 
-    func optionLabel(_ candidate: Candidate) -> String {
+    /// An option's button: the FAQ entry's question when the chat may be shown that entry,
+    /// otherwise its topic (the tap then gets the variant the chat's carrier allows).
+    func optionLabel(_ candidate: Candidate, allowed: (FAQEntry) -> Bool) -> String {
         let c = context
-        if case .faq(let id) = candidate.target, let entry = c.knowledge.faqByID[id] { return String(c.question(entry).prefix(60)) }
+        if case .faq(let id) = candidate.target, let entry = c.knowledge.faqByID[id], allowed(entry) { return String(c.question(entry).prefix(60)) }
         if let key = ReplyKey(rawValue: "label.\(candidate.label)") { return c.label(key) }
         return c.topicName(candidate.label)
     }
 
-    func clarify(_ options: [Candidate], text: String) throws -> Reply {
+    func clarify(_ options: [Candidate], text: String, message: MessageContext) throws -> Reply {
         let c = context
         let chosen = Array(options.prefix(3))
+        let whose = try carrierContext(message)
         let id = try Clarifications.record(c.db, chat: c.chat, text: text, options: chosen.map { "\($0.label)|\($0.target.description)" }, at: c.now)
-        var buttons = chosen.indices.map { i in [OutboundButton(optionLabel(chosen[i]), .clarify(id: id, .option(i)))] }
+        var buttons = chosen.indices.map { i in [OutboundButton(optionLabel(chosen[i], allowed: whose.allows), .clarify(id: id, .option(i)))] }
         buttons.append([OutboundButton(c.label(.clarifyNone), .clarify(id: id, .none))])
         return Reply(html: c.t(.clarifyQuestion), buttons: buttons)
     }

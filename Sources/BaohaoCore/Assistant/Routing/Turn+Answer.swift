@@ -13,7 +13,7 @@ extension Turn {
             return try route(candidate.label, target: candidate.target, context: message, text: text)
         case .clarify(let options):
             if let followUp = try followUp(message, text: text) { return followUp }
-            return try faq.clarify(options, text: text)
+            return try faq.clarify(options, text: text, message: message)
         case .outOfScope:
             if let followUp = try followUp(message, text: text) { return followUp }
             try MissGroups.record(c.db, chat: c.chat, text: text, language: c.language, at: c.now)
