@@ -19,7 +19,7 @@ public enum ContextEvaluation {
         public let intent: String
         /// FAQ entry ids that are right answers (nil: any the rules allow).
         public let accept: [String]?
-        /// Asking which carrier or line is an acceptable reply.
+        /// Asking which carrier or line is the expected reply (informational: the report counts asks).
         public let askIsFine: Bool
         public let kind: String
     }
@@ -31,7 +31,8 @@ public enum ContextEvaluation {
 
     public struct Report: Sendable {
         public var count = 0
-        /// The answer's label (an FAQ entry's topic, or the intent answered) is the case's.
+        /// What was understood (the topic or intent answered or asked about; a clarifying
+        /// question's top label; out of scope when nothing was answered) is the case's label.
         public var labelCorrect = 0
         public var wrongCarrier = 0
         public var asked = 0
@@ -105,13 +106,17 @@ public enum ContextEvaluation {
             var kind = report.perKind[c.kind] ?? (0, 0, 0)
             kind.count += 1
             defer { report.perKind[c.kind] = kind }
+            // What was understood: a clarifying question counts as its top label (as in the
+            // label-only evaluation), an answer as the topic or intent answered, none as out of scope.
+            let decision = knowledge.classifier.classify(c.text)
+            let understood = decision.isClarify ? decision.label : (conversation.lastLabel ?? Labels.outOfScope)
+            if understood == c.intent { report.labelCorrect += 1 }
             if case .pickCarrier? = conversation.activeFlow(at: now) {
+                // Understood, and the bot asks whose answer is wanted.
                 report.asked += 1
                 kind.asked += 1
-                if c.askIsFine { report.labelCorrect += 1 }
                 continue
             }
-            if conversation.lastLabel == c.intent { report.labelCorrect += 1 }
             guard let id = conversation.lastEntry, let entry = knowledge.faqByID[id] else { continue }
             let carriers = Set(c.bound).union(named)
             let regions = Set(carriers.compactMap { catalogue.carrier($0)?.region }).union(namedRegions)
