@@ -35,7 +35,7 @@ let package = Package(
         // SQLite connection, statements, transactions, migrations.
         .target(name: "Storage", dependencies: ["CSQLite", "BaohaoSupport"], swiftSettings: strictSettings),
         // Normalization, tokens, retrieval index, intent decision, entities. Pure.
-        .target(name: "Understanding", swiftSettings: strictSettings),
+        .target(name: "Understanding", dependencies: ["BaohaoSupport"], swiftSettings: strictSettings),
         // Domain, configuration, conversation, alerts, operators, outbox.
         .target(
             name: "BaohaoCore", dependencies: ["Understanding", "Storage", "BaohaoSupport"],

@@ -23,7 +23,7 @@ import BaohaoSupport
     @Test func listShowExportImportHistoryAndRollback() async throws {
         let (listCode, list) = await run(["faq", "list"])
         #expect(listCode == 0, "\(list.err)")
-        #expect(list.out.split(separator: "\n").count == 69)
+        #expect(list.out.split(separator: "\n").count == 71)
         #expect(list.out.contains("ultra-renew\trenew\tUltra Mobile 怎么续费？"))
         let (_, renewOnly) = await run(["faq", "list", "--topic", "refund"])
         #expect(!renewOnly.out.contains("\trenew\t"))
@@ -35,7 +35,7 @@ import BaohaoSupport
         let file = temporaryDatabasePath("faq-export") + ".json"
         let (exportCode, exported) = await run(["faq", "export", file])
         #expect(exportCode == 0, "\(exported.err)")
-        #expect(exported.out == "wrote 69 entries to \(file)")
+        #expect(exported.out == "wrote 71 entries to \(file)")
         let text = try #require(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) })
 
         // One good change and one entry Telegram would refuse: nothing is imported, every problem is named.
@@ -56,7 +56,7 @@ import BaohaoSupport
         let (dryCode, dry) = await run(["faq", "import", file, "--dry-run"])
         #expect(dryCode == 0, "\(dry.err)")
         #expect(dry.out.contains("update ultra-renew"))
-        #expect(dry.out.contains("1 change(s), 68 unchanged"))
+        #expect(dry.out.contains("1 change(s), 70 unchanged"))
         #expect(try await history("ultra-renew").count == 1)
 
         let (importCode, imported) = await run(["faq", "import", file])

@@ -30,7 +30,8 @@ import TestSupport
         for name in try! FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/Intents") {
             try! FileManager.default.copyItem(atPath: repositoryRoot + "/Intents/" + name, toPath: dir + "/" + name)
         }
-        try! FileManager.default.removeItem(atPath: dir + "/" + file)
+        try? FileManager.default.removeItem(atPath: dir + "/" + file)
+        try! FileManager.default.createDirectory(atPath: (dir + "/" + file).split(separator: "/").dropLast().joined(separator: "/").withLeadingSlash, withIntermediateDirectories: true)
         try! contents.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
         return dir
     }
@@ -87,18 +88,19 @@ import TestSupport
     }
 
     @Test func examplesFilesAddToTheirIntentsAndNameABadLine() throws {
-        // The shipped examples files are read: every line's text is among its intent's examples.
-        let shipped = try String(contentsOfFile: repositoryRoot + "/Intents/examples/personas-b.jsonl", encoding: .utf8)
-        let first = try #require(shipped.split(separator: "\n").first)
-        let byIntent = Dictionary(uniqueKeysWithValues: shippedData.data.intents.map { ($0.intent, Set($0.examples)) })
-        let renewLine = try #require(shipped.split(separator: "\n").first { $0.contains(#""intent": "renew""#) })
-        let text = try #require(renewLine.split(separator: "\"").dropFirst(3).first)
-        #expect(byIntent["renew"]?.contains(String(text)) == true, "\(first)")
-        let topic = try #require(error("examples/personas-b.jsonl", #"{"text": "ok", "intent": "greeting"}"# + "\n" + #"{"text": "退款", "intent": "refund"}"#))
-        #expect(topic.entry == "line 2" && topic.field == "intent" && topic.file.hasSuffix("personas-b.jsonl"))
-        let broken = try #require(error("examples/personas-b.jsonl", #"{"text": "ok"#))
+        // A set in Intents/examples is read: its texts join their intents' examples.
+        let dir = folder(replacing: "examples/extra.jsonl", with: #"{"text": "帮我看看这张卡还剩几天能用呢", "intent": "check_balance"}"# + "\n")
+        let loaded = try UnderstandingDataLoader.load(directory: dir)
+        #expect(loaded.data.intents.first { $0.intent == "check_balance" }?.examples.contains("帮我看看这张卡还剩几天能用呢") == true)
+        let topic = try #require(error("examples/extra.jsonl", #"{"text": "ok", "intent": "greeting"}"# + "\n" + #"{"text": "退款", "intent": "refund"}"#))
+        #expect(topic.entry == "line 2" && topic.field == "intent" && topic.file.hasSuffix("extra.jsonl"))
+        let broken = try #require(error("examples/extra.jsonl", #"{"text": "ok"#))
         #expect(broken.entry == "line 1")
-        let empty = try #require(error("examples/personas-b.jsonl", #"{"text": " ", "intent": "renew"}"#))
+        let empty = try #require(error("examples/extra.jsonl", #"{"text": " ", "intent": "renew"}"#))
         #expect(empty.field == "text")
     }
+}
+
+extension String {
+    fileprivate var withLeadingSlash: String { hasPrefix("/") ? self : "/" + self }
 }
