@@ -1,4 +1,3 @@
-/// One possible answer, with why it scored as it did.
 /// An FAQ entry's score for a message.
 public struct RankedEntry: Sendable, Equatable {
     public let id: String
@@ -10,6 +9,7 @@ public struct RankedEntry: Sendable, Equatable {
     }
 }
 
+/// One possible answer, with why it scored as it did.
 public struct Candidate: Sendable, Equatable {
     public let target: MatchTarget
     /// The evaluation label: the intent, the FAQ entry's topic, or `out_of_scope`.
