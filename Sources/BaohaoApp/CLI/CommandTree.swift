@@ -52,7 +52,7 @@ enum CommandTree {
                 "outbox", "The delivery queue.",
                 subcommands: [CommandSpec("status", "Pending, sent and dead-lettered counts, inactive chats, and the latest dead letters.")]),
             CommandSpec(
-                "faq", "The FAQ the bot answers from, with every version: list, show, history, rollback, export, import.",
+                "faq", "The FAQ the bot answers from, with every version: list, show, history, rollback, export, import, variant.",
                 discussion: "Changes are validated, replayed against the known questions (the regression gate), saved as new versions and audited; a running bot picks them up within a few seconds.",
                 subcommands: [
                     CommandSpec("list", "List the current entries: id, topic, question.", options: [OptionSpec("--topic", value: "TOPIC", "Only this topic.")]),
@@ -69,6 +69,18 @@ enum CommandTree {
                         arguments: [ArgumentSpec("FILE", "the JSON file")],
                         options: [
                             OptionSpec("--dry-run", "Check and show the changes without saving anything."),
+                            OptionSpec("--accept-regressions", "Save even if known questions would be answered differently."),
+                        ]),
+                    CommandSpec(
+                        "variant", "Add, change or remove an entry's answer for a carrier or region (its variant).",
+                        discussion: "SCOPE is carrier ids and/or regions (3hk, HK, \"csl cmhk\"). Languages not given keep their text; a new variant needs every language (or is refused by validation).",
+                        arguments: [ArgumentSpec("ID", "the entry's id"), ArgumentSpec("SCOPE", "the carriers or regions the answer is for")],
+                        options: [
+                            OptionSpec("--zh-Hans", value: "TEXT", "The answer in simplified Chinese (Telegram HTML)."),
+                            OptionSpec("--zh-Hant", value: "TEXT", "The answer in traditional Chinese."),
+                            OptionSpec("--en", value: "TEXT", "The answer in English."),
+                            OptionSpec("--id", value: "VARIANT", "The new variant's id (default: derived from the entry and scope)."),
+                            OptionSpec("--remove", "Remove the variant for this scope."),
                             OptionSpec("--accept-regressions", "Save even if known questions would be answered differently."),
                         ]),
                 ]),

@@ -32,14 +32,15 @@ enum FAQCommands {
 
     static func run(_ context: CommandContext) async throws -> Int32 {
         let subcommand = context.command.path.dropFirst().first
-        let setup = try await setup(context, gated: subcommand == "import" || subcommand == "rollback")
+        let setup = try await setup(context, gated: subcommand == "import" || subcommand == "rollback" || subcommand == "variant")
         let io = context.io
         switch subcommand {
         case "list":
             let entries = try await setup.database.read { db in try FAQStore.current(db) }
             let topic = context.command.value("--topic")
             for entry in entries where topic == nil || entry.topic == topic {
-                io.out("\(entry.id)\t\(entry.topic)\t\(entry.question[.zhHans] ?? entry.question[.en] ?? "")")
+                let variants = entry.variants.isEmpty ? "" : "\tvariants: " + entry.variants.map { "\($0.id) (\($0.scope))" }.joined(separator: ", ")
+                io.out("\(entry.id)\t\(entry.topic)\t\(entry.question[.zhHans] ?? entry.question[.en] ?? "")" + variants)
             }
             return ExitCode.success
         case "show":
@@ -76,8 +77,10 @@ enum FAQCommands {
             return ExitCode.success
         case "import":
             return try await importFile(setup, context)
+        case "variant":
+            return try await variant(setup, context)
         default:
-            throw CommandFailure(exitCode: ExitCode.usage, message: "usage: baohao faq list|show|history|rollback|export|import")
+            throw CommandFailure(exitCode: ExitCode.usage, message: "usage: baohao faq list|show|history|rollback|export|import|variant")
         }
     }
 
@@ -118,7 +121,11 @@ enum FAQCommands {
                 try db.transaction {
                     let regressions = try FAQImport.regressions(plan, in: db, editor: editor, classifier: classifier)
                     guard regressions.isEmpty || accept else { throw FAQEditor.Rejection.regressions(regressions) }
-                    for change in plan.changes {
+                    // Absorbed entries go first, so that the ids they free are free when their new owner is saved.
+                    for change in plan.changes where change.kind == "absorb" {
+                        try editor.absorb(change.entry.id, basedOn: change.basedOn ?? 0, into: change.absorbedInto ?? "", in: db, author: author, at: now)
+                    }
+                    for change in plan.changes where change.kind != "absorb" {
                         try editor.apply(.save(change.entry, basedOn: change.basedOn), in: db, classifier: classifier, author: author, at: now, acceptingRegressions: true)
                     }
                 }
@@ -129,6 +136,38 @@ enum FAQCommands {
             throw CommandFailure(exitCode: ExitCode.dataError, message: message)
         }
         io.out("imported \(plan.changes.count) change(s)")
+        return ExitCode.success
+    }
+
+    /// `faq variant ID SCOPE --zh-Hans TEXT --zh-Hant TEXT --en TEXT [--id VARIANT] | --remove`:
+    /// adds the entry's answer for a carrier or region, changes it (the languages given), or
+    /// removes it; saved as a new version of the entry through the editor.
+    static func variant(_ setup: Setup, _ context: CommandContext) async throws -> Int32 {
+        let usage = "usage: baohao faq variant ID CARRIER|REGION [--zh-Hans TEXT] [--zh-Hant TEXT] [--en TEXT] [--id VARIANT] [--remove]"
+        let arguments = context.command.arguments
+        guard arguments.count >= 2 else { throw CommandFailure(exitCode: ExitCode.usage, message: usage) }
+        let id = arguments[0]
+        let (regions, carriers) = FAQEntry.scope(arguments.dropFirst().joined(separator: " "))
+        guard let latest = try await setup.database.read({ db in try FAQStore.latest(db, id: id) }), let entry = latest.entry else { throw notFound(id) }
+        let existing = entry.variant(carriers: carriers, regions: regions)
+        let changed: FAQEntry
+        if context.command.flag("--remove") {
+            guard let existing else {
+                throw CommandFailure(exitCode: ExitCode.dataError, message: "\(id) has no variant for \((carriers + regions).joined(separator: " "))")
+            }
+            changed = entry.removingVariant(existing.id)
+        } else {
+            let texts = Language.allCases.compactMap { language in context.command.value("--" + language.rawValue).map { (language, $0) } }
+            guard !texts.isEmpty else { throw CommandFailure(exitCode: ExitCode.usage, message: usage + "\n(give at least one answer)") }
+            let taken = Set(try await setup.database.read { db in try FAQStore.current(db) }.flatMap { [$0.id] + $0.variants.map(\.id) })
+            let variantID = existing?.id ?? context.command.value("--id") ?? entry.newVariantID(carriers: carriers, regions: regions, taken: taken)
+            var edited = existing == nil ? entry.settingVariant(FAQVariant(id: variantID, regions: regions, carriers: carriers, answer: [:])) : entry
+            for (language, text) in texts { edited = edited.answeringVariant(variantID, language, text) }
+            changed = edited
+        }
+        let saved = try await apply(.save(changed, basedOn: latest.version), setup, context)
+        context.io.out(saved.note)
+        context.io.out("\(id) is now version \(saved.version)")
         return ExitCode.success
     }
 }

@@ -42,6 +42,7 @@ extension CommandContext {
         let seed = loaded.faqEntries, source = "file:" + config.intentsDirectory + "/faq.json", now = clock.now()
         let snapshot = try await database.write { db in
             try FAQStore.seedIfEmpty(db, entries: seed, author: source, at: now)
+            try FAQRegroup.absorb(db, shipped: seed, author: source, at: now)
             return FAQSnapshot(entries: try FAQStore.current(db), generation: try FAQStore.generation(db))
         }
         loaded.data.faq = snapshot.entries.map(\.document)

@@ -9,6 +9,8 @@ public final class AssistantKnowledge: Sendable {
     public let faq: [FAQEntry]
     public let replies: ReplyBook
     let faqByID: [String: FAQEntry]
+    /// The entry each variant id belongs to.
+    let entryOfVariant: [String: String]
     let detector: LanguageDetector
     /// The database's FAQ generation this knowledge was built from (0: from the files only).
     public let faqGeneration: Int64
@@ -25,8 +27,16 @@ public final class AssistantKnowledge: Sendable {
         self.faq = faq
         self.replies = replies
         faqByID = Dictionary(faq.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        entryOfVariant = Dictionary(faq.flatMap { entry in entry.variants.map { ($0.id, entry.id) } }, uniquingKeysWith: { a, _ in a })
         self.detector = detector
         self.faqGeneration = faqGeneration
+    }
+
+    /// The answer with `id`: an entry's own, or a variant's (old buttons and stored
+    /// references name entries that became variants by their old ids).
+    func faqAnswer(_ id: String) -> FAQAnswer? {
+        if let entry = faqByID[id] { return FAQAnswer(entry) }
+        return entryOfVariant[id].flatMap { faqByID[$0]?.answer(id: id) }
     }
 
     /// The same knowledge answering from `faq` (only the retrieval index is rebuilt).

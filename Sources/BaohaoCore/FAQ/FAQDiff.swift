@@ -6,7 +6,10 @@ public enum FAQDiff {
     /// "topic: renew → cancel", "question[en]: “old” → “new”", "phrasings: + “added”", "phrasings: − “removed”",
     /// answer changes as line-level diffs: "answer[zh-Hant]:" followed by "  − old line" / "  + new line" lines (only the changed lines, via an LCS over lines),
     /// "answer[en]: left out" / "answer[en]: added". `old == nil` means the entry is new (list every field as added); `new == nil` means deleted (one line "deleted").
-    /// Returns [] when nothing differs.
+    /// Returns [] when nothing differs. Variants follow, by id in the new order (removed ones
+    /// first): "variant ultra-renew: + (ultra US)" with its answers added, "variant ultra-renew: −
+    /// removed", "variant ultra-renew.tags.carrier: + 3hk", "variant ultra-renew.answer[en]:" with
+    /// its line diff.
     ///
     /// In detail: languages come in `Language.allCases` order. Tags and phrasings are compared as
     /// multisets (a reordering is no change); within a field removals ("−", old order) come before
@@ -37,6 +40,44 @@ public enum FAQDiff {
             out.append("answer[\(language.rawValue)]: added")
         }
         if let threshold = entry.threshold { out.append("threshold: + \(threshold)") }
+        out += entry.variants.flatMap(addedVariant)
+        return out
+    }
+
+    private static func addedVariant(_ variant: FAQVariant) -> [String] {
+        ["variant \(variant.id): + (\(variant.scope))"]
+            + Language.allCases.filter { variant.answer[$0] != nil }.map { "variant \(variant.id).answer[\($0.rawValue)]: added" }
+    }
+
+    private static func variantChanges(from old: [FAQVariant], to new: [FAQVariant]) -> [String] {
+        var out: [String] = []
+        let newIDs = Set(new.map(\.id))
+        for variant in old where !newIDs.contains(variant.id) { out.append("variant \(variant.id): − removed") }
+        for variant in new {
+            guard let before = old.first(where: { $0.id == variant.id }) else {
+                out += addedVariant(variant)
+                continue
+            }
+            let name = "variant \(variant.id)"
+            out += multisetChanges("\(name).tags.region", before.regions, variant.regions) { $0 }
+            out += multisetChanges("\(name).tags.carrier", before.carriers, variant.carriers) { $0 }
+            out += answerChanges("\(name).answer", before.answer, variant.answer)
+        }
+        return out
+    }
+
+    private static func answerChanges(_ prefix: String, _ old: [Language: String], _ new: [Language: String]) -> [String] {
+        var out: [String] = []
+        for language in Language.allCases {
+            let field = "\(prefix)[\(language.rawValue)]"
+            switch (old[language], new[language]) {
+            case (nil, nil): break
+            case (.some, nil): out.append("\(field): left out")
+            case (nil, .some): out.append("\(field): added")
+            case (let before?, let after?):
+                if before != after { out.append("\(field):"); out += lineChanges(from: before, to: after) }
+            }
+        }
         return out
     }
 
@@ -49,17 +90,9 @@ public enum FAQDiff {
             out += optionalChange("question[\(language.rawValue)]", old.question[language], new.question[language], quoted)
         }
         out += multisetChanges("phrasings", old.phrasings, new.phrasings, quoted)
-        for language in Language.allCases {
-            let field = "answer[\(language.rawValue)]"
-            switch (old.answer[language], new.answer[language]) {
-            case (nil, nil): break
-            case (.some, nil): out.append("\(field): left out")
-            case (nil, .some): out.append("\(field): added")
-            case (let before?, let after?):
-                if before != after { out.append("\(field):"); out += lineChanges(from: before, to: after) }
-            }
-        }
+        out += answerChanges("answer", old.answer, new.answer)
         out += optionalChange("threshold", old.threshold, new.threshold) { "\($0)" }
+        out += variantChanges(from: old.variants, to: new.variants)
         return out
     }
 

@@ -26,6 +26,12 @@ struct FAQDraft: Codable, Equatable {
 
     static let lifetimeSeconds: Int64 = 3_600
 
+    /// The `field` of a `/faq variant` draft: its answers go to that variant.
+    static func variantField(_ id: String) -> String { "variant:" + id }
+
+    /// The variant a `/faq variant` draft answers for.
+    var variantID: String? { field.flatMap { $0.hasPrefix("variant:") ? String($0.dropFirst("variant:".count)) : nil } }
+
     var entry: FAQEntry {
         get {
             if let value = try? JSONValue.parse(body), case .success(let entry) = FAQFileFormat.decodeEntry(value, position: "draft") {
@@ -70,12 +76,13 @@ extension FAQEntry {
     /// A copy with some fields replaced.
     public func with(
         id: String? = nil, topic: String? = nil, regions: [String]? = nil, carriers: [String]? = nil, question: [Language: String]? = nil,
-        phrasings: [String]? = nil, answer: [Language: String]? = nil, leftOut: Set<Language>? = nil, threshold: Double?? = nil
+        phrasings: [String]? = nil, answer: [Language: String]? = nil, leftOut: Set<Language>? = nil, threshold: Double?? = nil,
+        variants: [FAQVariant]? = nil
     ) -> FAQEntry {
         FAQEntry(
             id: id ?? self.id, topic: topic ?? self.topic, regions: regions ?? self.regions, carriers: carriers ?? self.carriers,
             question: question ?? self.question, phrasings: phrasings ?? self.phrasings, answer: answer ?? self.answer, leftOut: leftOut ?? self.leftOut,
-            threshold: threshold ?? self.threshold)
+            threshold: threshold ?? self.threshold, variants: variants ?? self.variants)
     }
 
     /// A copy answering in `language` with `text`, or leaving that language out on purpose (nil).

@@ -82,17 +82,17 @@ public struct FAQEditor: Sendable {
         var new: FAQEntry?
         switch change {
         case .save(let entry, _):
-            problems = validator.problems(entry)
             new = entry
             if let index = entries.firstIndex(where: { $0.id == entry.id }) { entries[index] = entry } else { entries.append(entry) }
+            problems = validator.problems(entry, in: entries)
         case .delete(let id, _):
             entries.removeAll { $0.id == id }
         case .rollback(let id, let version, _):
             guard let target = try FAQStore.version(db, id: id, version: version) else { throw Rejection.refused(.unknownVersion(entry: id, version: version)) }
             new = target.entry
             if let entry = target.entry {
-                problems = validator.problems(entry)
                 if let index = entries.firstIndex(where: { $0.id == id }) { entries[index] = entry } else { entries.append(entry) }
+                problems = validator.problems(entry, in: entries)
             } else {
                 entries.removeAll { $0.id == id }
             }
@@ -130,6 +130,17 @@ public struct FAQEditor: Sendable {
             let accepted = review.regressions.isEmpty ? "" : " (accepted \(review.regressions.count) regression(s))"
             try OperatorRoles.audit(db, actor: author, action: action, detail: "\(version.entryID) v\(version.version)\(accepted)\n\(version.note)", at: now)
             return version
+        } catch let refusal as FAQStore.Refusal {
+            throw Rejection.refused(refusal)
+        }
+    }
+
+    /// Deletes `id`, which `into` now holds as a variant (an import of a regrouped FAQ), with
+    /// a history note saying so; audited. No gate: the import gated the whole change.
+    public func absorb(_ id: String, basedOn: Int, into: String, in db: Connection, author: String, at now: Instant) throws {
+        do {
+            let version = try FAQStore.delete(db, id: id, basedOn: basedOn, author: author, at: now, note: "absorbed into \(into) as a variant")
+            try OperatorRoles.audit(db, actor: author, action: "faq.absorb", detail: "\(id) v\(version.version) into \(into)", at: now)
         } catch let refusal as FAQStore.Refusal {
             throw Rejection.refused(refusal)
         }

@@ -119,12 +119,13 @@ public enum FAQStore {
 
     /// Deletes `id` (a new version without a body; its history stays).
     @discardableResult
-    public static func delete(_ db: Connection, id: String, basedOn: Int, author: String, at now: Instant) throws -> Version {
+    /// `note`: why, put before the diff in the history ("absorbed into …").
+    public static func delete(_ db: Connection, id: String, basedOn: Int, author: String, at now: Instant, note: String? = nil) throws -> Version {
         try db.transaction {
             guard let latest = try latest(db, id: id) else { throw Refusal.unknownEntry(id) }
             guard latest.version == basedOn else { throw Refusal.conflict(entry: id, basedOn: basedOn, current: latest.version) }
             guard latest.entry != nil else { throw Refusal.alreadyDeleted(id) }
-            return try append(db, id, nil, after: latest, author: author, at: now)
+            return try append(db, id, nil, after: latest, author: author, at: now, prefix: note)
         }
     }
 

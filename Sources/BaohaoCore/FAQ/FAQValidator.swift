@@ -47,11 +47,42 @@ public struct FAQValidator: Sendable {
                 fail("phrasings[\(i)]", "repeats an earlier phrasing")
             }
         }
-        if entry.answer.isEmpty { fail("answer", "needs at least one language") }
+        checkAnswers("answer", entry.answer, leftOut: entry.leftOut, fail: fail)
         for language in Language.allCases {
-            let field = "answer.\(language.rawValue)"
-            guard let answer = entry.answer[language] else {
-                if !entry.leftOut.contains(language) {
+            if let question = entry.question[language] {
+                if question.trimmingWhitespace.isEmpty { fail("question.\(language.rawValue)", "empty question") }
+            } else {
+                fail("question.\(language.rawValue)", "missing: the question is shown as a button in this language")
+            }
+        }
+        if let threshold = entry.threshold, !(0...1).contains(threshold) { fail("threshold", "\(threshold) is outside 0…1") }
+        checkVariants(entry, fail: fail)
+        return problems
+    }
+
+    /// Every problem of `entry` as a member of `faq` (the FAQ after the change): its own, and
+    /// an id (the entry's or a variant's) that another entry or variant already uses.
+    public func problems(_ entry: FAQEntry, in faq: [FAQEntry]) -> [FAQProblem] {
+        var problems = problems(entry)
+        var taken: [String: String] = [:]
+        for other in faq where other.id != entry.id {
+            taken[other.id] = "entry \(other.id)"
+            for variant in other.variants { taken[variant.id] = "a variant of \(other.id)" }
+        }
+        let name = entry.id.isEmpty ? "new entry" : entry.id
+        if let owner = taken[entry.id] { problems.append(FAQProblem(entry: name, field: "id", reason: "'\(entry.id)' is already \(owner)")) }
+        for (i, variant) in entry.variants.enumerated() {
+            if let owner = taken[variant.id] { problems.append(FAQProblem(entry: name, field: "variants[\(i)].id", reason: "'\(variant.id)' is already \(owner)")) }
+        }
+        return problems
+    }
+
+    private func checkAnswers(_ prefix: String, _ texts: [Language: String], leftOut: Set<Language>, fail: (String, String) -> Void) {
+        if texts.isEmpty { fail(prefix, "needs at least one language") }
+        for language in Language.allCases {
+            let field = "\(prefix).\(language.rawValue)"
+            guard let answer = texts[language] else {
+                if !leftOut.contains(language) {
                     fail(field, "missing: write the \(Self.name(language)) answer, or leave \(Self.name(language)) out explicitly")
                 }
                 continue
@@ -66,14 +97,45 @@ public struct FAQValidator: Sendable {
                 fail(field, "\(length) characters once sent; at most \(answerLimit) fit in one message with the related questions")
             case .success: break
             }
-            if let question = entry.question[language] {
-                if question.trimmingWhitespace.isEmpty { fail("question.\(language.rawValue)", "empty question") }
-            } else {
-                fail("question.\(language.rawValue)", "missing: the question is shown as a button in this language")
-            }
         }
-        if let threshold = entry.threshold, !(0...1).contains(threshold) { fail("threshold", "\(threshold) is outside 0…1") }
-        return problems
+    }
+
+    /// Variants: valid unique ids, a known scope inside the entry's, no two for the same
+    /// scope, answers like the entry's.
+    private func checkVariants(_ entry: FAQEntry, fail: (String, String) -> Void) {
+        var ids: Set<String> = [entry.id]
+        var scopes: [String: String] = [Self.scopeKey(entry.carriers, entry.regions): "the entry's own answer"]
+        for (v, variant) in entry.variants.enumerated() {
+            let field = "variants[\(v)]"
+            if variant.id.isEmpty || variant.id.utf8.contains(where: { !(0x61...0x7A).contains($0) && !(0x30...0x39).contains($0) && $0 != 0x2D }) {
+                fail("\(field).id", "'\(variant.id)' must be lower-case letters, digits and '-'")
+            } else if variant.id.utf8.count > Self.idLimit {
+                fail("\(field).id", "longer than \(Self.idLimit) characters")
+            } else if !ids.insert(variant.id).inserted {
+                fail("\(field).id", "'\(variant.id)' is used twice in this entry")
+            }
+            if variant.carriers.isEmpty && variant.regions.isEmpty { fail("\(field).tags", "a variant names at least one carrier or region (its answer is for them)") }
+            for (i, region) in variant.regions.enumerated() where !["US", "HK", "UK"].contains(region) {
+                fail("\(field).tags.region[\(i)]", "'\(region)' is not US, HK or UK")
+            }
+            for (i, carrier) in variant.carriers.enumerated() {
+                if !carriers.contains(carrier) {
+                    fail("\(field).tags.carrier[\(i)]", "'\(carrier)' is not a carrier of the catalogue (\(carriers.sorted().joined(separator: ", ")))")
+                } else if !entry.carriers.isEmpty && !entry.carriers.contains(carrier) {
+                    fail("\(field).tags.carrier[\(i)]", "'\(carrier)' is outside the entry's carriers (\(entry.carriers.joined(separator: ", ")))")
+                }
+            }
+            if !entry.regions.isEmpty, entry.carriers.isEmpty, let outside = variant.regions.first(where: { !entry.regions.contains($0) }) {
+                fail("\(field).tags.region", "'\(outside)' is outside the entry's regions (\(entry.regions.joined(separator: ", ")))")
+            }
+            let key = Self.scopeKey(variant.carriers, variant.regions)
+            if let other = scopes[key] { fail("\(field).tags", "the same carriers and regions as \(other)") } else { scopes[key] = "variant \(variant.id)" }
+            checkAnswers("\(field).answer", variant.answer, leftOut: variant.leftOut, fail: fail)
+        }
+    }
+
+    static func scopeKey(_ carriers: [String], _ regions: [String]) -> String {
+        carriers.sorted().joined(separator: ",") + "|" + regions.sorted().joined(separator: ",")
     }
 
     static func name(_ language: Language) -> String {

@@ -19,4 +19,11 @@ public enum LabelledExamples {
             return LabelledQuestion(text: row.string(0), label: row.string(1), target: target, source: row.string(3))
         }
     }
+
+    /// Points the examples that named one target at another (an entry absorbed into another).
+    static func retarget(_ db: Connection, _ moves: [(from: MatchTarget, to: MatchTarget)]) throws {
+        for move in moves {
+            try db.execute("UPDATE labelled_examples SET target = ? WHERE target = ?", move.to.description, move.from.description)
+        }
+    }
 }

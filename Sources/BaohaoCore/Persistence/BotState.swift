@@ -64,6 +64,8 @@ extension BotState.Key<Int64> {
     public static var telegramOffset: Self { Self(name: "telegram.offset") }
     /// Grows with every FAQ change, so a running bot can tell it must reload.
     public static var faqGeneration: Self { Self(name: "faq.generation") }
+    /// 1 once the FAQ was brought to the grouping with variants (`FAQRegroup`), which runs once.
+    public static var faqRegrouped: Self { Self(name: "faq.regrouped") }
 }
 
 extension BotState.Key<CivilDate> {

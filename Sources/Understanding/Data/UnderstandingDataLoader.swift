@@ -62,6 +62,12 @@ public enum UnderstandingDataLoader {
             /// A null answer: that language was left out on purpose.
             let answer: [String: String?]?
             let threshold: Double?
+            let variants: [Variant]?
+        }
+        struct Variant: Decodable {
+            let id: String?
+            let tags: Entry.Tags?
+            let answer: [String: String?]?
         }
         let entries: [Entry]
     }
@@ -240,7 +246,7 @@ public enum UnderstandingDataLoader {
             guard let id = raw.id, !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
                 throw fail("id", "missing or not lower-case kebab (a-z, 0-9, -)")
             }
-            guard ids.insert(id).inserted else { throw fail("id", "repeats an earlier entry's id") }
+            guard ids.insert(id).inserted else { throw fail("id", "repeats an earlier entry's or variant's id") }
             guard let topic = raw.topic, topics.contains(topic) else {
                 throw fail("topic", "'\(raw.topic ?? "")' is not a known topic (\(topics.sorted().joined(separator: ", ")))")
             }
@@ -265,9 +271,29 @@ public enum UnderstandingDataLoader {
             if let threshold = raw.threshold, !(0...1).contains(threshold) {
                 throw fail("threshold", "\(threshold) is out of range 0...1")
             }
+            var variants: [FAQVariant] = []
+            for (v, rawVariant) in (raw.variants ?? []).enumerated() {
+                let field = "variants[\(v)]"
+                guard let variantID = rawVariant.id, !variantID.isEmpty,
+                    variantID.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+                else { throw fail("\(field).id", "missing or not lower-case kebab (a-z, 0-9, -)") }
+                guard ids.insert(variantID).inserted else { throw fail("\(field).id", "'\(variantID)' repeats an earlier entry's or variant's id") }
+                let variantRegions = rawVariant.tags?.region ?? []
+                if let bad = variantRegions.first(where: { !regions_ok($0) }) { throw fail("\(field).tags.region", "'\(bad)' is not US, HK or UK") }
+                let variantCarriers = rawVariant.tags?.carrier ?? []
+                guard !variantRegions.isEmpty || !variantCarriers.isEmpty else { throw fail("\(field).tags", "a variant names at least one carrier or region") }
+                let variantAnswer = try languages(rawVariant.answer?.compactMapValues { $0 }, field: "\(field).answer", fail: fail)
+                guard !variantAnswer.isEmpty else { throw fail("\(field).answer", "needs at least one language") }
+                var variantLeftOut: Set<Language> = []
+                for (key, text) in rawVariant.answer ?? [:] where text == nil {
+                    guard let language = Language(rawValue: key) else { throw fail("\(field).answer.\(key)", "unknown language (zh-Hans, zh-Hant or en)") }
+                    variantLeftOut.insert(language)
+                }
+                variants.append(FAQVariant(id: variantID, regions: variantRegions, carriers: variantCarriers, answer: variantAnswer, leftOut: variantLeftOut))
+            }
             entries.append(FAQEntry(
                 id: id, topic: topic, regions: regions, carriers: raw.tags?.carrier ?? [], question: question,
-                phrasings: phrasings, answer: answer, leftOut: leftOut, threshold: raw.threshold))
+                phrasings: phrasings, answer: answer, leftOut: leftOut, threshold: raw.threshold, variants: variants))
         }
         return entries
     }

@@ -22,7 +22,7 @@ import Understanding
     }
     static let ultraLine = line("+13105550117", "ultra"), giffgaffLine = line("+447700900123", "giffgaff")
 
-    func chosenID(_ choice: AnswerChooser.Choice) -> String? { if case .entry(let e, _) = choice { e.id } else { nil } }
+    func chosenID(_ choice: AnswerChooser.Choice) -> String? { if case .answer(let a, _) = choice { a.id } else { nil } }
 
     @Test func anotherCarriersAnswerBecomesTheChatsOwnOrTheGenericOne() {
         let bound = CarrierContext(carriers: ["ultra"], regions: ["US"], source: .bound, lines: [Self.ultraLine])

@@ -115,11 +115,11 @@ import Understanding
         // Unchanged FAQ: no regressions.
         #expect(RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(faq.map(\.document))).isEmpty)
         // A renew entry that claims a balance question.
-        let index = faq.firstIndex { $0.id == "ultra-renew" }!
+        let index = faq.firstIndex { $0.id == "renew-general-steps" }!
         var stolen = faq
         stolen[index] = faq[index].with(phrasings: faq[index].phrasings + ["查询到期日期"])
         let found = RegressionGate.regressions(questions, before: classifier, after: classifier.replacingFAQ(stolen.map(\.document)))
-        #expect(found.contains { $0.question.text == "查询到期日期" && $0.before == "check_balance" && $0.after == "faq:ultra-renew" })
+        #expect(found.contains { $0.question.text == "查询到期日期" && $0.before == "check_balance" && $0.after == "faq:renew-general-steps" })
         #expect(found.count < 5, "one phrasing steals little: \(found.map(\.question.text))")
     }
 }

@@ -1,14 +1,14 @@
 public import Understanding
 
-/// Retrieval decides what is asked; the chat decides whose answer. Among the entries of
-/// the matched entry's topic, ranked by the classifier, the chooser takes the best one the
-/// chat's `CarrierContext` allows: another carrier's specifics are never given unless that
-/// carrier was named. Pure: no I/O.
+/// Retrieval decides what is asked; the chat decides whose answer. Among the answers of
+/// the matched entry's topic (each entry's variants and its own answer), ranked by the
+/// classifier, the chooser takes the best one the chat's `CarrierContext` allows: another
+/// carrier's specifics are never given unless that carrier was named. Pure: no I/O.
 struct AnswerChooser {
     /// What to do with a matched FAQ entry.
     enum Choice: Equatable {
-        /// Answer with this entry.
-        case entry(FAQEntry, reason: String)
+        /// Give this answer.
+        case answer(FAQAnswer, reason: String)
         /// The chat's lines get different answers and the message points at none: ask which.
         case askLine([LineView], reason: String)
         /// Nothing known, and no generic answer fits: ask which carrier.
@@ -18,50 +18,53 @@ struct AnswerChooser {
     let faq: [FAQEntry]
     let faqByID: [String: FAQEntry]
 
-    /// How far below the best allowed entry an entry about the chat's own carrier or region
+    /// How far below the best allowed answer one about the chat's own carrier or region
     /// may score and still be preferred (it is the more useful answer).
     static let ownCarrierMargin = 0.08
-    /// How far below the best entry of the topic a generic one may score and still answer a
-    /// chat whose carrier is unknown; below that, the bot asks which carrier.
+    /// How far below the best entry of the topic a generic answer may score and still answer
+    /// a chat whose carrier is unknown; below that, the bot asks which carrier.
     static let genericMargin = 0.25
 
-    /// The entries of `matched`'s topic: those the classifier ranked, best first, then the rest
-    /// of the topic in FAQ order (scored below anything ranked).
-    func family(of matched: FAQEntry, ranking: [RankedEntry]) -> [(entry: FAQEntry, score: Double)] {
-        var seen: Set<String> = [], out: [(entry: FAQEntry, score: Double)] = []
+    /// The answers of `matched`'s topic: the entries the classifier ranked, best first, then
+    /// the rest of the topic in FAQ order (scored below anything ranked); within an entry,
+    /// its most specific answers first.
+    func options(for matched: FAQEntry, ranking: [RankedEntry]) -> [(answer: FAQAnswer, score: Double)] {
+        var seen: Set<String> = [], entries: [(entry: FAQEntry, score: Double)] = []
         for ranked in ranking {
             guard let entry = faqByID[ranked.id], entry.topic == matched.topic, seen.insert(entry.id).inserted else { continue }
-            out.append((entry, ranked.score))
+            entries.append((entry, ranked.score))
         }
-        if seen.insert(matched.id).inserted { out.insert((matched, out.first?.score ?? 0), at: 0) }
-        for entry in faq where entry.topic == matched.topic && seen.insert(entry.id).inserted { out.append((entry, -1)) }
-        return out
+        if seen.insert(matched.id).inserted { entries.insert((matched, entries.first?.score ?? 0), at: 0) }
+        for entry in faq where entry.topic == matched.topic && seen.insert(entry.id).inserted { entries.append((entry, -1)) }
+        return entries.flatMap { item in item.entry.answers.map { ($0, item.score) } }
     }
 
     func choose(_ matched: FAQEntry, ranking: [RankedEntry], context: CarrierContext) -> Choice {
-        let family = family(of: matched, ranking: ranking)
-        let top = family.first?.score ?? 0
-        let allowed = family.filter { context.allows($0.entry) }
+        let options = options(for: matched, ranking: ranking)
+        let top = options.first?.score ?? 0
+        let allowed = options.filter { context.allows($0.answer) }
         guard let best = allowed.first else {
             return .askCarrier(reason: "every \(matched.topic) answer is about a carrier or region the chat neither has nor named (\(context.explanation))")
         }
         // An answer about the chat's own carrier or region, if it is nearly as good.
-        let own = allowed.first { context.isSpecific($0.entry) && $0.score >= best.score - Self.ownCarrierMargin }
+        let own = allowed.first { context.isSpecific($0.answer) && $0.score >= best.score - Self.ownCarrierMargin }
         let chosen = (context.carriers.count <= 1 || context.source != .bound) ? (own ?? best) : best
-        let replaced = chosen.entry.id == matched.id ? "" : " instead of \(matched.id)"
-        if context.isSpecific(chosen.entry) {
+        let answer = chosen.answer
+        let which = answer.variant == nil ? answer.id : "\(answer.entry.id), variant \(answer.id) (\(answer.variant?.scope ?? ""))"
+        let replaced = answer.entry.id == matched.id ? "" : " instead of \(matched.id)"
+        if context.isSpecific(answer) {
             // Several lines, the message pointing at none, and this answer is one carrier's.
-            if context.source == .bound, context.carriers.count > 1, context.carriers.contains(where: { !context.entry(chosen.entry, applies: $0) }) {
-                return .askLine(context.lines, reason: "\(chosen.entry.id) is about \((chosen.entry.carriers + chosen.entry.regions).joined(separator: ", ")) and the chat has lines of \(context.carriers.sorted().joined(separator: ", "))")
+            if context.source == .bound, context.carriers.count > 1, context.carriers.contains(where: { !context.answer(answer, applies: $0) }) {
+                return .askLine(context.lines, reason: "\(which) is about \((answer.carriers + answer.regions).joined(separator: ", ")) and the chat has lines of \(context.carriers.sorted().joined(separator: ", "))")
             }
-            return .entry(chosen.entry, reason: "\(chosen.entry.id)\(replaced): \(context.explanation)")
+            return .answer(answer, reason: "\(which)\(replaced): \(context.explanation)")
         }
         // A generic answer: fine when it fits about as well as the best of the topic, or when
         // the chat's carrier is known (its own specifics would have been preferred above).
         if context.source == .unknown, chosen.score < top - Self.genericMargin {
-            return .askCarrier(reason: "no carrier known and no generic \(matched.topic) answer fits (best generic \(chosen.entry.id))")
+            return .askCarrier(reason: "no carrier known and no generic \(matched.topic) answer fits (best generic \(answer.id))")
         }
-        return .entry(chosen.entry, reason: "\(chosen.entry.id)\(replaced): generic answer (\(context.explanation))")
+        return .answer(answer, reason: "\(which)\(replaced): generic answer (\(context.explanation))")
     }
 }
 
@@ -69,7 +72,7 @@ extension AnswerChooser.Choice {
     /// One line for operators: what the chat gets, and why.
     var explanation: String {
         switch self {
-        case .entry(let entry, let reason): "answer faq:\(entry.id) — \(reason)"
+        case .answer(let answer, let reason): "answer faq:\(answer.id) — \(reason)"
         case .askLine(_, let reason): "ask which line — \(reason)"
         case .askCarrier(let reason): "ask which carrier — \(reason)"
         }

@@ -73,21 +73,24 @@ struct CarrierContext: Sendable, Equatable {
         self.lines = lines
     }
 
-    /// Whether `entry` may answer here: a generic entry always; an entry about carriers only
-    /// when one of them is in this context; an entry about regions only (no carrier) when
-    /// one of them is.
-    func allows(_ entry: FAQEntry) -> Bool {
-        if !entry.carriers.isEmpty { return entry.carriers.contains(where: carriers.contains) }
-        if !entry.regions.isEmpty { return entry.regions.contains(where: regions.contains) }
+    /// Whether `answer` may be given here: a generic one always; one about carriers only
+    /// when one of them is in this context; one about regions only (no carrier) when one of
+    /// them is.
+    func allows(_ answer: FAQAnswer) -> Bool {
+        if !answer.carriers.isEmpty { return answer.carriers.contains(where: carriers.contains) }
+        if !answer.regions.isEmpty { return answer.regions.contains(where: regions.contains) }
         return true
     }
 
-    /// `entry` is about this context's carrier or region (not generic).
-    func isSpecific(_ entry: FAQEntry) -> Bool { (!entry.carriers.isEmpty || !entry.regions.isEmpty) && allows(entry) }
+    /// Whether some answer of `entry` may be given here (its question may be offered).
+    func allows(_ entry: FAQEntry) -> Bool { entry.answers.contains(where: allows) }
 
-    /// Whether a specific entry is about `carrier` (or, for a region entry, its region).
-    func entry(_ entry: FAQEntry, applies carrier: String) -> Bool {
-        entry.carriers.isEmpty ? carrierRegions[carrier].map(entry.regions.contains) ?? false : entry.carriers.contains(carrier)
+    /// `answer` is about this context's carrier or region (not generic).
+    func isSpecific(_ answer: FAQAnswer) -> Bool { answer.isSpecific && allows(answer) }
+
+    /// Whether a specific answer is about `carrier` (or, for a region answer, its region).
+    func answer(_ answer: FAQAnswer, applies carrier: String) -> Bool {
+        answer.carriers.isEmpty ? carrierRegions[carrier].map(answer.regions.contains) ?? false : answer.carriers.contains(carrier)
     }
 
     /// A short account for operators ("the chat's Ultra Mobile line", "named: giffgaff").

@@ -117,18 +117,19 @@ public enum ContextEvaluation {
                 kind.asked += 1
                 continue
             }
-            guard let id = conversation.lastEntry, let entry = knowledge.faqByID[id] else { continue }
+            guard let id = conversation.lastEntry, let answer = knowledge.faqAnswer(id) else { continue }
             let carriers = Set(c.bound).union(named)
             let regions = Set(carriers.compactMap { catalogue.carrier($0)?.region }).union(namedRegions)
-            let wrong = entry.carriers.isEmpty ? !entry.regions.isEmpty && entry.regions.allSatisfy { !regions.contains($0) } : entry.carriers.allSatisfy { !carriers.contains($0) }
+            let wrong =
+                answer.carriers.isEmpty ? !answer.regions.isEmpty && answer.regions.allSatisfy { !regions.contains($0) } : answer.carriers.allSatisfy { !carriers.contains($0) }
             if wrong {
                 report.wrongCarrier += 1
                 kind.wrong += 1
-                report.wrongCases.append("\(c.text) [bound: \(c.bound.joined(separator: ","))] → \(entry.id)")
+                report.wrongCases.append("\(c.text) [bound: \(c.bound.joined(separator: ","))] → \(answer.id)")
             }
             if let accept = c.accept {
                 report.withAccept += 1
-                if accept.contains(entry.id) { report.accepted += 1 }
+                if accept.contains(answer.id) { report.accepted += 1 }
             }
         }
         return report

@@ -28,7 +28,8 @@ extension OperatorConsole {
             return Reply(html: c.t(.adminAskQuestion), buttons: [[cancelButton]])
         case .edit(let id, let field):
             guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
-            guard Self.editableFields.contains(field) || Self.languageField(field) != nil else { return usage() }
+            guard Self.editableFields.contains(field) || Self.languageField(field) != nil || Self.variantField(field) != nil else { return usage() }
+            if let (variant, _) = Self.variantField(field), !entry.variants.contains(where: { $0.id == variant }) { return notFound(variant) }
             let draft = FAQDraft(step: .value, entry: entry, basedOn: latest.version, field: field, at: c.now)
             try draft.save(c.db, chat: c.chat, at: c.now)
             startDraftFlow()
@@ -43,6 +44,27 @@ extension OperatorConsole {
         case .rollback(let id, let version):
             guard let latest = try FAQStore.latest(c.db, id: id), let version = Int(version) else { return notFound(id) }
             return try review(.rollback(id: id, to: version, basedOn: latest.version))
+        case .variant(let id, let scope):
+            guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
+            let (regions, carriers) = FAQEntry.scope(scope)
+            guard !regions.isEmpty || !carriers.isEmpty else { return usage() }
+            var edited = entry, variantID: String
+            if let existing = entry.variant(carriers: carriers, regions: regions) {
+                variantID = existing.id
+            } else {
+                let taken = Set(try FAQStore.current(c.db).flatMap { [$0.id] + $0.variants.map(\.id) })
+                variantID = entry.newVariantID(carriers: carriers, regions: regions, taken: taken)
+                edited = entry.settingVariant(FAQVariant(id: variantID, regions: regions, carriers: carriers, answer: [:]))
+            }
+            let draft = FAQDraft(step: .answerZhHans, entry: edited, basedOn: latest.version, field: FAQDraft.variantField(variantID), at: c.now)
+            try draft.save(c.db, chat: c.chat, at: c.now)
+            startDraftFlow()
+            let start = c.t(.adminVariantStart, ["id": id, "scope": (carriers + regions).joined(separator: " "), "variant": variantID])
+            return Reply(html: start + "\n" + askNext(draft).html, buttons: [[cancelButton]])
+        case .deleteVariant(let id, let variant):
+            guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
+            guard entry.variants.contains(where: { $0.id == variant }) else { return notFound(variant) }
+            return try review(.save(entry.removingVariant(variant), basedOn: latest.version))
         case .test(let question):
             return Reply(html: c.t(.adminTest, ["body": try testReport(question)], html: ["body"]))
         case .cancel:
@@ -71,17 +93,36 @@ extension OperatorConsole {
             if let q = entry.question[language] { lines.append("❓ \(language.rawValue): \(HTML.escape(q))") }
         }
         lines.append("≈ " + entry.phrasings.map { HTML.escape($0) }.joined(separator: " · "))
-        for language in Language.allCases {
-            if let answer = entry.answer[language] {
-                lines.append("\n<b>\(language.rawValue)</b>\n\(answer)")
-            } else if entry.leftOut.contains(language) {
-                lines.append("\n<b>\(language.rawValue)</b> —")
+        func answers(_ texts: [Language: String], _ leftOut: Set<Language>, _ prefix: String) {
+            for language in Language.allCases {
+                if let answer = texts[language] {
+                    lines.append("\n<b>\(prefix)\(language.rawValue)</b>\n\(answer)")
+                } else if leftOut.contains(language) {
+                    lines.append("\n<b>\(prefix)\(language.rawValue)</b> —")
+                }
             }
         }
+        answers(entry.answer, entry.leftOut, "")
+        if !entry.variants.isEmpty {
+            lines.append("\n⑂ " + entry.variants.map { "<code>\(HTML.escape($0.id))</code> (\(HTML.escape($0.scope)))" }.joined(separator: " · "))
+        }
+        for variant in entry.variants { answers(variant.answer, variant.leftOut, "\(HTML.escape(variant.id)) · ") }
         return lines.joined(separator: "\n")
     }
 
+    /// `variant.ID.answer.en` → (ID, .en); `variant.ID.tags` → (ID, nil); nil for anything else.
+    static func variantField(_ field: String) -> (variant: String, language: Language?)? {
+        let parts = field.split(separator: ".", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "variant" else { return nil }
+        if parts[2] == "tags" { return (parts[1], nil) }
+        guard let (kind, language) = languageField(parts[2]), kind == "answer" else { return nil }
+        return (parts[1], language)
+    }
+
     func currentValue(_ entry: FAQEntry, _ field: String) -> String {
+        if let (id, language) = Self.variantField(field), let variant = entry.variants.first(where: { $0.id == id }) {
+            return language.map { variant.answer[$0] ?? "—" } ?? variant.scope
+        }
         if let (kind, language) = Self.languageField(field) {
             return (kind == "answer" ? entry.answer[language] : entry.question[language]) ?? "—"
         }

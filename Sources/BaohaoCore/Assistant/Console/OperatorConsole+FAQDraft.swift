@@ -27,7 +27,16 @@ extension OperatorConsole {
             draft.step = .answerZhHans
         case .answerZhHans, .answerZhHant, .answerEn:
             let target: Language = draft.step == .answerZhHans ? .zhHans : draft.step == .answerZhHant ? .zhHant : .en
-            entry = entry.answering(target, skip ? nil : text)
+            if let variant = draft.variantID {
+                // `/faq variant`: the three answers, then the preview.
+                entry = entry.answeringVariant(variant, target, skip ? nil : text)
+                if target == .en {
+                    draft.entry = entry
+                    return try preview(&draft)
+                }
+            } else {
+                entry = entry.answering(target, skip ? nil : text)
+            }
             draft.step = target == .zhHans ? .answerZhHant : target == .zhHant ? .answerEn : .topic
         case .tags:
             entry = Self.tagged(entry, skip ? "" : text)
@@ -84,6 +93,11 @@ extension OperatorConsole {
     }
 
     static func apply(field: String, value: String, skip: Bool, to entry: FAQEntry) -> FAQEntry {
+        if let (id, language) = variantField(field), let variant = entry.variants.first(where: { $0.id == id }) {
+            if let language { return entry.answeringVariant(id, language, skip ? nil : value) }
+            let (regions, carriers) = FAQEntry.scope(skip ? "" : value)
+            return entry.settingVariant(FAQVariant(id: id, regions: regions, carriers: carriers, answer: variant.answer, leftOut: variant.leftOut))
+        }
         if let (kind, language) = languageField(field) {
             if kind == "question" {
                 var question = entry.question
@@ -114,7 +128,8 @@ extension OperatorConsole {
             html += "\n\n" + problemList(review.problems)
             return Reply(html: html, buttons: [[cancelButton]])
         }
-        if let sample = entry.answer[c.language] ?? entry.answer.values.first { html += "\n\n" + sample }
+        let shown = draft.variantID.flatMap { id in entry.variants.first { $0.id == id }?.answer } ?? entry.answer
+        if let sample = shown[c.language] ?? shown.values.first { html += "\n\n" + sample }
         if !review.regressions.isEmpty {
             html += "\n\n" + regressionList(review.regressions)
             return Reply(html: html, buttons: [[OutboundButton(c.label(.adminButtonSaveAnyway), .faqAdmin(.saveAnyway)), cancelButton]])

@@ -17,9 +17,9 @@ extension FAQDialogue {
     func answer(matched: FAQEntry, message: MessageContext, question: String) throws -> Reply {
         let whose = try carrierContext(message)
         switch chooser.choose(matched, ranking: message.faqRanking, context: whose) {
-        case .entry(let entry, _):
-            remember(whose, answered: entry)
-            return try answer(entry, context: message, allowed: whose.allows)
+        case .answer(let chosen, _):
+            remember(whose, answered: chosen)
+            return try answer(chosen, context: message, allowed: whose.allows)
         case .askLine(let lines, _):
             let c = context
             let id = c.startFlow(.pickCarrier(question: question))
@@ -63,10 +63,10 @@ extension FAQDialogue {
 
     /// The carrier this conversation is now about: the one the answer concerns, or the one
     /// the message named or pointed at.
-    func remember(_ whose: CarrierContext, answered entry: FAQEntry) {
+    func remember(_ whose: CarrierContext, answered answer: FAQAnswer) {
         let c = context
         let carrier: String? =
-            entry.carriers.count == 1 ? entry.carriers[0] : (whose.carriers.count == 1 && whose.source != .bound ? whose.carriers.first : nil)
+            answer.carriers.count == 1 ? answer.carriers[0] : (whose.carriers.count == 1 && whose.source != .bound ? whose.carriers.first : nil)
         guard let carrier else { return }
         c.conversation.carrier = carrier
         c.conversation.carrierAt = c.now

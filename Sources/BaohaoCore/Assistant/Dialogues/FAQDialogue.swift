@@ -9,16 +9,17 @@ struct FAQDialogue {
     /// The topics with answers that need the carrier's own facts.
     static let carrierFactTopics: Set<String> = ["missed_renewal", "payment_methods"]
 
-    /// `entry`'s answer; `allowed` keeps the related questions to those the chat may be shown.
-    func answer(_ entry: FAQEntry, context message: MessageContext = MessageContext(decision: nil), allowed: (FAQEntry) -> Bool = { _ in true }) throws -> Reply {
+    /// `answer` shown to the chat; `allowed` keeps the related questions to those the chat may be shown.
+    func answer(_ answer: FAQAnswer, context message: MessageContext = MessageContext(decision: nil), allowed: (FAQEntry) -> Bool = { _ in true }) throws -> Reply {
         let c = context
+        let entry = answer.entry
         c.conversation.lastLabel = entry.topic
-        c.conversation.lastEntry = entry.id
-        var html = entry.answer[c.language] ?? entry.answer[.zhHans] ?? ""
+        c.conversation.lastEntry = answer.id
+        var html = answer.html[c.language] ?? answer.html[.zhHans] ?? answer.html.values.first ?? ""
         // Personal where a bound line makes it concrete: its carrier's grace days or methods.
         // A carrier the message names comes first, bound or not.
         let bound = message.select(try c.lines.lines(visibleTo: c.me), catalogue: c.catalogue)
-        let relevant = bound.first { entry.carriers.isEmpty || entry.carriers.contains($0.carrier) }
+        let relevant = bound.first { answer.carriers.isEmpty || answer.carriers.contains($0.carrier) }
         let named = message.carriers.compactMap { c.catalogue.carrier($0) }.filter { carrier in relevant.map { $0.carrier != carrier.id } ?? true }
             .sorted { $0.id < $1.id }
         if let carrier = named.first, Self.carrierFactTopics.contains(entry.topic) {
@@ -32,10 +33,12 @@ struct FAQDialogue {
         return Reply(html: html, buttons: related.map { [OutboundButton(String(c.question($0).prefix(60)), .faqEntry(id: $0.id))] })
     }
 
-    /// An FAQ button: the entry, or "expired" when it was deleted since.
+    /// An FAQ button: the entry's answer for this chat, the variant itself for a button
+    /// naming one (sent before it became a variant), or "expired" when it was deleted since.
     func entry(_ id: String) throws -> Reply {
-        guard let entry = context.knowledge.faqByID[id] else { return Reply(html: context.t(.flowExpired)) }
-        return try answer(entry)
+        guard let found = context.knowledge.faqAnswer(id) else { return Reply(html: context.t(.flowExpired)) }
+        if found.variant != nil { return try answer(found) }
+        return try answer(matched: found.entry, message: MessageContext(decision: nil), question: context.question(found.entry))
     }
 
     /// The catalogue's facts for a topic: a carrier's grace and recycling, or its payment methods.

@@ -168,6 +168,7 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case adminAskQuestion = "admin.ask_question"
     case adminAskPhrasings = "admin.ask_phrasings"
     case adminAskAnswer = "admin.ask_answer"
+    case adminVariantStart = "admin.variant_start"
     case adminAskTopic = "admin.ask_topic"
     case adminAskTags = "admin.ask_tags"
     case adminAskValue = "admin.ask_value"

@@ -41,6 +41,9 @@ public enum ChatCommand: Sendable, Equatable {
         case delete(id: String)
         case history(id: String)
         case rollback(id: String, version: String)
+        /// Add (or change) the entry's answer for a carrier or region: the three answers follow.
+        case variant(id: String, scope: String)
+        case deleteVariant(id: String, variant: String)
         case test(question: String)
         case cancel
         /// Anything else: the usage is shown.
@@ -77,8 +80,9 @@ public enum ChatCommand: Sendable, Equatable {
     public static let operatorUsage = """
         /faq list [topic] · /faq show ID · /faq add · /faq edit ID FIELD · /faq alias ID PHRASING
         /faq delete ID · /faq history ID · /faq rollback ID VERSION · /faq test QUESTION · /faq cancel
+        /faq variant ID CARRIER|REGION (add or change that carrier's answer) · /faq deletevariant ID VARIANT
         /unanswered · /stats · /op add ID · /op remove ID · /op list
-        FIELD: question.zh-Hans|question.zh-Hant|question.en · phrasings · answer.zh-Hans|answer.zh-Hant|answer.en · topic · tags · threshold
+        FIELD: question.zh-Hans|question.zh-Hant|question.en · phrasings · answer.zh-Hans|answer.zh-Hant|answer.en · topic · tags · threshold · variant.VARIANT.answer.en (…) · variant.VARIANT.tags
         """
 
     /// The commands of the platform's menu, in menu order, with the reply text that describes each.
@@ -178,6 +182,8 @@ extension ChatCommand.FAQCommand {
         case "delete": self = .delete(id: id)
         case "history": self = .history(id: id)
         case "rollback": self = .rollback(id: id, version: rest)
+        case "variant": self = .variant(id: id, scope: rest)
+        case "deletevariant": self = .deleteVariant(id: id, variant: rest)
         case "test": self = .test(question: (id + " " + rest).trimmingWhitespace)
         case "cancel": self = .cancel
         default: self = .usage(argument)
@@ -196,6 +202,8 @@ extension ChatCommand.FAQCommand {
         case .delete(let id): return words("delete", id)
         case .history(let id): return words("history", id)
         case .rollback(let id, let version): return words("rollback", id, version)
+        case .variant(let id, let scope): return words("variant", id, scope)
+        case .deleteVariant(let id, let variant): return words("deletevariant", id, variant)
         case .test(let question): return words("test", question)
         case .cancel: return "cancel"
         case .usage(let argument): return argument

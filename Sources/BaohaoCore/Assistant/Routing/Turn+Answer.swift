@@ -30,7 +30,7 @@ extension Turn {
             return nil
         }
         // The same question for the carrier or region the follow-up names.
-        if let id = conversation.lastEntry, let entry = context.knowledge.faqByID[id] { return try faq.answer(matched: entry, message: message, question: text) }
+        if let id = conversation.lastEntry, let entry = context.knowledge.faqAnswer(id)?.entry { return try faq.answer(matched: entry, message: message, question: text) }
         return try route(last, target: nil, context: message, text: text)
     }
 
