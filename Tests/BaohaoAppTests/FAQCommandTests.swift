@@ -23,19 +23,20 @@ import BaohaoSupport
     @Test func listShowExportImportHistoryAndRollback() async throws {
         let (listCode, list) = await run(["faq", "list"])
         #expect(listCode == 0, "\(list.err)")
-        #expect(list.out.split(separator: "\n").count == 71)
-        #expect(list.out.contains("ultra-renew\trenew\tUltra Mobile 怎么续费？"))
+        #expect(list.out.split(separator: "\n").count == 28)
+        #expect(list.out.contains("renew-general-steps\trenew\t保号卡续费的一般步骤是什么？\tvariants: ultra-renew (ultra US), tello-renew (tello US)"), "\(list.out)")
         let (_, renewOnly) = await run(["faq", "list", "--topic", "refund"])
         #expect(!renewOnly.out.contains("\trenew\t"))
 
-        let (showCode, show) = await run(["faq", "show", "ultra-renew"])
+        let (showCode, show) = await run(["faq", "show", "renew-general-steps"])
         #expect(showCode == 0)
-        #expect(show.out.hasPrefix("# ultra-renew, version 1"))
+        #expect(show.out.hasPrefix("# renew-general-steps, version 1"))
+        #expect(show.out.contains("\"id\": \"ultra-renew\""))
 
         let file = temporaryDatabasePath("faq-export") + ".json"
         let (exportCode, exported) = await run(["faq", "export", file])
         #expect(exportCode == 0, "\(exported.err)")
-        #expect(exported.out == "wrote 71 entries to \(file)")
+        #expect(exported.out == "wrote 28 entries to \(file)")
         let text = try #require(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) })
 
         // One good change and one entry Telegram would refuse: nothing is imported, every problem is named.
@@ -50,19 +51,20 @@ import BaohaoSupport
         #expect(badCode == 65, "\(refused.out)")
         #expect(refused.err.contains("nothing imported"))
         #expect(refused.err.contains("bad-1, answer.en: Telegram would refuse this HTML"))
-        #expect(try await history("ultra-renew").count == 1)
+        #expect(try await history("renew-general-steps").count == 1)
 
         try Data(changed.utf8).write(to: URL(fileURLWithPath: file))
         let (dryCode, dry) = await run(["faq", "import", file, "--dry-run"])
         #expect(dryCode == 0, "\(dry.err)")
-        #expect(dry.out.contains("update ultra-renew"))
-        #expect(dry.out.contains("1 change(s), 70 unchanged"))
-        #expect(try await history("ultra-renew").count == 1)
+        #expect(dry.out.contains("update renew-general-steps"))
+        #expect(dry.out.contains("variant ultra-renew.answer[en]:"), "\(dry.out)")
+        #expect(dry.out.contains("1 change(s), 27 unchanged"))
+        #expect(try await history("renew-general-steps").count == 1)
 
         let (importCode, imported) = await run(["faq", "import", file])
         #expect(importCode == 0, "\(imported.err)")
         #expect(imported.out.hasSuffix("imported 1 change(s)"))
-        let (_, historyOut) = await run(["faq", "history", "ultra-renew"])
+        let (_, historyOut) = await run(["faq", "history", "renew-general-steps"])
         #expect(historyOut.out.contains("v2"))
         #expect(!historyOut.out.contains("2001-01-01"), "BAOHAO_NOW dated a version: \(historyOut.out)")
         let year = String(SystemWallClock().now().description.prefix(4))
@@ -70,10 +72,10 @@ import BaohaoSupport
         #expect(historyOut.out.contains("cli:alice"))
         #expect(historyOut.out.contains("answer[en]"))
 
-        let (rollbackCode, rolledBack) = await run(["faq", "rollback", "ultra-renew", "1"])
+        let (rollbackCode, rolledBack) = await run(["faq", "rollback", "renew-general-steps", "1"])
         #expect(rollbackCode == 0, "\(rolledBack.err)")
-        #expect(rolledBack.out.contains("ultra-renew is now version 3"))
-        let (_, shown) = await run(["faq", "show", "ultra-renew"])
+        #expect(rolledBack.out.contains("renew-general-steps is now version 3"))
+        let (_, shown) = await run(["faq", "show", "renew-general-steps"])
         #expect(shown.out.contains("Afterwards text <code>BAL</code> to 6700"))
 
         let (missingCode, missing) = await run(["faq", "show", "no-such-entry"])
@@ -81,15 +83,15 @@ import BaohaoSupport
         #expect(missing.err.contains("there is no FAQ entry 'no-such-entry'"))
     }
 
-    /// The export with one more phrasing for ultra-renew: a balance question the shipped
-    /// regression set holds, which the renew entry would then steal.
+    /// The export with one more phrasing for the renew question: a balance question the
+    /// shipped regression set holds, which the renew entry would then steal.
     func exportWithStolenMatch() async throws -> String {
         let file = makeTemporaryDirectory("faq-steal") + "/faq.json"
         let (code, exported) = await run(["faq", "export", file])
         #expect(code == 0, "\(exported.err)")
         let text = try #require(FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) })
         let entries = try FAQFileFormat.decodeFile(Array(text.utf8)).get()
-        let stolen = entries.map { $0.id == "ultra-renew" ? $0.with(phrasings: $0.phrasings + ["查询到期日期"]) : $0 }
+        let stolen = entries.map { $0.id == "renew-general-steps" ? $0.with(phrasings: $0.phrasings + ["查询到期日期"]) : $0 }
         try Data(FAQFileFormat.encodeFile(stolen).utf8).write(to: URL(fileURLWithPath: file))
         return file
     }
@@ -101,14 +103,14 @@ import BaohaoSupport
         // The default configuration: Intents/regression.jsonl.
         let (code, refused) = await run(["faq", "import", file])
         #expect(code == 65, "\(refused.out)\n\(refused.err)")
-        #expect(refused.err.contains("“查询到期日期”: check_balance → faq:ultra-renew"), "\(refused.err)")
+        #expect(refused.err.contains("“查询到期日期”: check_balance → faq:renew-general-steps"), "\(refused.err)")
         #expect(refused.err.contains("run again with --accept-regressions"))
-        #expect(try await history("ultra-renew").count == 1)
+        #expect(try await history("renew-general-steps").count == 1)
         // The file is what gates: an empty regression set lets the same import through.
         let empty = writeTemporaryFile("", name: "regression.jsonl")
         let (emptyCode, imported) = await run(["faq", "import", file], config: #"{"regression_set_file": "\#(empty)"}"#)
         #expect(emptyCode == 0, "\(imported.err)")
-        #expect(try await history("ultra-renew").count == 2)
+        #expect(try await history("renew-general-steps").count == 2)
     }
 
     @Test func importAndRollbackStopWith78OnAnUnusableRegressionSetAndChangeNothing() async throws {

@@ -35,7 +35,7 @@ import TestSupport
         let (_, two) = await run(["classify", "付款失败了怎么办", "--carrier", "ultra,giffgaff"])
         #expect(two.out.contains("whose answer (lines of ultra, giffgaff):"))
         let (_, named) = await run(["classify", "giffgaff 可以退款吗", "--carrier", "ultra"])
-        #expect(named.out.contains("answer faq:giffgaff-14-day-refund — giffgaff-14-day-refund: named carrier giffgaff"))
+        #expect(named.out.contains("answer faq:giffgaff-14-day-refund — refund-remaining-balance, variant giffgaff-14-day-refund (giffgaff UK): named carrier giffgaff"))
         let (code, bad) = await run(["classify", "hi", "--carrier", "nope"])
         #expect(code == 64)
         #expect(bad.err.contains("--carrier: 'nope' is not a carrier"))

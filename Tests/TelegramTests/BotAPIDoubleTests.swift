@@ -176,7 +176,7 @@ func json(_ object: [String: Any]) -> String {
     }
 
     func waitingPollExists(_ double: BotAPIDouble) -> Bool {
-        double.wait(timeout: 5) { double.lock.withLock { double.state.activePoll != nil } }
+        double.wait(timeout: 15) { double.lock.withLock { double.state.activePoll != nil } }
     }
 
     @Test func getMeAnswersTheBotUser() throws {

@@ -81,7 +81,7 @@ import BaohaoSupport
         let original = try await customer.say(question)
         let startGeneration = try await generation(rig)
 
-        for command in ["/faq add", "/faq edit ultra-renew answer.en", "/faq rollback ultra-renew 1", "/faq delete ultra-renew", "/op add 42"] {
+        for command in ["/faq add", "/faq edit renew-general-steps variant.ultra-renew.answer.en", "/faq rollback renew-general-steps 1", "/faq delete renew-general-steps", "/op add 42"] {
             let reply = try await customer.say(command)
             #expect(!reply.callbackData.contains { $0.hasPrefix("fq:") }, "\(command)")
         }
@@ -89,12 +89,12 @@ import BaohaoSupport
         #expect(try await generation(rig) == startGeneration)
         #expect(try await customer.say(question).text == original.text)
 
-        _ = try await op.say("/faq edit ultra-renew answer.en")
+        _ = try await op.say("/faq edit renew-general-steps variant.ultra-renew.answer.en")
         let preview = try await op.say("Ultra: renew in the app only.")
         _ = try await op.press(try #require(preview.callbackData.first { $0 == "fq:save" || $0 == "fq:force" }))
         #expect(try await customer.say(question).text.hasPrefix("Ultra: renew in the app only."))
 
-        _ = try await op.say("/faq rollback ultra-renew 1")
+        _ = try await op.say("/faq rollback renew-general-steps 1")
         #expect(try await customer.say(question).text == original.text)
         try await rig.stop()
     }
@@ -108,10 +108,9 @@ import BaohaoSupport
         // What `baohao faq import` does, from another connection to the same file.
         let other = try await Database.open(path: rig.databasePath, migrations: BaohaoSchema.migrations)
         try await other.write { db in
-            let latest = try #require(try FAQStore.latest(db, id: "ultra-renew"))
-            var answer = try #require(latest.entry).answer
-            answer[.en] = "Changed from the command line."
-            try FAQStore.save(db, try #require(latest.entry).with(answer: answer), basedOn: latest.version, author: "cli:test", at: rig.clock.now())
+            let latest = try #require(try FAQStore.latest(db, id: "renew-general-steps"))
+            let changed = try #require(latest.entry).answeringVariant("ultra-renew", .en, "Changed from the command line.")
+            try FAQStore.save(db, changed, basedOn: latest.version, author: "cli:test", at: rig.clock.now())
         }
         var changed = false
         for _ in 0..<50 where !changed {

@@ -10,16 +10,26 @@ import TestSupport
             let examples = data.intents.first { $0.intent == intent.rawValue }?.examples ?? []
             #expect(examples.count >= 25, "\(intent) has \(examples.count) examples")
         }
-        #expect(shippedData.faqEntries.count >= 30)
+        // Questions, and the answers they give (each entry's own and its carriers' or regions').
+        #expect(shippedData.faqEntries.count >= 25)
+        #expect(shippedData.faqEntries.reduce(0) { $0 + 1 + $1.variants.count } >= 60)
         for entry in shippedData.faqEntries {
             #expect(entry.phrasings.count >= 4, "\(entry.id)")
             #expect(Set(entry.answer.keys) == Set(Language.allCases), "\(entry.id)")
             #expect(!entry.regions.isEmpty || !entry.carriers.isEmpty || entry.topic != "", "\(entry.id)")
         }
-        let regions = Set(shippedData.faqEntries.flatMap(\.regions))
+        let regions = Set(shippedData.faqEntries.flatMap { $0.regions + $0.variants.flatMap(\.regions) })
         #expect(regions.isSuperset(of: ["US", "HK", "UK"]))
         for topic in Labels.faqTopics {
             #expect(shippedData.faqEntries.contains { $0.topic == topic }, "no FAQ entry for \(topic)")
+            // Every topic answers a chat whose carrier is unknown: it has a generic entry.
+            #expect(shippedData.faqEntries.contains { $0.topic == topic && $0.regions.isEmpty && $0.carriers.isEmpty }, "no generic answer for \(topic)")
+        }
+        for entry in shippedData.faqEntries {
+            for variant in entry.variants {
+                #expect(Set(variant.answer.keys) == Set(Language.allCases), "\(variant.id)")
+                #expect(!variant.carriers.isEmpty || !variant.regions.isEmpty, "\(variant.id)")
+            }
         }
         #expect(data.traditionalToSimplified.count > 3000)
     }

@@ -65,21 +65,21 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let stranger: Int64 = 77
         let startGeneration = try await generation(d)
         for command in [
-            "/faq add", "/faq edit ultra-renew answer.en", "/faq delete ultra-renew", "/faq rollback ultra-renew 1", "/faq alias ultra-renew 你好",
+            "/faq add", "/faq edit renew-general-steps answer.en", "/faq delete renew-general-steps", "/faq rollback renew-general-steps 1", "/faq alias renew-general-steps 你好",
             "/unanswered", "/stats", "/op add 77", "/faq list",
         ] {
             let reply = try await d.say(command, chat: stranger)
-            #expect(!reply.text.contains("ultra-renew"), "\(command) answered as to an operator")
+            #expect(!reply.text.contains("renew-general-steps"), "\(command) answered as to an operator")
             #expect(!reply.buttons.contains { $0.payload.hasPrefix("fq:") || $0.payload.hasPrefix("un:") })
         }
         // A customer's text after "/faq add" is an ordinary question, not a draft field.
         let text = try await d.say("<b>hacked</b>", chat: stranger)
         #expect(!text.text.contains("2/6"))
-        for payload in ["fq:save", "fq:force", "fq:cancel", "fq:topic:general", "fq:del:1:ultra-renew", "fq:rb:1:1:ultra-renew", "un:i:1", "un:p:1:ultra-renew"] {
+        for payload in ["fq:save", "fq:force", "fq:cancel", "fq:topic:general", "fq:del:1:renew-general-steps", "fq:rb:1:1:renew-general-steps", "un:i:1", "un:p:1:renew-general-steps"] {
             _ = try await d.press(payload: payload, chat: stranger)
         }
         #expect(try await generation(d) == startGeneration)
-        #expect(try await latest(d, "ultra-renew")?.version == 1)
+        #expect(try await latest(d, "renew-general-steps")?.version == 1)
         #expect(try await d.database.read { db in try OperatorRoles.isOperator(db, user: stranger, configured: []) } == false)
         let refused = try await d.database.read { db in try OperatorRoles.auditTrail(db) }.filter { $0.action == "refused" && $0.actor == "user:77" }
         #expect(refused.count >= 16)
@@ -91,57 +91,59 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(try await d.say("/op add \(second)", chat: op).text == plain(.adminOpAdded, .zhHans, ["user": "10"]))
 
         // Broken HTML: shown with the reason, no Save button.
-        _ = try await d.say("/faq edit ultra-renew answer.en", chat: op)
+        _ = try await d.say("/faq edit renew-general-steps variant.ultra-renew.answer.en", chat: op)
         let broken = try await d.say("<b>Renew at my.ultra.me", chat: op)
-        #expect(broken.text.contains("answer.en"))
+        #expect(broken.text.contains("variants[0].answer.en"), "\(broken.text)")
         #expect(broken.text.contains("Telegram would refuse this HTML"))
         #expect(!broken.buttons.contains { $0.payload == "fq:save" || $0.payload == "fq:force" })
         _ = try await d.say("/faq cancel", chat: op)
 
         // Both start from version 1; the second operator saves first.
-        _ = try await d.say("/faq edit ultra-renew answer.en", chat: op)
-        _ = try await d.say("/faq edit ultra-renew answer.en", chat: second)
+        _ = try await d.say("/faq edit renew-general-steps variant.ultra-renew.answer.en", chat: op)
+        _ = try await d.say("/faq edit renew-general-steps variant.ultra-renew.answer.en", chat: second)
         let preview2 = try await d.say("Renew at <b>my.ultra.me</b> (second).", chat: second)
         let save2 = try #require(preview2.buttons.first { $0.payload == "fq:save" || $0.payload == "fq:force" })
         _ = try await d.press(payload: save2.payload, chat: second, user: second)
-        #expect(try await latest(d, "ultra-renew")?.version == 2)
+        #expect(try await latest(d, "renew-general-steps")?.version == 2)
 
         let preview1 = try await d.say("Renew at <b>my.ultra.me</b> (first).", chat: op)
         let save1 = try #require(preview1.buttons.first { $0.payload == "fq:save" || $0.payload == "fq:force" })
         let refused = try await d.press(payload: save1.payload, chat: op, user: op)
         #expect(refused.text.contains("you edited version 1, the current one is 2"))
-        let current = try #require(try await latest(d, "ultra-renew"))
+        let current = try #require(try await latest(d, "renew-general-steps"))
         #expect(current.version == 2)
-        #expect(current.entry?.answer[.en] == "Renew at <b>my.ultra.me</b> (second).")
-        #expect(current.note.contains("answer[en]"))
+        #expect(current.entry?.variants.first { $0.id == "ultra-renew" }?.answer[.en] == "Renew at <b>my.ultra.me</b> (second).")
+        #expect(current.note.contains("variant ultra-renew.answer[en]:"), "\(current.note)")
     }
 
     @Test func historyAndRollbackRestoreThePreviousAnswer() async throws {
         let d = try await Dialogue()
         let op = Self.op
-        let original = try #require(try await latest(d, "ultra-renew")?.entry)
+        // Ultra's answer is a variant of the renew question.
+        let original = try #require(try await latest(d, "renew-general-steps")?.entry)
+        let ultra = try #require(original.variants.first { $0.id == "ultra-renew" })
         let question = "How do I renew my Ultra Mobile plan?"
         let first = try await d.say(question, chat: Self.customer)
-        #expect(first.html.contains(original.answer[.en]!.prefix(40)))
+        #expect(first.html.contains(ultra.answer[.en]!.prefix(40)))
 
-        _ = try await d.say("/faq edit ultra-renew answer.en", chat: op)
+        _ = try await d.say("/faq edit renew-general-steps variant.ultra-renew.answer.en", chat: op)
         let preview = try await d.say("Ultra: renew in the app. <i>Changed.</i>", chat: op)
         _ = try await d.press(payload: try #require(preview.buttons.first { $0.payload.hasPrefix("fq:save") || $0.payload == "fq:force" }).payload, chat: op, user: op)
         #expect(try await d.say(question, chat: Self.customer).text.contains("renew in the app. Changed."))
 
-        let history = try await d.say("/faq history ultra-renew", chat: op)
+        let history = try await d.say("/faq history renew-general-steps", chat: op)
         #expect(history.text.contains("v1"))
         #expect(history.text.contains("v2"))
         #expect(history.text.contains("user:\(op)"))
 
-        let rolled = try await d.say("/faq rollback ultra-renew 1", chat: op)
-        #expect(rolled.text.contains("ultra-renew"))
-        let restored = try #require(try await latest(d, "ultra-renew"))
+        let rolled = try await d.say("/faq rollback renew-general-steps 1", chat: op)
+        #expect(rolled.text.contains("renew-general-steps"))
+        let restored = try #require(try await latest(d, "renew-general-steps"))
         #expect(restored.version == 3)
         #expect(restored.entry == original)
         #expect(restored.note.hasPrefix("rollback to version 1"))
         let again = try await d.say(question, chat: Self.customer)
-        #expect(again.html.contains(original.answer[.en]!.prefix(40)))
+        #expect(again.html.contains(ultra.answer[.en]!.prefix(40)))
         #expect(!again.text.contains("Changed."))
     }
 
@@ -150,13 +152,13 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let op = Self.op
         // A development-set question answered correctly as a balance check, added as a phrasing of a renew entry.
         let stolen = "查询到期日期"
-        let reply = try await d.say("/faq alias ultra-renew \(stolen)", chat: op)
+        let reply = try await d.say("/faq alias renew-general-steps \(stolen)", chat: op)
         #expect(reply.text.contains(stolen))
         #expect(reply.text.contains("→"))
-        #expect(try await latest(d, "ultra-renew")?.version == 1, "nothing is saved before the confirmation")
+        #expect(try await latest(d, "renew-general-steps")?.version == 1, "nothing is saved before the confirmation")
         let force = try #require(reply.buttons.first { $0.payload == "fq:force" })
         _ = try await d.press(payload: force.payload, chat: op, user: op)
-        let saved = try #require(try await latest(d, "ultra-renew"))
+        let saved = try #require(try await latest(d, "renew-general-steps"))
         #expect(saved.version == 2)
         #expect(saved.entry?.phrasings.last == stolen)
         let audit = try await d.database.read { db in try OperatorRoles.auditTrail(db) }
@@ -170,16 +172,16 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let file = writeTemporaryFile(#"{"text": "查询到期日期", "intent": "check_balance"}"# + "\n" + #"{"text": "怎么续费""#, name: "regression.jsonl")
         let d = try await Dialogue(regressionSetFile: file)
         let op = Self.op
-        let refused = try await d.say("/faq alias ultra-renew 查询到期日期", chat: op)
+        let refused = try await d.say("/faq alias renew-general-steps 查询到期日期", chat: op)
         #expect(refused.text.contains("\(file): regression_set_file: line 2: not a JSON object"), "\(refused.text)")
         #expect(refused.buttons.isEmpty)
-        #expect(try await latest(d, "ultra-renew")?.version == 1)
+        #expect(try await latest(d, "renew-general-steps")?.version == 1)
 
         try Data((#"{"text": "查询到期日期", "intent": "check_balance"}"# + "\n").utf8).write(to: URL(fileURLWithPath: file))
-        let gated = try await d.say("/faq alias ultra-renew 查询到期日期", chat: op)
-        #expect(gated.text.contains("“查询到期日期”: check_balance → faq:ultra-renew"), "\(gated.text)")
+        let gated = try await d.say("/faq alias renew-general-steps 查询到期日期", chat: op)
+        #expect(gated.text.contains("“查询到期日期”: check_balance → faq:renew-general-steps"), "\(gated.text)")
         #expect(gated.buttons.contains { $0.payload == "fq:force" })
-        #expect(try await latest(d, "ultra-renew")?.version == 1)
+        #expect(try await latest(d, "renew-general-steps")?.version == 1)
     }
 
     @Test func unansweredQuestionsAreGroupedAndEachButtonWorks() async throws {
@@ -236,12 +238,12 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
     @Test func operatorsAreAddedAndRemovedButConfiguredOnesStay() async throws {
         let d = try await Dialogue()
         let op = Self.op
-        #expect(try await d.say("/faq list", chat: 11).text.contains("ultra-renew") == false)
+        #expect(try await d.say("/faq list", chat: 11).text.contains("renew-general-steps") == false)
         _ = try await d.say("/op add 11", chat: op)
-        #expect(try await d.say("/faq list", chat: 11).text.contains("ultra-renew"))
+        #expect(try await d.say("/faq list", chat: 11).text.contains("renew-general-steps"))
         #expect(try await d.say("/op remove \(op)", chat: 11).text == plain(.adminOpConfigured, .zhHans, ["user": String(op)]))
         _ = try await d.say("/op remove 11", chat: op)
-        #expect(try await d.say("/faq list", chat: 11).text.contains("ultra-renew") == false)
+        #expect(try await d.say("/faq list", chat: 11).text.contains("renew-general-steps") == false)
         let actions = try await d.database.read { db in try OperatorRoles.auditTrail(db) }.map(\.action)
         #expect(actions.contains("op.add"))
         #expect(actions.contains("op.remove"))
@@ -255,7 +257,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let d = try await Dialogue()
         let report = try await d.say("/faq test ultra 怎么续费", chat: Self.op)
         #expect(report.text.contains("now"))
-        #expect(report.text.contains("faq:ultra-renew"))
+        #expect(report.text.contains("faq:renew-general-steps"))
         #expect(report.text.contains("%"))
     }
 }

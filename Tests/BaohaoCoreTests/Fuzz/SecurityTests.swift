@@ -35,7 +35,7 @@ import Understanding
                 #expect(reply.replies.count == 1)
                 if case .failure(let problem) = TelegramHTMLCheck.check(reply.html) { Issue.record("\(text.debugDescription): \(problem)") }
             }
-            _ = try await d.say("/faq edit ultra-renew answer.en", chat: op)
+            _ = try await d.say("/faq edit renew-general-steps variant.ultra-renew.answer.en", chat: op)
             let preview = try await d.say(text, chat: op)
             #expect(!preview.buttons.contains { $0.payload == "fq:save" } || TelegramHTMLCheck.check(text).isSuccess)
             _ = try await d.say("/faq cancel", chat: op)
