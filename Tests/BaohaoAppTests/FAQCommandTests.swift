@@ -83,6 +83,31 @@ import BaohaoSupport
         #expect(missing.err.contains("there is no FAQ entry 'no-such-entry'"))
     }
 
+    /// `faq variant`: the 3HK answer of the refund question added, changed in one language,
+    /// refused when incomplete, and removed; each a version of the entry.
+    @Test func variantAddsChangesAndRemovesACarriersAnswer() async throws {
+        let (incomplete, refused) = await run(["faq", "variant", "refund-remaining-balance", "3hk", "--en", "3HK: no refunds."])
+        #expect(incomplete == 65)
+        #expect(refused.err.contains("variants[2].answer.zh-Hans: missing"), "\(refused.err)")
+        let (code, added) = await run([
+            "faq", "variant", "refund-remaining-balance", "3hk", "--zh-Hans", "3HK：余额不退。", "--zh-Hant", "3HK：餘額唔退。", "--en", "3HK: no refunds.",
+        ])
+        #expect(code == 0, "\(added.err)")
+        #expect(added.out.contains("variant refund-remaining-balance-3hk: + (3hk)"))
+        #expect(added.out.hasSuffix("refund-remaining-balance is now version 2"))
+        let (_, changed) = await run(["faq", "variant", "refund-remaining-balance", "3hk", "--en", "<b>3HK</b>: no refunds."])
+        #expect(changed.out.contains("variant refund-remaining-balance-3hk.answer[en]:"), "\(changed.out)")
+        let (_, listed) = await run(["faq", "list", "--topic", "refund"])
+        #expect(listed.out.contains("refund-remaining-balance-3hk (3hk)"))
+        let (removeCode, removed) = await run(["faq", "variant", "refund-remaining-balance", "3hk", "--remove"])
+        #expect(removeCode == 0, "\(removed.err)")
+        #expect(removed.out.contains("variant refund-remaining-balance-3hk: − removed"))
+        let (missingCode, missing) = await run(["faq", "variant", "refund-remaining-balance", "3hk", "--remove"])
+        #expect(missingCode == 65)
+        #expect(missing.err.contains("refund-remaining-balance has no variant for 3hk"))
+        #expect(try await history("refund-remaining-balance").count == 4)
+    }
+
     /// The export with one more phrasing for the renew question: a balance question the
     /// shipped regression set holds, which the renew entry would then steal.
     func exportWithStolenMatch() async throws -> String {

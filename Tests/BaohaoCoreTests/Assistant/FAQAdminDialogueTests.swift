@@ -116,6 +116,44 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(current.note.contains("variant ultra-renew.answer[en]:"), "\(current.note)")
     }
 
+    /// The 3HK variant of the refund question, added in chat: three answers, a preview, Save.
+    /// A customer with a 3HK line then gets it; other chats keep theirs; removing it restores them.
+    @Test func anOperatorAddsACarriersVariantAndOnlyThatCarriersCustomersGetIt() async throws {
+        let d = try await Dialogue()
+        let op = Self.op, threeHK: Int64 = 43
+        try await d.line("+85261234567", carrier: "3hk", plan: "prepaid", balance: "20.00", expires: "2027-01-10", boundTo: threeHK)
+        let question = "Can I get my remaining balance refunded?"
+        let before = try await d.say(question, chat: threeHK)
+        let generic = try #require(try await latest(d, "refund-remaining-balance")?.entry)
+        #expect(generic.variants.allSatisfy { !$0.carriers.contains("3hk") })
+        #expect(before.html.contains(generic.answer[.en]!.prefix(30)), "\(before.text)")
+
+        let start = try await d.say("/faq variant refund-remaining-balance 3hk", chat: op)
+        #expect(start.text.contains("refund-remaining-balance-3hk"), "\(start.text)")
+        _ = try await d.say("3HK：储值余额不退。", chat: op)
+        _ = try await d.say("3HK：儲值餘額唔退。", chat: op)
+        let preview = try await d.say("<b>3HK</b>: stored value is not refunded.", chat: op)
+        #expect(preview.text.contains("variant refund-remaining-balance-3hk: + (3hk)"), "\(preview.text)")
+        let save = try #require(preview.buttons.first { $0.payload == "fq:save" || $0.payload == "fq:force" }, "\(preview.text)")
+        _ = try await d.press(payload: save.payload, chat: op, user: op)
+        let saved = try #require(try await latest(d, "refund-remaining-balance"))
+        #expect(saved.version == 2)
+        #expect(saved.entry?.variants.last?.carriers == ["3hk"])
+
+        #expect(try await d.say(question, chat: threeHK).text.hasPrefix("3HK: stored value is not refunded."))
+        #expect(try await d.say(question, chat: 44).html.contains(generic.answer[.en]!.prefix(30)), "an unbound chat keeps the generic answer")
+        #expect(try await d.say("/faq show refund-remaining-balance", chat: op).text.contains("refund-remaining-balance-3hk (3hk)"))
+
+        let removed = try await d.say("/faq deletevariant refund-remaining-balance refund-remaining-balance-3hk", chat: op)
+        // No known question changes its answer: saved at once, as a new version.
+        #expect(removed.text.contains("refund-remaining-balance"), "\(removed.text)")
+        let afterRemoval = try #require(try await latest(d, "refund-remaining-balance"))
+        #expect(afterRemoval.version == 3)
+        #expect(afterRemoval.note == "variant refund-remaining-balance-3hk: − removed")
+        #expect(try await d.say(question, chat: threeHK).html.contains(generic.answer[.en]!.prefix(30)))
+        #expect(try await d.say("/faq deletevariant refund-remaining-balance nope", chat: op).text.contains("nope"))
+    }
+
     @Test func historyAndRollbackRestoreThePreviousAnswer() async throws {
         let d = try await Dialogue()
         let op = Self.op

@@ -93,6 +93,7 @@ import Understanding
         .language(nil), .language("en"), .faq(nil),
         .faq(.list(topic: nil)), .faq(.list(topic: "renew")), .faq(.show(id: "hk-renew")), .faq(.add), .faq(.edit(id: "hk-renew", field: "answer.en")),
         .faq(.alias(id: "hk-renew", phrasing: "點樣續費 香港號")), .faq(.delete(id: "x")), .faq(.history(id: "x")), .faq(.rollback(id: "x", version: "3")),
+        .faq(.variant(id: "refund-general", scope: "csl cmhk")), .faq(.deleteVariant(id: "x", variant: "x-3hk")),
         .faq(.test(question: "how do I renew my hk number")), .faq(.cancel), .faq(.usage("frobnicate now")),
         .agent, .unanswered, .stats, .operators(""), .operators("add 123"), .reply(ticket: "T000001", text: "您好，已处理"), .close(ticket: "T000001"),
         .unknown("weather"),
