@@ -27,12 +27,26 @@ enum BenchData {
     }
 
     /// `count` FAQ entries: the shipped ones, then variants of them with their own ids and phrasings.
-    static func faq(_ shipped: [FAQEntry], count: Int) -> [FAQEntry] {
-        (0..<count).map { i in
+    /// Entries cloned from the shipped ones (renamed, with numbered phrasings) until they hold
+    /// `answers` answers in all, variants included: a variant is an answer as a whole entry
+    /// was before variants existed, so "1,000 FAQ answers" is the content the budget was set for.
+    static func faq(_ shipped: [FAQEntry], answers: Int) -> [FAQEntry] {
+        var out: [FAQEntry] = [], total = 0, i = 0
+        while total < answers {
             let base = shipped[i % shipped.count]
-            guard i >= shipped.count else { return base }
             let n = i / shipped.count
-            return base.with(id: "\(base.id)-v\(n)", phrasings: base.phrasings.map { "\($0) \(n)号" })
+            var entry = base
+            if n > 0 {
+                let variants = base.variants.map { FAQVariant(id: "\($0.id)-v\(n)", regions: $0.regions, carriers: $0.carriers, answer: $0.answer, leftOut: $0.leftOut) }
+                entry = base.with(id: "\(base.id)-v\(n)", phrasings: base.phrasings.map { "\($0) \(n)号" }, variants: variants)
+            }
+            // The last entry keeps only the variants that fit.
+            let room = answers - total - 1
+            if entry.variants.count > room { entry = entry.with(variants: Array(entry.variants.prefix(room))) }
+            out.append(entry)
+            total += 1 + entry.variants.count
+            i += 1
         }
+        return out
     }
 }

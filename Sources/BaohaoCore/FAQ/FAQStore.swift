@@ -40,7 +40,8 @@ public enum FAQStore {
         }
     }
 
-    /// Stores `entries` as version 1 each when the database holds no FAQ yet. True when it did.
+    /// Stores `entries` as version 1 each when the database holds no FAQ yet (and marks it as
+    /// needing no regroup). True when it did.
     @discardableResult
     public static func seedIfEmpty(_ db: Connection, entries: [FAQEntry], author: String, at now: Instant) throws -> Bool {
         let count = try db.queryFirst("SELECT count(*) FROM faq_entries") { $0.int64(0) } ?? 0
@@ -51,6 +52,8 @@ public enum FAQStore {
                 try db.execute("INSERT INTO faq_entries (entry_id, position, version) VALUES (?, ?, 1)", entry.id, Int64(position))
             }
             try BotState.increment(db, .faqGeneration, at: now)
+            // Seeded in today's format: nothing for `FAQRegroup` to bring over.
+            try BotState.set(db, .faqRegrouped, to: 1, at: now)
         }
         return true
     }
