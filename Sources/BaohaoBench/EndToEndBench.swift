@@ -38,12 +38,21 @@ enum EndToEndBench {
         // it is recorded is the start-up time.
         double.injectMessage(chatID: 999_999, text: "你好")
         let started = ContinuousClock.now
-        let pid = try spawn(binary, ["run"], environment: environment)
-        guard double.wait(timeout: 10, until: { !double.calls("getUpdates").isEmpty }) else {
+        let pid: pid_t
+        if let out = ProcessInfo.processInfo.environment["BENCH_HEAPTRACK"] {
+            pid = try spawn("/usr/bin/heaptrack", ["-o", out, binary, "run"], environment: environment)
+        } else {
+            pid = try spawn(binary, ["run"], environment: environment)
+        }
+        guard double.wait(timeout: 60, until: { !double.calls("getUpdates").isEmpty }) else {
             kill(pid, SIGKILL)
             throw BenchError("the bot did not start polling within 10 s")
         }
         let startup = started.duration(to: .now)
+        if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil {
+            print("  e2e after start-up: resident high-water \(highWaterKB(pid)) kB")
+            printLargestMappings(pid)
+        }
 
         // Everything arrives at once; the bot answers as fast as it can.
         let botCPUBefore = cpuSeconds(pid), ownCPUBefore = cpuSeconds(getpid())
@@ -66,6 +75,7 @@ enum EndToEndBench {
             if let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) {
                 print("  e2e memory now: " + rollup.split(separator: "\n").filter { ["Rss:", "Anonymous:", "Shared_Clean:", "Private_Clean:", "Private_Dirty:"].contains(where: $0.hasPrefix) }.joined(separator: ", "))
             }
+            printLargestMappings(pid)
         }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -96,6 +106,24 @@ enum EndToEndBench {
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// Starts `path` in the current directory (the repository root, where Config/ and Intents/ are).
+    /// The largest mappings of `pid` by resident size (BENCH_VERBOSE).
+    static func printLargestMappings(_ pid: pid_t) {
+        // The largest mappings by resident size.
+        if let data = FileHandle(forReadingAtPath: "/proc/\(pid)/smaps")?.readDataToEndOfFile() {
+            let smaps = String(decoding: data, as: UTF8.self)
+            var sizes: [String: Int] = [:], name = ""
+            for line in smaps.split(separator: "\n") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                if let first = fields.first, first.contains("-"), fields.count >= 5 {
+                    name = fields.count >= 6 ? String(fields[5]) : "[anon]"
+                } else if fields.first == "Rss:", fields.count >= 2, let kb = Int(fields[1]) {
+                    sizes[name, default: 0] += kb
+                }
+            }
+            for (mapping, kb) in sizes.sorted(by: { $0.value > $1.value }).prefix(12) { print("    \(kb) kB  \(mapping)") }
+        }
+    }
+
     static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) throws -> pid_t {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]

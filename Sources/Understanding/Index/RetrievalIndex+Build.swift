@@ -148,7 +148,6 @@ extension RetrievalIndex {
         }
         self.forwardStart = forwardStart
         self.forwardTerm = forwardTerm
-        self.forwardWeight = forwardWeight
 
         // Postings: invert the forward rows. Unigrams in more than 1/80 of the documents
         // (characters such as 我, 号, 卡) and any term in more than 1/8 get no postings: they
@@ -185,7 +184,7 @@ extension RetrievalIndex {
         }
         postingStart[termCount] = running
         var postingDocument = [Int32](repeating: 0, count: Int(running))
-        var postingWeight = [Float](repeating: 0, count: Int(running))
+        var postingWeight = [UInt16](repeating: 0, count: Int(running))
         postingDocument.withUnsafeMutableBufferPointer { documentsOut in
             postingWeight.withUnsafeMutableBufferPointer { weightsOut in
                 partFill.withUnsafeMutableBufferPointer { fill in
@@ -198,7 +197,7 @@ extension RetrievalIndex {
                             for k in Int(starts[d])..<Int(starts[d + 1]) where posted[Int(terms[k])] {
                                 let slot = Int(fillW[base + Int(terms[k])])
                                 documentsW[slot] = Int32(d)
-                                weightsW[slot] = termWeights[k]
+                                weightsW[slot] = Self.storedWeight(termWeights[k])
                                 fillW[base + Int(terms[k])] += 1
                             }
                         }
@@ -219,7 +218,7 @@ extension RetrievalIndex {
         for d in documentTarget.indices where d == 0 || documentTarget[d] != documentTarget[d - 1] { targetStarts.append(d) }
         targetStarts.append(documentCount)
         let alpha: Float = 0.1
-        var table = [Float](repeating: logf(alpha), count: labels.count * termCount)
+        var table = [Int16](repeating: Self.storedLog(logf(alpha)), count: labels.count * termCount)
         var totals = [Float](repeating: 0, count: labels.count)
         var documentsOfLabel = [[Int]](repeating: [], count: labels.count)
         for d in documentTarget.indices { documentsOfLabel[Int(targets[Int(documentTarget[d])].labelID)].append(d) }
@@ -265,7 +264,7 @@ extension RetrievalIndex {
                                 }
                             }
                             for term in touched {
-                                tableW[label * termCount + Int(term)] = logf(accumulator[Int(term)] + alpha)
+                                tableW[label * termCount + Int(term)] = Self.storedLog(logf(accumulator[Int(term)] + alpha))
                                 accumulator[Int(term)] = 0
                             }
                             touched.removeAll(keepingCapacity: true)
@@ -277,6 +276,7 @@ extension RetrievalIndex {
             }
         }
         self.targetNorm = targetNorm
+        self.forwardWeight = forwardWeight.map(Self.storedWeight)
 
         // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing), counted
         // above. The table holds log(count + α); the per-label denominator is subtracted at

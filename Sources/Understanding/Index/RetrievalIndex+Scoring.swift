@@ -115,13 +115,14 @@ extension RetrievalIndex {
                     let scores = buffers.documentScores, touched = buffers.touched
                     var count = buffers.touchedCount
                     for (term, q) in terms {
+                        let scaled = q / Self.weightScale
                         for p in Int(start[Int(term)])..<Int(start[Int(term) + 1]) {
                             let d = Int(docs[p])
                             if scores[d] == 0 {
                                 touched[count] = Int32(d)
                                 count += 1
                             }
-                            scores[d] += q * weightsBuffer[p]
+                            scores[d] += scaled * Float(weightsBuffer[p])
                         }
                     }
                     buffers.touchedCount = count
@@ -158,9 +159,9 @@ extension RetrievalIndex {
                     for d in candidates {
                         var score: Float = 0
                         for k in Int(starts[Int(d)])..<Int(starts[Int(d) + 1]) {
-                            score += docWeights[k] * queryWeight[Int(docTerms[k])]
+                            score += Float(docWeights[k]) * queryWeight[Int(docTerms[k])]
                         }
-                        buffers.documentScores[Int(d)] = max(score, Float.leastNonzeroMagnitude)
+                        buffers.documentScores[Int(d)] = max(score / Self.weightScale, Float.leastNonzeroMagnitude)
                     }
                 }
             }
@@ -209,9 +210,10 @@ extension RetrievalIndex {
         labelLogLikelihood.withUnsafeBufferPointer { table in
             for (term, weight) in query.counts {
                 totalWeight += weight
-                for label in 0..<labels.count { logits[label] += weight * table[label * termCount + Int(term)] }
+                for label in 0..<labels.count { logits[label] += weight * Float(table[label * termCount + Int(term)]) }
             }
         }
+        for label in 0..<labels.count { logits[label] /= Self.logScale }
         for label in 0..<labels.count { logits[label] -= totalWeight * labelLogDenominator[label] }
         let top = logits.max()!
         var sum: Float = 0

@@ -76,14 +76,18 @@ struct CarrierContext: Sendable, Equatable {
     /// Whether `answer` may be given here: a generic one always; one about carriers only
     /// when one of them is in this context; one about regions only (no carrier) when one of
     /// them is.
-    func allows(_ answer: FAQAnswer) -> Bool {
-        if !answer.carriers.isEmpty { return answer.carriers.contains(where: carriers.contains) }
-        if !answer.regions.isEmpty { return answer.regions.contains(where: regions.contains) }
+    func allows(_ answer: FAQAnswer) -> Bool { allows(carriers: answer.carriers, regions: answer.regions) }
+
+    func allows(carriers answerCarriers: [String], regions answerRegions: [String]) -> Bool {
+        if !answerCarriers.isEmpty { return answerCarriers.contains(where: carriers.contains) }
+        if !answerRegions.isEmpty { return answerRegions.contains(where: regions.contains) }
         return true
     }
 
     /// Whether some answer of `entry` may be given here (its question may be offered).
-    func allows(_ entry: FAQEntry) -> Bool { entry.answers.contains(where: allows) }
+    func allows(_ entry: FAQEntry) -> Bool {
+        allows(carriers: entry.carriers, regions: entry.regions) || entry.variants.contains { allows(carriers: $0.carriers, regions: $0.regions) }
+    }
 
     /// `answer` is about this context's carrier or region (not generic).
     func isSpecific(_ answer: FAQAnswer) -> Bool { answer.isSpecific && allows(answer) }

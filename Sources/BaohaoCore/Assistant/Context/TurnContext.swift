@@ -19,6 +19,8 @@ final class TurnContext {
     var language: Language
     /// Messages for other chats (operators, a ticket's customer).
     var notices: [OutboundMessage] = []
+    /// The chat's lines as the FAQ answer read them (once per turn; answering changes no line).
+    private var linesForAnswers: [LineView]?
 
     init(inbound: Inbound, now: Instant, db: Connection, knowledge: AssistantKnowledge, assistant: Assistant, conversation: Conversation, language: Language) {
         self.inbound = inbound
@@ -32,6 +34,16 @@ final class TurnContext {
     }
 
     var chat: Int64 { inbound.chatID }
+
+    /// The lines this chat sees, read once per turn for whose-answer decisions: an FAQ
+    /// answer reads them to choose the variant, to personalise it and to route renew,
+    /// cancel and balance questions. Only for paths that change no line.
+    func chatLinesForAnswers() throws -> [LineView] {
+        if let linesForAnswers { return linesForAnswers }
+        let read = try lines.lines(visibleTo: me)
+        linesForAnswers = read
+        return read
+    }
     /// Who an operator action is recorded as.
     var author: String { "user:\(inbound.userID)" }
     var me: LineActor { .chat(inbound.chatID) }

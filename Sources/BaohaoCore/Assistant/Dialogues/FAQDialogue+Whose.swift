@@ -8,7 +8,7 @@ extension FAQDialogue {
     func carrierContext(_ message: MessageContext) throws -> CarrierContext {
         let c = context
         let recent = c.conversation.recentCarrier(at: c.now, within: c.settings.carrierMemorySeconds)
-        return CarrierContext(message: message, bound: try c.lines.lines(visibleTo: c.me), recentCarrier: recent, catalogue: c.catalogue)
+        return CarrierContext(message: message, bound: try c.chatLinesForAnswers(), recentCarrier: recent, catalogue: c.catalogue)
     }
 
     var chooser: AnswerChooser { AnswerChooser(faq: context.knowledge.faq, faqByID: context.knowledge.faqByID) }

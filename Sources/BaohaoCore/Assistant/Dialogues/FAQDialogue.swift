@@ -18,7 +18,7 @@ struct FAQDialogue {
         var html = answer.html[c.language] ?? answer.html[.zhHans] ?? answer.html.values.first ?? ""
         // Personal where a bound line makes it concrete: its carrier's grace days or methods.
         // A carrier the message names comes first, bound or not.
-        let bound = message.select(try c.lines.lines(visibleTo: c.me), catalogue: c.catalogue)
+        let bound = message.select(try c.chatLinesForAnswers(), catalogue: c.catalogue)
         let relevant = bound.first { answer.carriers.isEmpty || answer.carriers.contains($0.carrier) }
         let named = message.carriers.compactMap { c.catalogue.carrier($0) }.filter { carrier in relevant.map { $0.carrier != carrier.id } ?? true }
             .sorted { $0.id < $1.id }

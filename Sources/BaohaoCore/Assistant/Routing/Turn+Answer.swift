@@ -46,7 +46,7 @@ extension Turn {
             // FAQ entries about renewing, cancelling or the balance answer from live data
             // when the chat has a line; otherwise with the entry's text.
             if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id], [.renew, .cancel, .checkBalance].contains(intent),
-                try c.lines.lines(visibleTo: c.me).isEmpty
+                try c.chatLinesForAnswers().isEmpty
             {
                 return try faq.answer(matched: entry, message: message, question: text)
             }
