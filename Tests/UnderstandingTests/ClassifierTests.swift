@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Understanding
 
 /// A tiny, controlled data set for decision behaviour.
@@ -124,5 +125,31 @@ func tinyClassifier(threshold: Double = 0.2, margin: Double = 0.08, cues: [CueRu
     ])
     func theIssuesExamplesAreUnderstood(text: String, label: String) {
         #expect(shippedClassifier.classify(text).label == label)
+    }
+
+    /// A match below the threshold answers only when the naive Bayes posterior of its label
+    /// is nearly certain (long, polite or situational messages), and says so; unrelated
+    /// questions stay out of scope.
+    @Test func aWeakMatchIsKeptOnlyWhenItsLabelIsNearlyCertain() throws {
+        let set = try EvaluationSet.load(repositoryRoot + "/Tests/Fixtures/devset.jsonl")
+        var strict = shippedClassifier
+        strict.policy.keepPosterior = 2
+        // keptRight: kept questions now answered right; strictRight: those out of scope was right for.
+        var kept = 0, keptRight = 0, strictRight = 0
+        for item in set {
+            let decision = shippedClassifier.classify(item.text)
+            guard case .answer(let candidate) = decision.outcome, let note = candidate.adjustments.first(where: { $0.hasPrefix("below") }) else { continue }
+            kept += 1
+            if decision.label == item.label { keptRight += 1 }
+            if item.label == Labels.outOfScope { strictRight += 1 }
+            #expect(candidate.score < shippedClassifier.policy.threshold)
+            #expect(note.contains("label posterior"), "\(note)")
+            #expect(strict.classify(item.text).label == Labels.outOfScope, "\(item.text)")
+        }
+        #expect(kept >= 3, "the rule keeps some development questions")
+        #expect(keptRight > strictRight, "kept: \(keptRight) of \(kept) right, \(strictRight) were out of scope")
+        for text in ["今天天气怎么样", "帮我写一首关于月亮的诗", "what is the capital of France", "比特币现在多少钱"] {
+            #expect(shippedClassifier.classify(text).label == Labels.outOfScope, "\(text)")
+        }
     }
 }

