@@ -143,6 +143,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(try await d.say(question, chat: threeHK).text.hasPrefix("3HK: stored value is not refunded."))
         #expect(try await d.say(question, chat: 44).html.contains(generic.answer[.en]!.prefix(30)), "an unbound chat keeps the generic answer")
         #expect(try await d.say("/faq show refund-remaining-balance", chat: op).text.contains("refund-remaining-balance-3hk (3hk)"))
+        #expect(try await d.say("/faq list refund", chat: op).text.contains("⑂ ultra US · giffgaff UK · 3hk"))
 
         let removed = try await d.say("/faq deletevariant refund-remaining-balance refund-remaining-balance-3hk", chat: op)
         // No known question changes its answer: saved at once, as a new version.

@@ -9,7 +9,10 @@ extension OperatorConsole {
         switch command {
         case .list(let topic):
             let entries = try FAQStore.current(c.db).filter { topic == nil || $0.topic == topic }
-            let body = entries.map { "• <code>\(HTML.escape($0.id))</code> \(HTML.escape(c.question($0)))" }.joined(separator: "\n")
+            let body = entries.map { entry in
+                let variants = entry.variants.isEmpty ? "" : " ⑂ " + entry.variants.map { HTML.escape($0.scope) }.joined(separator: " · ")
+                return "• <code>\(HTML.escape(entry.id))</code> \(HTML.escape(c.question(entry)))\(variants)"
+            }.joined(separator: "\n")
             return Reply(html: c.t(.adminList, ["count": String(entries.count), "body": body], html: ["body"]))
         case .show(let id):
             guard let latest = try FAQStore.latest(c.db, id: id), let entry = latest.entry else { return notFound(id) }
