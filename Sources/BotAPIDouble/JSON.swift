@@ -1,3 +1,8 @@
+// The double's own JSON, on purpose not BaohaoSupport's parser and escaping: the double stands
+// for Telegram, and a parser shared with the bot would accept exactly what the bot writes, so
+// an encoding bug in the bot (a bad escape, a lone surrogate) would pass both sides unseen.
+// The two are compared on the bot's real requests by the Telegram tests.
+
 /// A parsed JSON value. Numbers keep their source text; object members keep their order.
 indirect enum JSONValue: Equatable, Sendable {
     case null
