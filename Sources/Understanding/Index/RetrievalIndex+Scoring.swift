@@ -222,18 +222,6 @@ extension RetrievalIndex {
         return logits
     }
 
-    /// The in-scope model's probability that the query is about the service, over its known
-    /// terms (renormalized: unknown words do not dilute it).
-    func inScopeProbability(_ query: Query) -> Float {
-        var norm: Float = 0
-        for (_, weight) in query.terms { norm += weight * weight }
-        guard norm > 0 else { return 1 / (1 + expf(-scopeBias)) }
-        let scale = 1 / sqrtf(norm)
-        var z = scopeBias
-        for (term, weight) in query.terms { z += scopeWeights[Int(term)] * weight * scale }
-        return 1 / (1 + expf(-z))
-    }
-
     /// True when the index has seen `token`.
     func knows(_ token: Token) -> Bool { vocabulary[token.raw] != nil }
 

@@ -124,11 +124,6 @@ public struct RetrievalIndex: Sendable {
     /// and each label's log denominator.
     let labelLogLikelihood: [Int16]
     let labelLogDenominator: [Float]
-    /// The in-scope model: a logistic regression over the same normalized tf-idf features,
-    /// trained at build to tell the examples and FAQ questions (in scope) from the
-    /// out-of-scope examples. One weight per term, and a bias.
-    let scopeWeights: [Float]
-    let scopeBias: Float
     let scratch: ScratchPool
 
     /// Stored weights take half the memory of `Float`: a normalized document vector's

@@ -100,7 +100,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         // A wide margin makes every close call a clarifying question.
         let d = try await Dialogue(policy: DecisionPolicy(threshold: 0.18, clarifyMargin: 0.9))
         try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 42)
-        let question = try await d.say("余额和到期日")
+        let question = try await d.say("续费 余额")
         #expect(question.text == plain(.clarifyQuestion, .zhHans))
         #expect(question.buttons.last?.label == plain(.clarifyNone, .zhHans))
         #expect(question.buttons.count >= 3)
@@ -108,7 +108,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         let tapped = try await d.press(balanceLabel)
         #expect(tapped.text.contains("US$4.50"))
         let examples = try await d.database.read { db in try db.query("SELECT text, label, source FROM labelled_examples") { [$0.string(0), $0.string(1), $0.string(2)] } }
-        #expect(examples == [["余额和到期日", "check_balance", "clarify"]])
+        #expect(examples == [["续费 余额", "check_balance", "clarify"]])
 
         _ = try await d.say("我的号")
         let none = try await d.press(plain(.clarifyNone, .zhHans))
