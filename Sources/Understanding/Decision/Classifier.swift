@@ -38,10 +38,11 @@ public struct Classifier: Sendable {
             (group.concept, group.terms.map { normalizer.normalize($0) })
         })
         let index = RetrievalIndex(intents: data.intents, faq: data.faq, normalizer: normalizer, tokenizer: tokenizer, weights: weights)
-        let documents = data.intents.flatMap { examples in examples.examples.map { (label: examples.intent, text: $0) } }
-            + data.faq.flatMap { entry in entry.questions.map { (label: entry.topic, text: $0) } }
-            + data.training.map { (label: $0.label, text: $0.text) }
-        let labelModel = LabelModel(documents: documents, normalizer: normalizer, tokenizer: tokenizer, weights: weights)
+        let labelModel = LabelModel(
+            documents: data.intents.flatMap { examples in examples.examples.map { (label: examples.intent, text: $0) } }
+                + data.training.map { (label: $0.label, text: $0.text) },
+            faqQuestions: data.faq.flatMap { entry in entry.questions.map { (label: entry.topic, text: $0) } },
+            normalizer: normalizer, tokenizer: tokenizer, weights: weights)
         self.init(
             normalizer: normalizer, tokenizer: tokenizer, index: index, labelModel: labelModel,
             entities: EntityExtractor(carriers: data.carriers, traditionalToSimplified: data.traditionalToSimplified),

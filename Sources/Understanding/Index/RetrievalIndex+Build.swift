@@ -316,8 +316,13 @@ extension RetrievalIndex {
                 let start = min(texts.count, worker * chunk), end = min(texts.count, (worker + 1) * chunk)
                 result.firstText = start
                 result.rowEnd.reserveCapacity(end - start)
-                result.terms.reserveCapacity((end - start) * 48)
-                result.tfs.reserveCapacity((end - start) * 48)
+                // About one term per byte of UTF-8 (a CJK character makes a unigram and a
+                // bigram from three bytes): room enough without reserving for the worst case,
+                // since this build is the process's peak memory.
+                var estimate = 0
+                for i in start..<end { estimate += min(texts[i].utf8.count, 3000) + 4 }
+                result.terms.reserveCapacity(estimate)
+                result.tfs.reserveCapacity(estimate)
                 for i in start..<end {
                     normalizer.normalize(texts[i], into: &buffers.scalars)
                     tokenizer.rawTokens(&buffers)

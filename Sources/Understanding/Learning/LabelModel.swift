@@ -31,13 +31,17 @@ struct TrainingRows {
 /// contents, and each worker owns a fixed range of labels.
 struct LabelModel: Sendable {
     /// How training runs: passes, first learning rate (divided by 1 + pass), L2 penalty on
-    /// the terms a row touches, and how many documents of one label at most (an evenly
-    /// spaced selection of a larger FAQ's), which bounds the training time.
+    /// the terms a row touches, and how many FAQ questions of one topic at most (an evenly
+    /// spaced selection of a larger FAQ's; the shipped FAQ has at most 237), which bounds the
+    /// training time however large the FAQ grows.
     struct Training: Sendable, Equatable {
         var epochs = 4
         var rate: Float = 1.0
         var l2: Float = 0.0001
-        var documentsPerLabel = 600
+        var faqQuestionsPerTopic = 240
+        /// A token in fewer training messages than this is no feature: it tells little about
+        /// a label, and left out it costs no memory.
+        var minimumDocuments = 2
     }
 
     /// Label names by the model's label index.
@@ -53,43 +57,45 @@ struct LabelModel: Sendable {
     /// (`value × scale`, within ±16): a message term's weights for every label sit together.
     let weights: [Int16]
     let bias: [Float]
+    /// How many messages it learned from (after the FAQ cap).
+    let trainedRows: Int
 
     static let scale: Float = 2048
 
-    /// Trains on `documents` (label name and text); labels are numbered in order of first
-    /// appearance. `weights` gives each token kind's weight, as in retrieval.
+    /// Trains on `documents` and `faqQuestions` (label name and text); labels are numbered in
+    /// order of first appearance. `weights` gives each token kind's weight, as in retrieval.
     init(
-        documents: [(label: String, text: String)], normalizer: TextNormalizer, tokenizer: Tokenizer,
-        weights kindWeights: RetrievalIndex.Weights, training: Training = Training()
+        documents: [(label: String, text: String)], faqQuestions: [(label: String, text: String)], normalizer: TextNormalizer,
+        tokenizer: Tokenizer, weights kindWeights: RetrievalIndex.Weights, training: Training = Training()
     ) {
+        // A topic's FAQ questions beyond `faqQuestionsPerTopic`: an evenly spaced selection.
+        var perTopic: [String: Int] = [:]
+        for question in faqQuestions { perTopic[question.label, default: 0] += 1 }
+        var seen: [String: Int] = [:]
+        let cap = training.faqQuestionsPerTopic
+        let chosen = documents + faqQuestions.filter { question in
+            let total = perTopic[question.label]!, n = seen[question.label, default: 0]
+            seen[question.label] = n + 1
+            return total <= cap || n * cap / total != (n + 1) * cap / total
+        }
         var labels: [String] = [], labelIndex: [String: Int32] = [:]
-        for document in documents where labelIndex[document.label] == nil {
+        for document in chosen where labelIndex[document.label] == nil {
             labelIndex[document.label] = Int32(labels.count)
             labels.append(document.label)
-        }
-        // A label's documents beyond `documentsPerLabel`: an evenly spaced selection.
-        var perLabel = [Int](repeating: 0, count: labels.count)
-        for document in documents { perLabel[Int(labelIndex[document.label]!)] += 1 }
-        var seen = [Int](repeating: 0, count: labels.count)
-        let cap = training.documentsPerLabel
-        let chosen = documents.filter { document in
-            let label = Int(labelIndex[document.label]!), n = seen[label], total = perLabel[label]
-            seen[label] += 1
-            return total <= cap || n * cap / total != (n + 1) * cap / total
         }
         // Tokens and counts, the vocabulary, document frequencies.
         let chunks = RetrievalIndex.tokenizeAndCount(chosen.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
         var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 16384)
-        var kinds: [Token.Kind] = []
+        var raws: [UInt64] = []
         var df: [Int32] = []
         var rows = TrainingRows()
         var tfs: [Int32] = []
         for chunk in chunks {
             let global = chunk.vocabulary.map { raw in
                 vocabulary.value(for: raw) {
-                    kinds.append(Token(raw: raw).kind)
+                    raws.append(raw)
                     df.append(0)
-                    return Int32(kinds.count - 1)
+                    return Int32(raws.count - 1)
                 }
             }
             var begin = 0
@@ -107,8 +113,30 @@ struct LabelModel: Sendable {
                 begin = end
             }
         }
+        // Features: the tokens in at least `minimumDocuments` messages, renumbered.
+        var feature = [Int32](repeating: -1, count: raws.count)
+        var kept: [UInt64] = [], keptDF: [Int32] = []
+        for t in raws.indices where df[t] >= Int32(training.minimumDocuments) {
+            feature[t] = Int32(kept.count)
+            kept.append(raws[t])
+            keptDF.append(df[t])
+        }
+        var write = 0, begin = 0
+        for r in 0..<rows.count {
+            let end = Int(rows.starts[r + 1])
+            for k in begin..<end where feature[Int(rows.terms[k])] >= 0 {
+                rows.terms[write] = feature[Int(rows.terms[k])]
+                tfs[write] = tfs[k]
+                write += 1
+            }
+            rows.starts[r + 1] = Int32(write)
+            begin = end
+        }
+        rows.terms.removeLast(rows.terms.count - write)
+        tfs.removeLast(tfs.count - write)
         let n = Float(max(rows.count, 1))
-        let featureWeight = (0..<kinds.count).map { kindWeights.weight(kinds[$0]) * logf(1 + n / Float(df[$0])) }
+        let featureWeight = kept.indices.map { kindWeights.weight(Token(raw: kept[$0]).kind) * logf(1 + n / Float(keptDF[$0])) }
+        vocabulary = IntegerTable(kept.enumerated().map { ($1, Int32($0)) })
         rows.weights = [Float](repeating: 0, count: rows.terms.count)
         for r in 0..<rows.count {
             let range = Int(rows.starts[r])..<Int(rows.starts[r + 1])
@@ -142,6 +170,7 @@ struct LabelModel: Sendable {
         let labelCount = labels.count, termCount = featureWeight.count
         self.labels = labels
         self.labelCount = labelCount
+        self.trainedRows = rows.count
         self.outOfScopeLabel = outOfScopeLabel
         self.vocabulary = vocabulary
         self.featureWeight = featureWeight
