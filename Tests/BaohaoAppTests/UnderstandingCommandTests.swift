@@ -19,6 +19,9 @@ import TestSupport
         #expect(io.out.contains("normalized: 怎样续费呀 ultra 1 415 555 0134 3个月"))
         #expect(io.out.contains("decision:   answer"))
         #expect(io.out.contains("label renew"))
+        // The learned model's view: its likeliest label first, and whether it is on topic.
+        #expect(io.out.contains("label model: renew 1.000 · "))
+        #expect(io.out.contains("; in scope 0.9"))
         #expect(io.out.contains("candidates:\n  1. "))
         #expect(io.out.contains("shared tokens:"))
         #expect(io.out.contains("续费→<renew>"))

@@ -37,6 +37,7 @@ enum ClassifyCommand {
             let why = decision.candidates.first.map { $0.target == .outOfScope ? "closest to out-of-scope examples" : "best score \(f($0.score)) is below the threshold" } ?? "nothing matched"
             lines.append("decision:   out_of_scope (\(why))")
         }
+        lines.append("label model: " + decision.labelModel.map { "\($0.label) \(f($0.probability))" }.joined(separator: " · ") + "; in scope \(f(decision.inScope))")
         lines.append("candidates:")
         if decision.candidates.isEmpty { lines.append("  (none)") }
         for (rank, c) in decision.candidates.enumerated() {

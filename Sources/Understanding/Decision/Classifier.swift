@@ -147,6 +147,10 @@ public struct Classifier: Sendable {
             normalized: normalized, outcome: outcome, candidates: Array(top.prefix(5)), entities: entities,
             matchedTokens: matched, unknownTokens: unknown)
         decision.faqRanking = faqRanking
+        decision.inScope = Double(learned.inScope)
+        decision.labelModel = learned.posteriors.indices.sorted { learned.posteriors[$0] > learned.posteriors[$1] }.prefix(3).map {
+            (labelModel.labels[$0], Double(learned.posteriors[$0]))
+        }
         return decision
     }
 

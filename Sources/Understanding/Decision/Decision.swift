@@ -48,6 +48,10 @@ public struct Decision: Sendable {
     /// The FAQ entries among the best targets (up to 24 targets looked at), best first, with
     /// their scores: where the assistant looks for the variant that fits the chat that asks.
     public var faqRanking: [RankedEntry] = []
+    /// What the learned label model makes of the message: its three likeliest labels with
+    /// their probabilities, and its probability that the message is about the service.
+    public var labelModel: [(label: String, probability: Double)] = []
+    public var inScope: Double = 1
     public let entities: [Entity]
     /// Tokens of the message the index knows, readable (`续费`, `续费→<renew>`).
     public let matchedTokens: [String]
