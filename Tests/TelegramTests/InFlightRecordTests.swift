@@ -48,11 +48,14 @@ import Glibc
         defer { rig.stop() }
         let (double, path) = (rig.double, rig.path)
         let ids = try await rig.enqueue(chats: [1, 2])
-        double.failNext("sendMessage", with: .delay(seconds: 1.5))
+        // The first send hangs for 4 s: the window in which the record must list both items.
+        // (1.5 s was too short when the suite's other tests kept both cores busy and this
+        // test's wait began after the window had closed.)
+        double.failNext("sendMessage", with: .delay(seconds: 4))
         let sender = rig.sender("inflight")
-        let drained = Task { await sender.drain(seconds: 10) }
+        let drained = Task { await sender.drain(seconds: 30) }
         let recordPath = InFlightRecord.path(forDatabase: path)
-        let seen = await double.waitAsync(timeout: 5) { InFlightRecord.read(path: recordPath)?.ids == ids }
+        let seen = await double.waitAsync(timeout: 20) { InFlightRecord.read(path: recordPath)?.ids == ids }
         #expect(seen, "the record never listed both items")
         #expect(InFlightRecord.read(path: recordPath)?.pid == getpid())
         await drained.value

@@ -12,9 +12,11 @@ func tinyClassifier(threshold: Double = 0.2, margin: Double = 0.08, cues: [CueRu
         synonyms: [SynonymGroup(concept: "fail", terms: ["失败"]), SynonymGroup(concept: "renew", terms: ["续费", "top up"])],
         intents: examples, faq: faq, cues: cues)
     var policy = DecisionPolicy(threshold: threshold, clarifyMargin: margin)
-    // Retrieval's mechanics alone: the statistical models' shares are off.
+    // Retrieval's mechanics alone: the statistical models' shares and keep rules are off.
     policy.bayesWeight = 0
     policy.learnedWeight = 0
+    policy.keepPosterior = 2
+    policy.keepInScope = 2
     policy.labelSupport = 0
     return Classifier(data: data, policy: policy)
 }
