@@ -110,6 +110,18 @@ import TestSupport
         #expect(empty.field == "text")
     }
 
+    @Test func pinyinWordsAreCheckedAndExpanded() throws {
+        let loaded = try UnderstandingDataLoader.load(directory: folder(replacing: "pinyin.json", with: #"{"words": [["xu-fei", "续费"], ["nihao", "你好"]]}"#))
+        #expect(loaded.data.pinyin.map(\.from) == ["xufei", "xu fei", "nihao"])
+        #expect(loaded.data.pinyin.map(\.to) == ["续费", "续费", "你好"])
+        let upper = try #require(error("pinyin.json", #"{"words": [["xu-fei", "续费"], ["Xu-Fei", "续费"]]}"#))
+        #expect(upper.entry == "words[1]" && upper.field == "0" && upper.reason.contains("Xu-Fei"))
+        let latin = try #require(error("pinyin.json", #"{"words": [["xu-fei", "renew"]]}"#))
+        #expect(latin.entry == "words[0]" && latin.field == "1")
+        let empty = try #require(error("pinyin.json", #"{"words": [["xu--fei", "续费"]]}"#))
+        #expect(empty.entry == "words[0]")
+    }
+
     @Test func trainingFilesTeachAnyLabelAndNameABadLine() throws {
         // A set in Intents/training is read in order, FAQ topics included, each text once.
         let lines = [#"{"text": "我交了钱号码还是停机", "intent": "missed_renewal"}"#, #"{"text": "退钱", "intent": "refund"}"#, #"{"text": "退钱", "intent": "refund"}"#]

@@ -56,8 +56,28 @@ import Testing
         #expect(out.string.hasPrefix("续费余额"))
     }
 
+    /// Pinyin words for the service's vocabulary become the Chinese they spell, written
+    /// together or apart, as whole words only: English and other Latin words are left alone.
+    @Test(arguments: [
+        ("tuikuan yao duo jiu", "退款 yao 多久"),
+        ("ZIDONG XUFEI kaiqi", "自动 续费 开启"),
+        ("ren gong ke fu", "人工客服"),
+        ("yu e duoshao", "余额 多少"),
+        ("nihao", "你好"),
+        ("我的yue还有多少", "我的余额还有多少"),
+        ("how do i renew", "how do i renew"),
+        ("xufeis", "xufeis"),
+        ("axufei", "axufei"),
+        ("xufei2", "xufei2"),
+        ("3 ge yue 多少钱", "3 个月 多少钱"),
+        ("tuikuan幾耐", "退款多久"),
+    ])
+    func pinyinBecomesChineseAsWholeWords(input: String, expected: String) {
+        #expect(n(input) == expected)
+    }
+
     @Test func normalizationIsIdempotent() {
-        for text in ["點樣續費呀 ULTRA", "我張卡仲有幾多錢", "三個月 HK$50", "Top-Up 👍 ３個月", "增值咗未入數"] {
+        for text in ["點樣續費呀 ULTRA", "我張卡仲有幾多錢", "三個月 HK$50", "Top-Up 👍 ３個月", "增值咗未入數", "zidong xufei 幾耐", "ren gong ke fu"] {
             let once = n(text)
             #expect(n(once) == once, "not idempotent on \(text)")
         }

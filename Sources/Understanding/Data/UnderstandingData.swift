@@ -96,13 +96,17 @@ public struct UnderstandingData: Sendable {
     public var carriers: [CarrierNames]
     /// Messages taught to the learned models only (`Intents/training/`).
     public var training: [TrainingExample]
+    /// Pinyin word (syllables together or apart) → the Chinese it spells.
+    public var pinyin: [(from: String, to: String)]
 
     public init(
         traditionalToSimplified: CharacterMap = CharacterMap(), phrases: [(from: String, to: String)] = [],
         synonyms: [SynonymGroup] = [], intents: [IntentExamples] = [], faq: [FAQDocument] = [],
-        cues: [CueRule] = [], carriers: [CarrierNames] = [], training: [TrainingExample] = []
+        cues: [CueRule] = [], carriers: [CarrierNames] = [], training: [TrainingExample] = [],
+        pinyin: [(from: String, to: String)] = []
     ) {
         self.training = training
+        self.pinyin = pinyin
         self.traditionalToSimplified = traditionalToSimplified
         self.phrases = phrases
         self.synonyms = synonyms

@@ -23,6 +23,7 @@ public enum UnderstandingDataLoader {
         let t2sPath = directory + "/t2s.tsv"
         let t2s = try CharacterMap(tsv: try readText(t2sPath), source: t2sPath)
         let phrases = try loadPhrases(directory + "/cantonese.json")
+        let pinyin = try loadPinyin(directory + "/pinyin.json")
         let synonyms = try loadSynonyms(directory + "/synonyms.json")
         var intents: [IntentExamples] = []
         for intent in ActionIntent.allCases.map(\.rawValue) + [Labels.outOfScope] {
@@ -36,7 +37,7 @@ public enum UnderstandingDataLoader {
         let carriers = try loadCarriers(carriersPath)
         let data = UnderstandingData(
             traditionalToSimplified: t2s, phrases: phrases, synonyms: synonyms, intents: intents,
-            faq: faqEntries.map(\.document), cues: cues, carriers: carriers, training: training)
+            faq: faqEntries.map(\.document), cues: cues, carriers: carriers, training: training, pinyin: pinyin)
         return Loaded(data: data, faqEntries: faqEntries)
     }
 
@@ -140,6 +141,31 @@ public enum UnderstandingDataLoader {
                 throw UnderstandingDataError(file: path, entry: "phrases[\(index)]", field: "", reason: "expected [\"phrase\", \"replacement\"] with a non-empty phrase")
             }
             result.append((pair[0], pair[1]))
+        }
+        return result
+    }
+
+    private struct PinyinFile: Decodable { let words: [[String]] }
+
+    /// Pinyin words, each written as syllables joined by `-` (`xu-fei`), expanded to the
+    /// syllables written together and apart (`xufei`, `xu fei`), each to its Chinese.
+    private static func loadPinyin(_ path: String) throws(UnderstandingDataError) -> [(from: String, to: String)] {
+        let file = try decode(PinyinFile.self, path)
+        var result: [(from: String, to: String)] = []
+        for (index, pair) in file.words.enumerated() {
+            let entry = "words[\(index)]"
+            guard pair.count == 2 else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "", reason: "expected [\"syl-la-bles\", \"中文\"]")
+            }
+            let syllables = pair[0].split(separator: "-", omittingEmptySubsequences: false)
+            guard !syllables.isEmpty, syllables.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.value >= 0x61 && $0.value <= 0x7A } }) else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "0", reason: "\"\(pair[0])\": lower-case syllables a–z joined by '-'")
+            }
+            guard pair[1].unicodeScalars.contains(where: { TextNormalizer.isHan($0.value) }) else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "1", reason: "\"\(pair[1])\" is not Chinese")
+            }
+            result.append((syllables.joined(), pair[1]))
+            if syllables.count > 1 { result.append((syllables.joined(separator: " "), pair[1])) }
         }
         return result
     }

@@ -33,7 +33,11 @@ public struct Classifier: Sendable {
         for (from, to) in data.phrases {
             phrases.add(bare.normalize(from).scalars, replacement: bare.normalize(to).scalars)
         }
-        let normalizer = TextNormalizer(traditionalToSimplified: data.traditionalToSimplified, phrases: phrases)
+        var pinyin = PhraseTable(wholeWords: true)
+        for (from, to) in data.pinyin {
+            pinyin.add(bare.normalize(from).scalars, replacement: bare.normalize(to).scalars)
+        }
+        let normalizer = TextNormalizer(traditionalToSimplified: data.traditionalToSimplified, phrases: phrases, pinyin: pinyin)
         let tokenizer = Tokenizer(synonyms: data.synonyms.map { group in
             (group.concept, group.terms.map { normalizer.normalize($0) })
         })

@@ -1,11 +1,16 @@
 /// Replaces phrases (sequences of characters) by other phrases, leftmost-longest first:
-/// Cantonese and HK usage to standard written Chinese (增值→充值, 點樣→怎样).
+/// Cantonese and HK usage to standard written Chinese (增值→充值, 點樣→怎样), or pinyin words
+/// to the Chinese they spell (xufei→续费), which match whole words only.
 public struct PhraseTable: Sendable {
     private var trie = ScalarTrie<[UInt32]>()
     /// One bit per BMP character that starts a phrase, for a quick "no phrase here".
     private var starts = [UInt64](repeating: 0, count: 1024)
+    /// Phrases match only where no ASCII letter or digit precedes or follows them.
+    public let wholeWords: Bool
 
-    public init() {}
+    public init(wholeWords: Bool = false) {
+        self.wholeWords = wholeWords
+    }
 
     /// Adds a replacement. Keys are given already normalized (simplified script).
     public mutating func add(_ phrase: [UInt32], replacement: [UInt32]) {
@@ -22,6 +27,21 @@ public struct PhraseTable: Sendable {
 
     public var isEmpty: Bool { trie.isEmpty }
 
+    @inline(__always)
+    private static func isWordCharacter(_ v: UInt32) -> Bool {
+        (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39)
+    }
+
+    /// The longest phrase at `i`, if it may match there.
+    @inline(__always)
+    private func match(_ scalars: [UInt32], at i: Int) -> (Int, [UInt32])? {
+        guard mayStart(scalars[i]) else { return nil }
+        if wholeWords, i > 0, Self.isWordCharacter(scalars[i - 1]) { return nil }
+        guard let (length, replacement) = trie.longestMatch(in: scalars, from: i) else { return nil }
+        if wholeWords, i + length < scalars.count, Self.isWordCharacter(scalars[i + length]) { return nil }
+        return (length, replacement)
+    }
+
     /// `scalars` with every phrase replaced, scanning left to right, longest match first.
     public func apply(_ scalars: [UInt32]) -> [UInt32] {
         guard !trie.isEmpty else { return scalars }
@@ -29,7 +49,7 @@ public struct PhraseTable: Sendable {
         var i = 0
         var first: (at: Int, length: Int, replacement: [UInt32])?
         while i < scalars.count {
-            if mayStart(scalars[i]), let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
+            if let (length, replacement) = match(scalars, at: i) {
                 first = (i, length, replacement)
                 break
             }
@@ -42,7 +62,7 @@ public struct PhraseTable: Sendable {
         out.append(contentsOf: first.replacement)
         i = first.at + first.length
         while i < scalars.count {
-            if mayStart(scalars[i]), let (length, replacement) = trie.longestMatch(in: scalars, from: i) {
+            if let (length, replacement) = match(scalars, at: i) {
                 out.append(contentsOf: replacement)
                 i += length
             } else {

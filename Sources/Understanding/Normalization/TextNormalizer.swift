@@ -22,10 +22,13 @@ public struct TextNormalizer: Sendable {
 
     public let traditionalToSimplified: CharacterMap
     public let phrases: PhraseTable
+    /// Pinyin words to Chinese (whole words), applied before `phrases`.
+    public let pinyin: PhraseTable
 
-    public init(traditionalToSimplified: CharacterMap = CharacterMap(), phrases: PhraseTable = PhraseTable()) {
+    public init(traditionalToSimplified: CharacterMap = CharacterMap(), phrases: PhraseTable = PhraseTable(), pinyin: PhraseTable = PhraseTable(wholeWords: true)) {
         self.traditionalToSimplified = traditionalToSimplified
         self.phrases = phrases
+        self.pinyin = pinyin
     }
 
     private struct State {
@@ -143,8 +146,12 @@ public struct TextNormalizer: Sendable {
             hasHanSeen = state.hasHan
             return state.count
         }
-        let hasHan = hasHanSeen
+        var hasHan = hasHanSeen
         while out.last == 0x20 { out.removeLast() }
+        if !pinyin.isEmpty, out.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) {
+            out = pinyin.apply(out)
+            if !hasHan { hasHan = out.contains(where: Self.isHan) }
+        }
         if hasHan {
             out = phrases.apply(out)
             out = ChineseNumerals.rewrite(out)
