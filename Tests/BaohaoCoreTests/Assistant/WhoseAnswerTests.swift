@@ -107,6 +107,22 @@ import Understanding
         #expect(entry.regions.isEmpty || entry.regions.contains("US"), "\(question) → \(entry.id)")
     }
 
+    /// What the customer reads: the answer for an Ultra line keeps Ultra's bullet and leaves
+    /// out the other US carriers'; the same question in a chat with no line gets them all.
+    @Test func aBoundLineReadsItsOwnCarriersBulletsOnly() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 42)
+        let bound = try await d.say("怎么转出号码")
+        #expect(bound.text.contains("Ultra"), "\(bound.text)")
+        for other in ["Tello", "T-Mobile", "Mint", "US Mobile", "giffgaff"] { #expect(!bound.text.contains(other), "\(other) in: \(bound.text)") }
+        let alipay = try await d.say("可以用支付宝吗")
+        #expect(!alipay.text.contains("ValueGB"), "\(alipay.text)")
+        #expect(alipay.text.contains("Ultra"))
+        let open = try await d.say("how do I port my US number out", chat: 77)
+        let named = ["Tello", "T-Mobile", "Mint"].filter { open.text.contains($0) }
+        #expect(named.count >= 2, "a chat with no line reads the whole list: \(open.text)")
+    }
+
     @Test func anUnboundChatGetsTheGenericRefundAnswerOrIsAskedWhichCarrier() async throws {
         let d = try await Dialogue()
         let reply = try await d.say("退款要幾耐")
@@ -143,5 +159,20 @@ import Understanding
         #expect(entry.carriers.isEmpty || entry.carriers.contains("tmobile"), "→ \(entry.id)")
         let remembered = try await d.database.read { db in try Conversation.load(db, chat: 42).carrier }
         #expect(remembered == "tmobile")
+    }
+}
+
+/// Tailoring an answer's bullets to the chat's carriers (pure).
+@Suite struct AnswerTailoringTests {
+    let tailoring = AnswerTailoring { line in
+        Set(["ultra", "tello", "giffgaff"].filter { line.lowercased().contains($0) })
+    }
+    let answer = "US port-out\nYou need the account number and PIN.\n• Ultra: call 611.\n• Tello: 4-digit PIN.\n  - Tello or giffgaff: slow\n• Ultra, Tello: same day\n• Any carrier: keep the line active.\n1. Tello step"
+
+    @Test func bulletsAboutOnlyOtherCarriersAreLeftOut() {
+        #expect(tailoring.tailor(answer, to: ["ultra"]) == "US port-out\nYou need the account number and PIN.\n• Ultra: call 611.\n• Ultra, Tello: same day\n• Any carrier: keep the line active.\n1. Tello step")
+        #expect(tailoring.tailor(answer, to: ["tello"]) == "US port-out\nYou need the account number and PIN.\n• Tello: 4-digit PIN.\n  - Tello or giffgaff: slow\n• Ultra, Tello: same day\n• Any carrier: keep the line active.\n1. Tello step")
+        #expect(tailoring.tailor(answer, to: []) == answer, "an unknown chat reads everything")
+        #expect(tailoring.tailor("no bullets, Tello", to: ["ultra"]) == "no bullets, Tello")
     }
 }

@@ -19,7 +19,7 @@ extension FAQDialogue {
         switch chooser.choose(matched, ranking: message.faqRanking, context: whose) {
         case .answer(let chosen, _):
             remember(whose, answered: chosen)
-            return try answer(chosen, context: message, allowed: whose.allows)
+            return try answer(chosen, context: message, allowed: whose.allows, carriers: whose.carriers)
         case .askLine(let lines, _):
             let c = context
             let id = c.startFlow(.pickCarrier(question: question))

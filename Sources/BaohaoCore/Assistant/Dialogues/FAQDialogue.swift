@@ -9,13 +9,20 @@ struct FAQDialogue {
     /// The topics with answers that need the carrier's own facts.
     static let carrierFactTopics: Set<String> = ["missed_renewal", "payment_methods"]
 
-    /// `answer` shown to the chat; `allowed` keeps the related questions to those the chat may be shown.
-    func answer(_ answer: FAQAnswer, context message: MessageContext = MessageContext(decision: nil), allowed: (FAQEntry) -> Bool = { _ in true }) throws -> Reply {
+    /// `answer` shown to the chat; `allowed` keeps the related questions to those the chat
+    /// may be shown; bullets about other carriers than `carriers` (the chat's, when known)
+    /// are left out.
+    func answer(
+        _ answer: FAQAnswer, context message: MessageContext = MessageContext(decision: nil), allowed: (FAQEntry) -> Bool = { _ in true },
+        carriers: Set<String> = []
+    ) throws -> Reply {
         let c = context
         let entry = answer.entry
         c.conversation.lastLabel = entry.topic
         c.conversation.lastEntry = answer.id
-        var html = answer.html[c.language] ?? answer.html[.zhHans] ?? answer.html.values.first ?? ""
+        let entities = c.knowledge.classifier.entities
+        let tailoring = AnswerTailoring { Set(EntityExtractor.carrierIDs(entities.extract($0))) }
+        var html = tailoring.tailor(answer.html[c.language] ?? answer.html[.zhHans] ?? answer.html.values.first ?? "", to: carriers)
         // Personal where a bound line makes it concrete: its carrier's grace days or methods.
         // A carrier the message names comes first, bound or not.
         let bound = message.select(try c.chatLinesForAnswers(), catalogue: c.catalogue)
