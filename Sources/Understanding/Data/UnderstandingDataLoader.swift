@@ -218,28 +218,14 @@ public enum UnderstandingDataLoader {
     /// files so that each set can be read, checked and replaced on its own. A text the
     /// intent already has is skipped; anything else wrong stops the load naming file and line.
     static func addingExamples(from folder: String, to intents: [IntentExamples]) throws(UnderstandingDataError) -> [IntentExamples] {
-        guard let names = fileNames(in: folder) else { return intents }
         var examples = Dictionary(uniqueKeysWithValues: intents.map { ($0.intent, $0.examples) })
         var seen = Dictionary(uniqueKeysWithValues: intents.map { ($0.intent, Set($0.examples)) })
-        for name in names.filter({ $0.hasSuffix(".jsonl") }).sorted() {
-            let path = folder + "/" + name
-            let text = try readText(path)
-            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !isBlank(String(line)) {
-                let entry = "line \(index + 1)"
-                guard case .object(let object)? = try? JSONValue.parse(Array(line.utf8)), case .string(let example)? = object["text"],
-                    case .string(let intent)? = object["intent"]
-                else {
-                    throw UnderstandingDataError(file: path, entry: entry, field: "", reason: "not a JSON object with a \"text\" and an \"intent\"")
-                }
-                guard !isBlank(example), example.count <= 1_000 else {
-                    throw UnderstandingDataError(file: path, entry: entry, field: "text", reason: "must be a non-empty text of at most 1,000 characters")
-                }
-                guard examples[intent] != nil else {
-                    throw UnderstandingDataError(
-                        file: path, entry: entry, field: "intent", reason: "must be an action intent or out_of_scope (FAQ topics are taught through the entries' phrasings)")
-                }
-                if seen[intent, default: []].insert(example).inserted { examples[intent, default: []].append(example) }
+        try readLabelledLines(in: folder) { (path, entry, example, intent) throws(UnderstandingDataError) in
+            guard examples[intent] != nil else {
+                throw UnderstandingDataError(
+                    file: path, entry: entry, field: "intent", reason: "must be an action intent or out_of_scope (FAQ topics are taught through the entries' phrasings)")
             }
+            if seen[intent, default: []].insert(example).inserted { examples[intent, default: []].append(example) }
         }
         return intents.map { IntentExamples(intent: $0.intent, examples: examples[$0.intent] ?? $0.examples) }
     }
@@ -249,10 +235,26 @@ public enum UnderstandingDataLoader {
     /// missing), in file and line order. A repeated text is kept once; anything wrong stops
     /// the load naming file and line.
     static func loadTraining(from folder: String) throws(UnderstandingDataError) -> [TrainingExample] {
-        guard let names = fileNames(in: folder) else { return [] }
         let known = Set(Labels.evaluationLabels)
         var seen: Set<String> = []
         var training: [TrainingExample] = []
+        try readLabelledLines(in: folder) { (path, entry, example, label) throws(UnderstandingDataError) in
+            guard known.contains(label) else {
+                throw UnderstandingDataError(file: path, entry: entry, field: "intent", reason: "\"\(label)\" is not a label (see Labels.evaluationLabels)")
+            }
+            if seen.insert(example).inserted { training.append(TrainingExample(label: label, text: example)) }
+        }
+        return training
+    }
+
+    /// Every line `{"text", "intent", ...}` of every `.jsonl` file in `folder` (none when it
+    /// is missing), files in name order: `take(path, "line N", text, label)`. A line that is
+    /// not such an object, or whose text is empty or longer than 1,000 characters, stops the
+    /// reading naming file and line.
+    private static func readLabelledLines(
+        in folder: String, _ take: (String, String, String, String) throws(UnderstandingDataError) -> Void
+    ) throws(UnderstandingDataError) {
+        guard let names = fileNames(in: folder) else { return }
         for name in names.filter({ $0.hasSuffix(".jsonl") }).sorted() {
             let path = folder + "/" + name
             let text = try readText(path)
@@ -266,13 +268,9 @@ public enum UnderstandingDataLoader {
                 guard !isBlank(example), example.count <= 1_000 else {
                     throw UnderstandingDataError(file: path, entry: entry, field: "text", reason: "must be a non-empty text of at most 1,000 characters")
                 }
-                guard known.contains(label) else {
-                    throw UnderstandingDataError(file: path, entry: entry, field: "intent", reason: "\"\(label)\" is not a label (see Labels.evaluationLabels)")
-                }
-                if seen.insert(example).inserted { training.append(TrainingExample(label: label, text: example)) }
+                try take(path, entry, example, label)
             }
         }
-        return training
     }
 
     /// The names in `folder` (nil when it cannot be read): plain readdir, which costs nothing
