@@ -66,7 +66,16 @@ import Glibc
         #expect(await double.waitAsync(timeout: 30) { double.sentMessages(to: 5).count == 2 }, "a bot started after a kill -9 did not serve")
         kill(third, SIGTERM)
         #expect(Self.waitForExit(third) == 0)
-        #expect(!((try? String(contentsOfFile: directory + "/third.log", encoding: .utf8)) ?? "").contains(double.token))
+        for name in ["first", "second", "third"] { Self.checkLogFile(directory + "/\(name).log", token: double.token) }
+    }
+
+    /// A spawned bot's standard error holds no secret and no full phone number.
+    static func checkLogFile(_ path: String, token: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let secrets = [token, String(token.split(separator: ":").last ?? "")]
+        for problem in LogCheck.problems(in: text.split(separator: "\n").map(String.init), secrets: secrets) {
+            Issue.record("\(path): \(problem)", sourceLocation: sourceLocation)
+        }
     }
 
     /// `baohao run` with its standard error written to `stderr`.
@@ -79,7 +88,7 @@ import Glibc
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         let result = posix_spawn(&pid, binary, &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
         return pid

@@ -44,6 +44,7 @@ import Glibc
         #expect(InstanceLockTests.waitForExit(bot) == 0)
         let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
         #expect(log.contains("event=run.baohao_now_ignored") && log.contains("value=2001-01-01"), "\(log)")
+        InstanceLockTests.checkLogFile(directory + "/run.log", token: double.token)
     }
 
     /// A regression set that cannot be read stops the bot at start: exit 78 naming the key and
@@ -59,6 +60,7 @@ import Glibc
         #expect(InstanceLockTests.waitForExit(bot) == 78)
         let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
         #expect(log.contains("\(missing): regression_set_file: cannot read the file (No such file or directory)"), "\(log)")
+        InstanceLockTests.checkLogFile(directory + "/run.log", token: double.token)
         #expect(double.calls().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: environment["BAOHAO_DB"]!))
     }

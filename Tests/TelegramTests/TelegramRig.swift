@@ -87,19 +87,7 @@ final class TelegramRig: @unchecked Sendable {
     /// Every end-to-end test: no captured log line holds the token or a full phone number.
     func checkLogsAreClean() {
         let secret = String(double.token.split(separator: ":").last ?? "")
-        for line in logs.lines {
-            #expect(!line.contains(secret), "the token in a log line: \(line)")
-            let scalars = Array(line.unicodeScalars)
-            var run = 0
-            for (i, c) in scalars.enumerated() {
-                run = ("0"..."9").contains(c) ? run + 1 : 0
-                // A full number: 8 or more digits after a '+' (ids are logged bare, as integers).
-                if run >= 8, i - run >= 0, scalars[i - run] == "+" {
-                    Issue.record("a full phone number in a log line: \(line)")
-                    break
-                }
-            }
-        }
+        for problem in LogCheck.problems(in: logs.lines, secrets: [double.token, secret]) { Issue.record("\(problem)") }
     }
 
     func waitFor(_ seconds: Double = 20, _ predicate: @escaping @Sendable () -> Bool) async -> Bool {
