@@ -20,7 +20,8 @@ import BaohaoSupport
         let now = SystemWallClock().now()
         let ids = try await database.write { db in
             let ids = try (1...6).map { i -> Int64 in
-                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(100 + i), html: "reply \(i)")), at: now)
+                // The first reply has waited 12 minutes.
+                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(100 + i), html: "reply \(i)")), at: i == 1 ? now.adding(seconds: -725) : now)
                 return db.lastInsertRowID
             }
             try Outbox.markSent(db, id: ids[4], at: now)
@@ -50,6 +51,7 @@ import BaohaoSupport
         #expect(code == 0, "\(io.err)")
         #expect(io.out.hasPrefix("pending 4 (in flight 2, retrying 1), sent 1, dead-lettered 1, inactive chats 1"), "\(io.out)")
         #expect(io.out.contains("chat 106: Bad Request: chat not found"))
+        #expect(io.out.contains("\noldest waiting: 12 min "), "\(io.out)")
         record.end()
         #expect(await status(path).1.out.hasPrefix("pending 4 (in flight 0, retrying 1)"))
     }
@@ -61,5 +63,24 @@ import BaohaoSupport
         let (code, io) = await status(path)
         #expect(code == 0)
         #expect(io.out.hasPrefix("pending 4 (in flight 0, retrying 1), sent 1"), "\(io.out)")
+    }
+
+    /// A reason stored before reasons were made readable (a proxy's whole HTML page) is
+    /// shown on one line of at most 160 characters; nothing waiting shows no age.
+    @Test func oldReasonsShowOnOneLine() async throws {
+        let path = temporaryDatabasePath("outbox-html")
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let page = "HTTP 502 twice (the message may have been delivered): <html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" + String(repeating: "<center>nginx</center>\r\n", count: 20) + "</body></html>"
+        try await database.write { db in
+            try Outbox.enqueue(db, .send(OutboundMessage(chatID: 7, html: "reply")), at: SystemWallClock().now())
+            try Outbox.markDead(db, id: db.lastInsertRowID, reason: page, at: SystemWallClock().now())
+        }
+        let (code, io) = await status(path)
+        #expect(code == 0)
+        let line = try #require(io.out.split(separator: "\n").first { $0.contains("chat 7:") })
+        #expect(line.hasPrefix("  #1 chat 7: HTTP 502 twice (the message may have been delivered): <html> <head><title>502 Bad Gateway</title></head> <body>"), "\(line)")
+        #expect(line.count <= 160 + "  #1 chat 7: ".count)
+        #expect(line.hasSuffix("…"))
+        #expect(!io.out.contains("oldest waiting"))
     }
 }

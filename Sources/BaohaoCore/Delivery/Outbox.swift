@@ -149,6 +149,8 @@ public enum Outbox {
         public let inactiveChats: Int
         /// The latest dead letters, newest first.
         public let latestDead: [DeadLetter]
+        /// When the oldest pending item was queued (nil when nothing waits).
+        public var oldestPending: Instant? = nil
     }
 
     /// The outbox's state; `sending` are the ids a running sender says it is sending now.
@@ -160,6 +162,8 @@ public enum Outbox {
             inactiveChats: try db.queryFirst("SELECT count(*) FROM chat_state WHERE inactive_since IS NOT NULL") { $0.int(0) } ?? 0,
             latestDead: try db.query("SELECT id, chat_id, error FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT ?", deadLetters) {
                 DeadLetter(id: $0.int64(0), chatID: $0.int64(1), error: $0.optionalString(2) ?? "")
-            })
+            },
+            oldestPending: try db.queryFirst("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1") { $0.optionalString(0) }
+                .flatMap { $0 }.flatMap { Instant(iso: $0) })
     }
 }

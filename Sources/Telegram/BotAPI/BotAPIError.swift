@@ -31,11 +31,22 @@ public enum BotAPIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyRequests(let s): "429 Too Many Requests: retry after \(s) s"
         case .forbidden(let d): "403 \(d)"
         case .badRequest(let d): "400 \(d)"
-        case .server(let status, let body): "HTTP \(status): \(body)"
+        case .server(let status, _): Self.statusLine(status)
         case .connect(let m): "cannot connect: \(m)"
         case .noResponse(let m): "no response: \(m)"
         case .cancelled: "cancelled"
         case .malformedResponse(let m): "malformed response: \(m)"
         }
+    }
+
+    /// One readable line for an HTTP status: "HTTP 502 Bad Gateway". A server error's body
+    /// (often a proxy's HTML page) is never part of what operators or logs are shown.
+    public static func statusLine(_ status: Int) -> String {
+        let phrases = [
+            500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+            520: "Unknown Error", 521: "Web Server Is Down", 522: "Connection Timed Out", 523: "Origin Is Unreachable", 524: "A Timeout Occurred",
+            408: "Request Timeout", 413: "Payload Too Large", 418: "I'm a teapot",
+        ]
+        return phrases[status].map { "HTTP \(status) \($0)" } ?? "HTTP \(status)"
     }
 }

@@ -20,7 +20,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
         case .tooManyRequests(let seconds): return .wait(seconds: max(1, seconds))
         case .connect, .cancelled: return .retryLater
         case .noResponse(let m): return attempts == 0 ? .retryCounted("no response: \(m)") : .dead("no response twice (the message may have been delivered): \(m)")
-        case .server(let status, let body): return attempts == 0 ? .retryCounted("HTTP \(status)") : .dead("HTTP \(status) twice (the message may have been delivered): \(body)")
+        case .server(let status, _):
+            let line = BotAPIError.statusLine(status)
+            return attempts == 0 ? .retryCounted(line) : .dead("\(line) twice (the message may have been delivered)")
         case .forbidden(let d): return .chatInactive(d)
         case .badRequest(let d):
             if d.contains("message is not modified") || d.contains("query is too old") { return .delivered }
