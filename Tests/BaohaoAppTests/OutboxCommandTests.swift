@@ -83,4 +83,61 @@ import BaohaoSupport
         #expect(line.hasSuffix("…"))
         #expect(!io.out.contains("oldest waiting"))
     }
+
+    func run(_ path: String, _ arguments: [String]) async -> (Int32, CapturedIO) {
+        let captured = CapturedIO()
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BAOHAO_DB": path]
+        let code = await BaohaoCLI.main(arguments: arguments, environment: ProcessEnvironment(environment), io: captured.io)
+        return (code, captured)
+    }
+
+    func states(_ path: String) async throws -> [Int64: String] {
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let rows = try await database.read { db in try db.query("SELECT id, state, attempts, coalesce(error, '') FROM outbox") { ($0.int64(0), "\($0.string(1)) \($0.int(2)) \($0.string(3))") } }
+        return Dictionary(uniqueKeysWithValues: rows)
+    }
+
+    /// `outbox retry`: one dead letter by id, or all (since a time); anything else refuses,
+    /// naming what was wrong, and changes nothing.
+    @Test func deadLettersAreQueuedAgainOneOrAllAndNothingElseChanges() async throws {
+        let path = temporaryDatabasePath("outbox-retry")
+        let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
+        let now = SystemWallClock().now()
+        let ids = try await database.write { db in
+            try (1...4).map { i -> Int64 in
+                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(i), html: "reply \(i)")), at: now)
+                let id = db.lastInsertRowID
+                // #1 died two days ago, #2 and #3 an hour ago, #4 was sent.
+                if i == 4 { try Outbox.markSent(db, id: id, at: now) } else {
+                    try Outbox.markDead(db, id: id, reason: "HTTP 502 Bad Gateway twice", at: now.adding(seconds: i == 1 ? -2 * 86_400 : -3600))
+                }
+                return id
+            }
+        }
+        let before = try await states(path)
+        for (arguments, message) in [
+            (["outbox", "retry"], "give a dead letter's ID or --all"), (["outbox", "retry", "\(ids[0])", "--all"], "give a dead letter's ID or --all"),
+            (["outbox", "retry", "\(ids[3])"], "outbox item #\(ids[3]) is sent, not a dead letter"), (["outbox", "retry", "999"], "no outbox item #999"),
+            (["outbox", "retry", "abc"], "'abc' is not an outbox item id"), (["outbox", "retry", "\(ids[0])", "--since", "2026-01-01"], "--since goes with --all"),
+            (["outbox", "retry", "--all", "--since", "yesterday"], "--since 'yesterday' is not"),
+        ] {
+            let (code, io) = await run(path, arguments)
+            #expect(code != 0, "\(arguments)")
+            #expect(io.err.contains(message), "\(arguments): \(io.err)")
+        }
+        #expect(try await states(path) == before, "a refused retry changed nothing")
+
+        let one = await run(path, ["outbox", "retry", "#\(ids[1])"])
+        #expect(one.0 == 0 && one.1.out.contains("queued again: 1 (#\(ids[1]))"), "\(one.1.out)\(one.1.err)")
+        #expect(try await states(path)[ids[1]] == "pending 0 ")
+        let since = Instant(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 86_400_000).description
+        let recent = await run(path, ["outbox", "retry", "--all", "--since", since])
+        #expect(recent.1.out.contains("queued again: 1 (#\(ids[2]))"), "\(recent.1.out)")
+        #expect(try await states(path)[ids[0]]?.hasPrefix("dead") == true, "died before --since")
+        let all = await run(path, ["outbox", "retry", "--all"])
+        #expect(all.1.out.contains("queued again: 1 (#\(ids[0]))"))
+        #expect(try await states(path).values.sorted() == ["pending 0 ", "pending 0 ", "pending 0 ", "sent 1 "])
+        let none = await run(path, ["outbox", "retry", "--all"])
+        #expect(none.1.out.hasPrefix("no dead letters") && !none.1.out.contains("since"), "\(none.1.out)")
+    }
 }

@@ -53,6 +53,7 @@ public enum BaohaoCLI {
         case ["migrate"]: return try await MigrateCommand.run(context)
         case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
+        case ["outbox", "retry"]: return try await OutboxCommand.retry(context)
         case let path where path.first == "alerts": return try await AlertsCommands.run(context)
         case let path where path.first == "lines": return try await LinesCommands.run(context)
         case let path where path.first == "faq": return try await FAQCommands.run(context)

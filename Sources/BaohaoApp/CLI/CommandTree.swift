@@ -50,7 +50,17 @@ enum CommandTree {
                 ]),
             CommandSpec(
                 "outbox", "The delivery queue.",
-                subcommands: [CommandSpec("status", "Pending, sent and dead-lettered counts, inactive chats, and the latest dead letters.")]),
+                subcommands: [
+                    CommandSpec("status", "Pending, sent and dead-lettered counts, the oldest waiting item's age, inactive chats, and the latest dead letters."),
+                    CommandSpec(
+                        "retry", "Queue dead letters again: one by its id, or all of them (--all, optionally only those that died since a time).",
+                        discussion: "A running bot sends them within a second or two, within the rate limits.",
+                        arguments: [ArgumentSpec("ID", optional: true, "a dead letter's id (as outbox status shows it, without the #)")],
+                        options: [
+                            OptionSpec("--all", "Every dead letter."),
+                            OptionSpec("--since", value: "ISO8601", "With --all: only those that died at or after this instant (2026-12-04T09:00:00Z, or a date: from its start, UTC)."),
+                        ]),
+                ]),
             CommandSpec(
                 "faq", "The FAQ the bot answers from, with every version: list, show, history, rollback, export, import, variant.",
                 discussion: "Changes are validated, replayed against the known questions (the regression gate), saved as new versions and audited; a running bot picks them up within a few seconds.",

@@ -28,6 +28,49 @@ enum OutboxCommand {
         return ExitCode.success
     }
 
+    /// `baohao outbox retry ID | --all [--since T]`: dead letters queued again, all or nothing.
+    static func retry(_ context: CommandContext) async throws -> Int32 {
+        let command = context.command
+        let id = command.arguments.first
+        guard (id == nil) != !command.flag("--all") else {
+            throw CommandFailure(exitCode: ExitCode.usage, message: "give a dead letter's ID or --all, not both")
+        }
+        var since: Instant?
+        if let text = command.value("--since") {
+            guard command.flag("--all") else { throw CommandFailure(exitCode: ExitCode.usage, message: "--since goes with --all") }
+            if let date = CivilDate(iso: text), text.count == 10 {
+                since = Instant(secondsSinceEpoch: date.daysSinceEpoch * 86_400)
+            } else if let instant = Instant(commandLine: text) {
+                since = instant
+            } else {
+                throw CommandFailure(exitCode: ExitCode.usage, message: "--since '\(text)' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+            }
+        }
+        var number: Int64?
+        if let id {
+            guard let n = Int64(id.hasPrefix("#") ? String(id.dropFirst()) : id), n > 0 else {
+                throw CommandFailure(exitCode: ExitCode.usage, message: "'\(id)' is not an outbox item id")
+            }
+            number = n
+        }
+        let config = try context.configuration()
+        let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
+        let ids: [Int64]
+        do {
+            let (item, from) = (number, since)
+            ids = try await database.write { db in try Outbox.requeueDead(db, id: item, since: from) }
+        } catch let error as Outbox.RequeueError {
+            throw CommandFailure(exitCode: ExitCode.dataError, message: error.description)
+        }
+        if ids.isEmpty {
+            context.io.out("no dead letters" + (since.map { " since \($0)" } ?? ""))
+        } else {
+            let shown = ids.prefix(20).map { "#\($0)" }.joined(separator: ", ") + (ids.count > 20 ? ", …" : "")
+            context.io.out("queued again: \(ids.count) (\(shown)); a running bot sends them within a second or two")
+        }
+        return ExitCode.success
+    }
+
     /// "45 s", "12 min 5 s", "3 h 20 min", "2 d 4 h".
     static func age(_ seconds: Int64) -> String {
         switch seconds {

@@ -78,6 +78,31 @@ public enum Outbox {
         try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, attempts = attempts + 1, error = ? WHERE id = ?", now.description, reason, id)
     }
 
+    /// Why dead letters could not be queued again; nothing was changed.
+    public struct RequeueError: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Dead letters queued again as fresh items (no attempts, no reason), in one transaction
+    /// the caller holds: the item `id`, or every dead letter (that died at or after `since`).
+    /// An `id` that is not a dead letter refuses the change, naming it. Returns the ids.
+    public static func requeueDead(_ db: Connection, id: Int64?, since: Instant?) throws -> [Int64] {
+        let ids: [Int64]
+        if let id {
+            guard let state = try db.queryFirst("SELECT state FROM outbox WHERE id = ?", id, map: { $0.string(0) }) else {
+                throw RequeueError(description: "no outbox item #\(id)")
+            }
+            guard state == "dead" else { throw RequeueError(description: "outbox item #\(id) is \(state), not a dead letter") }
+            ids = [id]
+        } else {
+            ids = try db.query("SELECT id FROM outbox WHERE state = 'dead' AND sent_at >= ? ORDER BY id", (since ?? Instant(millisecondsSinceEpoch: 0)).description) { $0.int64(0) }
+        }
+        for id in ids {
+            try db.execute("UPDATE outbox SET state = 'pending', attempts = 0, error = NULL, sent_at = NULL WHERE id = ? AND state = 'dead'", id)
+        }
+        return ids
+    }
+
     /// Counts a failed attempt; the item stays pending.
     public static func countAttempt(_ db: Connection, id: Int64, error: String) throws {
         try db.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", error, id)
