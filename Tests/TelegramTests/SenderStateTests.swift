@@ -97,8 +97,8 @@ import Testing
         #expect(settlement.outcomes.map(\.item.id) == [1, 2, 3, 4, 5, 6])
         #expect(
             settlement.outcomes.map(\.outcome) == [
-                .delivered, .chatInactive("Forbidden: bot was blocked by the user"), .retryCounted("no response: timeout"),
-                .dead("no response twice (the message may have been delivered): timeout"), .delivered, .dead("Bad Request: chat not found"),
+                .delivered, .chatInactive("Forbidden: bot was blocked by the user"), .retryCounted("no response, the message may have been delivered: timeout"),
+                .retryCounted("no response, the message may have been delivered: timeout"), .delivered, .dead("Bad Request: chat not found"),
             ])
         #expect(settlement.notes.isEmpty)
         #expect(settlement.readNext)
@@ -110,5 +110,36 @@ import Testing
         let settlement = state.settle([(Self.item(1, chat: 1), .failure(.unauthorized))], at: 0)
         #expect(state.stopped == BotAPIError.unauthorized.description)
         #expect(settlement.notes == [.stopped(BotAPIError.unauthorized.description)])
+    }
+
+    /// The circuit breaker: a round in which every send failed with a 5xx pauses the whole
+    /// sender (longer each time), the next round sends one item as a probe, and a delivery
+    /// ends it; no item is given up meanwhile.
+    @Test func anOutagePausesEverySendAndProbesWithOneItem() {
+        var state = SenderState(limits: .off)
+        let heads = (1...5).map { Self.item(Int64($0), chat: Int64(10 + $0)) }
+        var now = 0.0
+        #expect(Self.ids(state.plan(heads, at: now)) == [1, 2, 3, 4, 5])
+        var pauses: [Double] = []
+        for round in 0..<3 {
+            let sent = round == 0 ? heads : [heads[0]]
+            let settlement = state.settle(sent.map { ($0, .failure(.server(status: 502, body: "<html>"))) }, at: now)
+            #expect(settlement.outcomes.allSatisfy { $0.outcome == .retryCounted("HTTP 502 Bad Gateway") })
+            #expect(!settlement.readNext)
+            guard case .skip(.wait(let pause)) = state.plan(heads, at: now) else {
+                Issue.record("no pause after a failed round")
+                return
+            }
+            pauses.append(pause)
+            now += pause
+            #expect(Self.ids(state.plan(heads, at: now)) == [1], "a probe of one item")
+        }
+        #expect(pauses == pauses.sorted() && pauses[2] > pauses[0], "\(pauses)")
+        _ = state.settle([(heads[0], .success(()))], at: now)
+        #expect(Self.ids(state.plan(Array(heads.dropFirst()), at: now)) == [2, 3, 4, 5], "a delivery closes the breaker")
+        // One failing chat among deliveries pauses nothing.
+        let mixed = state.settle([(heads[1], .failure(.server(status: 500, body: ""))), (heads[2], .success(()))], at: now)
+        #expect(mixed.readNext)
+        #expect(Self.ids(state.plan([heads[1], heads[3]], at: now)) == [2, 4])
     }
 }

@@ -17,6 +17,8 @@ public enum Outbox {
         public let attempts: Int
         /// The newest message id the chat has sent (to quote an older one being answered).
         public var lastInbound: Int64 = 0
+        /// When it was queued (its age decides how long a failing send is retried).
+        public var createdAt: Instant? = nil
 
         /// The message, for a send or an edit.
         public var message: OutboundMessage? {
@@ -43,7 +45,7 @@ public enum Outbox {
     public static func nextPerChat(_ db: Connection, limit: Int) throws -> [Item] {
         try db.query(
             """
-            SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0) FROM outbox o
+            SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at FROM outbox o
             JOIN (SELECT chat_id, min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY chat_id) AS head ON head.id = o.id
             LEFT JOIN chat_state cs ON cs.chat_id = o.chat_id
             ORDER BY o.priority, o.id LIMIT ?
@@ -51,7 +53,7 @@ public enum Outbox {
         ) { row in
             Item(
                 id: row.int64(0), chatID: row.int64(1), outbound: try OutboxCodec.decode(row.string(2)),
-                priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5))
+                priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5), createdAt: Instant(iso: row.string(6)))
         }
     }
 

@@ -1,3 +1,5 @@
+import BaohaoCore
+
 /// What to do with an outbox item after an attempt: the sender's rules, without I/O.
 public enum DeliveryOutcome: Sendable, Equatable {
     case delivered
@@ -14,22 +16,42 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// The token is wrong: stop sending altogether.
     case stop(String)
 
-    /// Decides from the error of attempt number `attempts + 1`.
-    public static func after(_ error: BotAPIError, attempts: Int) -> DeliveryOutcome {
+    /// Decides from the error of attempt number `attempts + 1` of an item queued `age`
+    /// seconds ago that is worth delivering for `lifetime` seconds. A failure that may pass
+    /// (5xx, no response, a garbled response) is retried while the item is still worth it, a
+    /// lost reply being worse than a duplicate; past its lifetime it is given up, saying so.
+    /// Only permanent refusals are dead letters at once.
+    public static func after(_ error: BotAPIError, attempts: Int, age: Int64 = 0, lifetime: Int64 = DeliveryLifetime.replySeconds) -> DeliveryOutcome {
+        func transient(_ reason: String) -> DeliveryOutcome {
+            age < lifetime ? .retryCounted(reason) : .dead("not delivered within \(DeliveryLifetime.describe(lifetime)) (\(attempts + 1) attempts; last: \(reason))")
+        }
         switch error {
         case .tooManyRequests(let seconds): return .wait(seconds: max(1, seconds))
         case .connect, .cancelled: return .retryLater
-        case .noResponse(let m): return attempts == 0 ? .retryCounted("no response: \(m)") : .dead("no response twice (the message may have been delivered): \(m)")
-        case .server(let status, _):
-            let line = BotAPIError.statusLine(status)
-            return attempts == 0 ? .retryCounted(line) : .dead("\(line) twice (the message may have been delivered)")
+        case .noResponse(let m): return transient("no response, the message may have been delivered: \(m)")
+        case .server(let status, _): return transient(BotAPIError.statusLine(status))
         case .forbidden(let d): return .chatInactive(d)
         case .badRequest(let d):
             if d.contains("message is not modified") || d.contains("query is too old") { return .delivered }
             return .dead(d)
         case .unauthorized, .notFound: return .stop(error.description)
         case .conflict(let d): return .dead(d)
-        case .malformedResponse(let m): return attempts == 0 ? .retryCounted(m) : .dead(m)
+        case .malformedResponse(let m): return transient("malformed response: \(m)")
         }
+    }
+}
+
+/// How long an outbox item is worth delivering: a live reply for 6 hours, anything else
+/// (reminders, notices) for 24.
+public enum DeliveryLifetime {
+    public static let replySeconds: Int64 = 6 * 3600
+    public static let bulkSeconds: Int64 = 24 * 3600
+
+    /// The lifetime of an item of `priority`.
+    static func seconds(_ priority: Outbox.Priority) -> Int64 { priority == .live ? replySeconds : bulkSeconds }
+
+    /// "6 h", "90 min", "45 s".
+    static func describe(_ seconds: Int64) -> String {
+        seconds % 3600 == 0 ? "\(seconds / 3600) h" : seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds) s"
     }
 }

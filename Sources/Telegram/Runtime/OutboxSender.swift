@@ -169,7 +169,7 @@ public actor OutboxSender {
     /// Writes the round's outcomes (decided by `SenderState.settle`) in one transaction.
     private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
         let now = clock.now()
-        let settlement = state.settle(results, at: monotonicSeconds())
+        let settlement = state.settle(results, at: monotonicSeconds(), wallNow: now)
         for note in settlement.notes {
             switch note {
             case .rateLimited(let chat, let retryAfter, let global):

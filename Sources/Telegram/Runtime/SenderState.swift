@@ -1,9 +1,10 @@
 import BaohaoCore
+import BaohaoSupport
 
 /// The outbox sender's decisions that need no I/O: which pending heads may go now under the
-/// rate limits, how long to wait when none may, the pause after failed connections, and what
-/// each send's result means. `OutboxSender` reads the items, sends them and stores the
-/// outcomes; the time it passes is monotonic seconds.
+/// rate limits, how long to wait when none may, what each send's result means, and the
+/// circuit breaker that pauses every send during an outage. `OutboxSender` reads the items,
+/// sends them and stores the outcomes; the time it passes is monotonic seconds.
 struct SenderState: Sendable {
     /// What the sender does after a round.
     enum Next: Equatable, Sendable {
@@ -56,6 +57,8 @@ struct SenderState: Sendable {
     private(set) var pausedUntil: Double?
     /// Why sending stopped for good (the token was refused); nil while it goes on.
     private(set) var stopped: String?
+    /// After a failed round: the next round sends one item, to learn whether the API is back.
+    private(set) var probing = false
 
     init(limits: SendScheduler.Limits) {
         scheduler = SendScheduler(limits: limits)
@@ -81,23 +84,30 @@ struct SenderState: Sendable {
                 scheduler.record(item.chatID, at: now)
             }
             picked.append(item)
-            if picked.count >= Self.roundSize { break }
+            if picked.count >= (probing ? 1 : Self.roundSize) { break }
         }
         if picked.isEmpty { return .skip(.wait(seconds: soonest.isFinite ? soonest : Self.fallbackWaitSeconds)) }
         return .send(picked)
     }
 
-    /// Decides each result's outcome at `now`: 429s pause the chat or the queue, a failed
-    /// connection pauses the next rounds (longer each time), a delivery ends that pause, a
+    /// Decides each result's outcome at `now` (monotonic) and `wallNow` (for the items' ages):
+    /// 429s pause the chat or the queue; a round in which nothing was delivered and something
+    /// failed in a way that may pass (no connection, 5xx, no response) pauses the whole
+    /// sender, longer each time, and the next round sends one item as a probe (the circuit
+    /// breaker: an outage spends no item's attempts but the probe's); a delivery ends it; a
     /// refused token stops the sender.
-    mutating func settle(_ results: [(Outbox.Item, Result<Void, BotAPIError>)], at now: Double) -> Settlement {
+    mutating func settle(_ results: [(Outbox.Item, Result<Void, BotAPIError>)], at now: Double, wallNow: Instant? = nil) -> Settlement {
         var settlement = Settlement()
-        var connectionFailed = false
+        var connectionFailed = false, transientFailures = 0
         for (item, result) in results {
             let outcome: DeliveryOutcome
             switch result {
             case .success: outcome = .delivered
-            case .failure(let error): outcome = DeliveryOutcome.after(error, attempts: item.attempts)
+            case .failure(let error):
+                var age: Int64 = 0
+                if let wallNow, let queued = item.createdAt { age = (wallNow.millisecondsSinceEpoch - queued.millisecondsSinceEpoch) / 1000 }
+                outcome = DeliveryOutcome.after(error, attempts: item.attempts, age: age, lifetime: DeliveryLifetime.seconds(item.priority))
+                if case .retryCounted = outcome { transientFailures += 1 }
             }
             switch outcome {
             case .wait(let seconds):
@@ -111,12 +121,15 @@ struct SenderState: Sendable {
             }
             settlement.outcomes.append((item, outcome))
         }
-        if connectionFailed {
+        let delivered = settlement.outcomes.contains(where: { $0.outcome == .delivered })
+        if connectionFailed || (transientFailures > 0 && !delivered) {
             pausedUntil = now + connectionPause.next()
+            probing = true
             settlement.readNext = false
-        } else if settlement.outcomes.contains(where: { $0.outcome == .delivered }) {
+        } else if delivered {
             connectionPause.reset()
             pausedUntil = nil
+            probing = false
         }
         return settlement
     }
