@@ -45,6 +45,10 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         case dropConnection
         /// Answer normally after a delay.
         case delay(seconds: Double)
+        /// Handle the request (a message is sent), then close the socket without a response.
+        case dropAfterHandling
+        /// Handle the request (a message is sent), then answer an nginx-like HTML page with that status.
+        case htmlStatusAfterHandling(Int)
     }
 
     public let token: String

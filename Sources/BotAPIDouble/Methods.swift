@@ -63,6 +63,9 @@ extension BotAPIDouble {
             state.faults[method] = queue.isEmpty ? nil : queue
             return fault
         }
+        // A fault after handling: the request takes effect (a message is sent), then the
+        // answer is lost or replaced, as when a proxy fails after Telegram did the work.
+        var replacement: HTTPResponse?
         if let fault {
             switch fault {
             case .status(let code, let description, let retryAfter):
@@ -73,9 +76,17 @@ extension BotAPIDouble {
                 return respond(method, parameters, .dropConnection)
             case .delay(let seconds):
                 sleepUnlessStopped(seconds)
+            case .dropAfterHandling:
+                replacement = .dropConnection
+            case .htmlStatusAfterHandling(let code):
+                replacement = .html(code)
             }
         }
+        let response = handleMethod(method, parameters, requestToken: requestToken, request: request)
+        return replacement ?? response
+    }
 
+    private func handleMethod(_ method: String, _ parameters: [String: String], requestToken: String, request: HTTPRequest) -> HTTPResponse {
         guard requestToken == token else {
             let wellFormed = isWellFormedToken(requestToken)
             return respond(method, parameters, wellFormed ? .error(401, "Unauthorized") : .error(404, "Not Found"))

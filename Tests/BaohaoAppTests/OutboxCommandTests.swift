@@ -49,7 +49,7 @@ import BaohaoSupport
         record.begin([pending[0], pending[1], sent])
         let (code, io) = await status(path)
         #expect(code == 0, "\(io.err)")
-        #expect(io.out.hasPrefix("pending 4 (in flight 2, retrying 1), sent 1, dead-lettered 1, inactive chats 1"), "\(io.out)")
+        #expect(io.out.hasPrefix("pending 4 (in flight 2, retrying 1), sent 1 (possible duplicates 0), dead-lettered 1, inactive chats 1"), "\(io.out)")
         #expect(io.out.contains("chat 106: Bad Request: chat not found"))
         #expect(io.out.contains("\noldest waiting: 12 min "), "\(io.out)")
         record.end()
@@ -62,7 +62,7 @@ import BaohaoSupport
         try "pid \(getpid())\n\(pending[0])\n".write(toFile: InFlightRecord.path(forDatabase: path), atomically: true, encoding: .utf8)
         let (code, io) = await status(path)
         #expect(code == 0)
-        #expect(io.out.hasPrefix("pending 4 (in flight 0, retrying 1), sent 1"), "\(io.out)")
+        #expect(io.out.hasPrefix("pending 4 (in flight 0, retrying 1), sent 1 (possible duplicates 0)"), "\(io.out)")
     }
 
     /// A reason stored before reasons were made readable (a proxy's whole HTML page) is

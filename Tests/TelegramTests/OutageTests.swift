@@ -31,4 +31,24 @@ import Testing
         try await rig.stop()
         #expect(!rig.logs.lines.contains { $0.contains("<html") })
     }
+
+    /// The double handles the send (the customer has the reply) and then drops the connection:
+    /// the sender cannot know, retries, and the customer gets the reply twice. A lost reply
+    /// would be worse; the duplicate is logged and counted.
+    @Test func aReplyWhoseAnswerWasLostIsSentAgainAndCountedAsAPossibleDuplicate() async throws {
+        let rig = try await TelegramRig()
+        let double = rig.double
+        double.failNext("sendMessage", with: .dropAfterHandling)
+        rig.start()
+        double.injectMessage(chatID: 801, text: "我的余额")
+        #expect(await rig.waitFor(30) { double.sentMessages(to: 801).count == 2 })
+        let texts = double.sentMessages(to: 801).map(\.text)
+        #expect(texts.count == 2 && texts[0] == texts[1], "the same reply twice: \(texts)")
+        try await rig.stop()
+        // Stopped: every outcome is stored.
+        let counted = try await rig.database.read { db in try Outbox.status(db, sending: []).possibleDuplicates }
+        #expect(counted == 1)
+        #expect(rig.logs.lines.contains { $0.contains("event=outbox.possible_duplicate") && $0.contains("chat=801") }, "\(rig.logs.lines.filter { $0.contains("outbox") })")
+        #expect(double.sentMessages(to: 801).count == 2, "and no third")
+    }
 }

@@ -17,7 +17,7 @@ enum OutboxCommand {
         // now, "retrying" those with a failed attempt.
         let counts = status.counts
         context.io.out(
-            "pending \(counts["pending"] ?? 0) (in flight \(status.inFlight), retrying \(status.retrying)), sent \(counts["sent"] ?? 0), dead-lettered \(counts["dead"] ?? 0), inactive chats \(status.inactiveChats)")
+            "pending \(counts["pending"] ?? 0) (in flight \(status.inFlight), retrying \(status.retrying)), sent \(counts["sent"] ?? 0) (possible duplicates \(status.possibleDuplicates)), dead-lettered \(counts["dead"] ?? 0), inactive chats \(status.inactiveChats)")
         if let oldest = status.oldestPending {
             let seconds = max(0, (SystemWallClock().now().millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 1000)
             context.io.out("oldest waiting: \(age(seconds)) (queued \(oldest))")

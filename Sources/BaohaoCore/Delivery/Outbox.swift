@@ -178,6 +178,9 @@ public enum Outbox {
         public let latestDead: [DeadLetter]
         /// When the oldest pending item was queued (nil when nothing waits).
         public var oldestPending: Instant? = nil
+        /// Items delivered after an attempt that failed once the request may have reached
+        /// Telegram: the customer may have them twice.
+        public var possibleDuplicates = 0
     }
 
     /// The outbox's state; `sending` are the ids a running sender says it is sending now.
@@ -191,6 +194,7 @@ public enum Outbox {
                 DeadLetter(id: $0.int64(0), chatID: $0.int64(1), error: $0.optionalString(2) ?? "")
             },
             oldestPending: try db.queryFirst("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1") { $0.optionalString(0) }
-                .flatMap { $0 }.flatMap { Instant(iso: $0) })
+                .flatMap { $0 }.flatMap { Instant(iso: $0) },
+            possibleDuplicates: try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'sent' AND attempts > 1") { $0.int(0) } ?? 0)
     }
 }

@@ -189,6 +189,11 @@ public actor OutboxSender {
                     case .delivered:
                         try Outbox.markSent(db, id: item.id, at: now)
                         count += 1
+                        // An earlier attempt failed after the request may have reached
+                        // Telegram (a counted attempt): the customer may now have it twice.
+                        if item.attempts > 0 {
+                            logger.warning("outbox.possible_duplicate", ["chat": .int(item.chatID), "item": .int(item.id), "attempts": .int(Int64(item.attempts + 1))])
+                        }
                     case .retryLater, .wait, .stop: break
                     case .retryCounted(let reason): try Outbox.countAttempt(db, id: item.id, error: reason)
                     case .chatInactive(let reason):
