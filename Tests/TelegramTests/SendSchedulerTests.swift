@@ -27,9 +27,10 @@ import Testing
     @Test func theGlobalLimitIsNeverExceededInAnySecond() {
         let limits = SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
         let sent = simulate(limits, chats: Array(1...200), seconds: 10)
-        for start in stride(from: 0.0, to: 9.0, by: 0.25) {
-            let inWindow = sent.filter { $0.at >= start && $0.at < start + 1 }.count
-            #expect(inWindow <= 30 + 30, "\(inWindow) in [\(start), \(start + 1))")  // a full burst plus one second's rate
+        // Every window of one second, starting at every send: never more than 30.
+        for first in sent {
+            let inWindow = sent.filter { $0.at >= first.at && $0.at < first.at + 1 }.count
+            #expect(inWindow <= 30, "\(inWindow) in [\(first.at), \(first.at + 1))")
         }
         // After the first second's burst, the steady rate is 30/s.
         let steady = sent.filter { $0.at >= 2 && $0.at < 10 }.count
@@ -143,5 +144,19 @@ import Testing
             }
             #expect(compacted.trackedChats <= kept.trackedChats)
         }
+    }
+
+    /// A message of three parts spends three sends of the limits: ten such messages and the
+    /// window is full for the rest of the second.
+    @Test func aSplitMessageSpendsOneSendPerPart() {
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: nil, perChatBurst: 3, perGroupPerMinute: nil, perGroupBurst: 1))
+        for chat in 1...10 {
+            #expect(scheduler.delay(for: Int64(chat), at: 0.1, parts: 3) == 0)
+            scheduler.record(Int64(chat), at: 0.1, parts: 3)
+        }
+        #expect(scheduler.delay(for: 11, at: 0.5) > 0.5, "30 sends in this second already")
+        #expect(scheduler.delay(for: 11, at: 1.1) == 0)
+        // A message with more parts than the window holds waits for the whole window, then goes.
+        #expect(scheduler.delay(for: 12, at: 1.1, parts: 31) == 0)
     }
 }

@@ -142,4 +142,19 @@ import Testing
         #expect(mixed.readNext)
         #expect(Self.ids(state.plan([heads[1], heads[3]], at: now)) == [2, 4])
     }
+
+    /// A long text goes in parts, and the limits count every part: under 3 sends a second a
+    /// three-part message fills the second, and the next chat's message waits.
+    @Test func aSplitMessageSpendsOneSendOfTheLimitsPerPart() {
+        var state = SenderState(limits: SendScheduler.Limits(globalPerSecond: 3, globalBurst: 3, perChatPerSecond: nil, perChatBurst: 3, perGroupPerMinute: nil, perGroupBurst: 1))
+        let long = Outbox.Item(id: 1, chatID: 5, outbound: .send(OutboundMessage(chatID: 5, html: String(repeating: "余额查询。\n", count: 1500))), priority: .live, attempts: 0)
+        #expect(MessageSplitter.split(long.message!.html).count == 3)
+        #expect(Self.ids(state.plan([long, Self.item(2, chat: 6)], at: 0)) == [1])
+        guard case .skip(.wait(let seconds)) = state.plan([Self.item(2, chat: 6)], at: 0.1) else {
+            Issue.record("the short message went within the same second")
+            return
+        }
+        #expect(seconds > 0.8)
+        #expect(Self.ids(state.plan([Self.item(2, chat: 6)], at: 1.0)) == [2])
+    }
 }

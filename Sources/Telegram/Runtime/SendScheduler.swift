@@ -47,8 +47,42 @@ public struct SendScheduler: Sendable {
         func isFull(_ now: Double) -> Bool { tokens + max(0, now - updated) * rate >= capacity }
     }
 
+    /// The times of the latest sends, at most `limit` of them: no more than `limit` sends in
+    /// any window of `length` seconds, whatever a bucket's burst allows at its edges.
+    struct Window: Sendable {
+        let limit: Int
+        let length: Double
+        private var times: [Double] = []
+        private var next = 0
+
+        init(limit: Int, length: Double) {
+            self.limit = max(1, limit)
+            self.length = length
+        }
+
+        /// Seconds until `cost` more sends fit in the window.
+        func wait(_ now: Double, cost: Int) -> Double {
+            let cost = min(max(1, cost), limit)
+            guard times.count + cost > limit else { return 0 }
+            // The send that must leave the window first: the (count + cost - limit)-th oldest.
+            let leaving = times.count + cost - limit - 1
+            let oldest = times.count < limit ? times[leaving] : times[(next + leaving) % limit]
+            return max(0, oldest + length - now)
+        }
+
+        mutating func record(_ now: Double) {
+            if times.count < limit {
+                times.append(now)
+            } else {
+                times[next] = now
+                next = (next + 1) % limit
+            }
+        }
+    }
+
     public let limits: Limits
     private var global: Bucket?
+    private var globalWindow: Window?
     private var chats: [Int64: Bucket] = [:]
     private var globalPausedUntil: Double = 0
     private var chatPausedUntil: [Int64: Double] = [:]
@@ -61,6 +95,7 @@ public struct SendScheduler: Sendable {
     public init(limits: Limits) {
         self.limits = limits
         global = limits.globalPerSecond.map { Bucket(tokens: limits.globalBurst, updated: 0, rate: $0, capacity: max(1, limits.globalBurst)) }
+        globalWindow = limits.globalPerSecond.map { Window(limit: Int($0.rounded(.down)), length: 1) }
     }
 
     private func chatBucket(_ chat: Int64) -> Bucket? {
@@ -72,24 +107,29 @@ public struct SendScheduler: Sendable {
         return Bucket(tokens: limits.perChatBurst, updated: 0, rate: rate, capacity: max(1, limits.perChatBurst))
     }
 
-    /// Seconds from `now` until a message to `chat` may go (0: now).
-    public func delay(for chat: Int64, at now: Double) -> Double {
+    /// Seconds from `now` until a message of `parts` sends (a long text split in parts) to
+    /// `chat` may go (0: now). The overall limit holds in every one-second window.
+    public func delay(for chat: Int64, at now: Double, parts: Int = 1) -> Double {
         var wait = max(0, globalPausedUntil - now, (chatPausedUntil[chat] ?? 0) - now)
         if let global { wait = max(wait, global.wait(now)) }
+        if let globalWindow { wait = max(wait, globalWindow.wait(now, cost: parts)) }
         if let bucket = chatBucket(chat) { wait = max(wait, bucket.wait(now)) }
         return wait
     }
 
-    /// Records a message to `chat` sent at `now` (after `delay` said 0).
-    public mutating func record(_ chat: Int64, at now: Double) {
+    /// Records a message of `parts` sends to `chat` at `now` (after `delay` said 0): each
+    /// part spends a token.
+    public mutating func record(_ chat: Int64, at now: Double, parts: Int = 1) {
+        let parts = max(1, parts)
         if var g = global {
             g.refill(now)
-            g.tokens -= 1
+            g.tokens -= Double(parts)
             global = g
         }
+        if globalWindow != nil { for _ in 0..<parts { globalWindow!.record(now) } }
         if var bucket = chatBucket(chat) {
             bucket.refill(now)
-            bucket.tokens -= 1
+            bucket.tokens -= Double(parts)
             chats[chat] = bucket
             compactIfGrown(at: now)
         }
@@ -127,6 +167,9 @@ public struct SendScheduler: Sendable {
     private mutating func compactIfGrown(at now: Double) {
         if chats.count + chatPausedUntil.count >= compactAt { compact(at: now) }
     }
+
+    /// Whether any rate limit is on (with none, a message's parts need not be counted).
+    public var isLimiting: Bool { limits.globalPerSecond != nil || limits.perChatPerSecond != nil || limits.perGroupPerMinute != nil }
 
     /// The chats the scheduler holds state for (a bucket or a pause).
     public var trackedChats: Int { chats.count + chatPausedUntil.keys.count { chats[$0] == nil } }

@@ -76,12 +76,14 @@ struct SenderState: Sendable {
             // One chat's items go in order: only its oldest pending item is a candidate.
             if item.chatID != 0 {
                 guard seen.insert(item.chatID).inserted else { continue }
-                let delay = scheduler.delay(for: item.chatID, at: now)
+                // A long text goes in parts, each a send the limits count.
+                let parts = scheduler.isLimiting ? item.message.map { MessageSplitter.split($0.html).count } ?? 1 : 1
+                let delay = scheduler.delay(for: item.chatID, at: now, parts: parts)
                 if delay > 0 {
                     soonest = min(soonest, delay)
                     continue
                 }
-                scheduler.record(item.chatID, at: now)
+                scheduler.record(item.chatID, at: now, parts: parts)
             }
             picked.append(item)
             if picked.count >= (probing ? 1 : Self.roundSize) { break }
