@@ -46,7 +46,8 @@ import BaohaoSupport
              "payment_link_template": "https://pay/{ref}?x=1",
              "understanding": {"confidence_threshold": 0.5, "clarify_margin": 0.1},
              "alerts": {"check_interval_seconds": 30, "quiet_hours": {"start": "23:30", "end": "07:15"}, "digest_time": "08:00"},
-             "rate_limits": {"per_chat_per_second": 0.5, "global_per_second": 25, "per_group_per_minute": 10}}
+             "rate_limits": {"per_chat_per_second": 0.5, "global_per_second": 25, "per_group_per_minute": 10},
+             "delivery": {"reply_ttl_seconds": 7200, "other_ttl_seconds": 43200}}
             """)
         #expect(config.apiBaseURL == "http://127.0.0.1:8081")
         #expect(config.databasePath == "/var/lib/baohao/db.sqlite")
@@ -68,6 +69,8 @@ import BaohaoSupport
         #expect(config.rateLimits.perChatPerSecond == 0.5)
         #expect(config.rateLimits.globalPerSecond == 25)
         #expect(config.rateLimits.perGroupPerMinute == 10)
+        #expect(config.delivery.replyTTLSeconds == 7200)
+        #expect(config.delivery.otherTTLSeconds == 43200)
     }
 
     @Test func environmentOverridesTheFileAndTheCommandLineOverridesBoth() throws {
@@ -116,6 +119,7 @@ import BaohaoSupport
         (#"{"alerts": {"quiet_hours": {"begin": "22:00"}}}"#, "alerts.quiet_hours.begin", "unknown key"),
         (#"{"understanding": {"confidence_threshold": 1.5}}"#, "understanding.confidence_threshold", "out of range 0...1"),
         (#"{"rate_limits": {"global_per_second": 0}}"#, "rate_limits.global_per_second", "must be greater than 0"),
+        (#"{"delivery": {"reply_ttl_seconds": 10}}"#, "delivery.reply_ttl_seconds", "10 is out of range 60...604800"),
         (#"{"poll_timout_seconds": 5}"#, "poll_timout_seconds", "unknown key"),
         (#"{"payment_link_template": "https://pay"}"#, "payment_link_template", "must contain {ref}"),
         (#"{"database_path": ""}"#, "database_path", "must not be empty"),

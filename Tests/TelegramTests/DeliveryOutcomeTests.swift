@@ -28,9 +28,9 @@ import Testing
         let reply = DeliveryLifetime.replySeconds
         #expect(DeliveryOutcome.after(.server(status: 503, body: ""), attempts: 40, age: reply - 1) == .retryCounted("HTTP 503 Service Unavailable"))
         #expect(DeliveryOutcome.after(.server(status: 503, body: ""), attempts: 40, age: reply) == .dead("not delivered within 6 h (41 attempts; last: HTTP 503 Service Unavailable)"))
-        #expect(DeliveryOutcome.after(.noResponse("timeout"), attempts: 2, age: DeliveryLifetime.bulkSeconds + 5, lifetime: DeliveryLifetime.bulkSeconds)
+        #expect(DeliveryOutcome.after(.noResponse("timeout"), attempts: 2, age: DeliveryLifetime.otherSeconds + 5, lifetime: DeliveryLifetime.otherSeconds)
             == .dead("not delivered within 24 h (3 attempts; last: no response, the message may have been delivered: timeout)"))
-        #expect(DeliveryOutcome.after(.server(status: 502, body: ""), attempts: 3, age: reply + 60, lifetime: DeliveryLifetime.bulkSeconds) == .retryCounted("HTTP 502 Bad Gateway"))
+        #expect(DeliveryOutcome.after(.server(status: 502, body: ""), attempts: 3, age: reply + 60, lifetime: DeliveryLifetime.otherSeconds) == .retryCounted("HTTP 502 Bad Gateway"))
         #expect(DeliveryOutcome.after(.badRequest("Bad Request: chat not found"), attempts: 0, age: 0) == .dead("Bad Request: chat not found"))
     }
 }

@@ -1,3 +1,4 @@
+import BaohaoSupport
 import Testing
 @testable import BaohaoCore
 @testable import Telegram
@@ -156,5 +157,21 @@ import Testing
         }
         #expect(seconds > 0.8)
         #expect(Self.ids(state.plan([Self.item(2, chat: 6)], at: 1.0)) == [2])
+    }
+
+    /// The configured lifetimes decide when a failing item is given up: a reply queued an
+    /// hour ago under a 30-minute reply lifetime is a dead letter; a reminder is not.
+    @Test func theConfiguredLifetimeDecidesWhenAFailingItemIsGivenUp() {
+        var configuration = BotConfiguration()
+        configuration.delivery.replyTTLSeconds = 1800
+        var state = SenderState(limits: .off, lifetime: DeliveryLifetime(configuration: configuration))
+        let now = Instant(iso: "2026-12-04T10:00:00.000Z")!
+        var reply = Self.item(1, chat: 5, attempts: 3)
+        reply.createdAt = now.adding(seconds: -3600)
+        let reminder = Outbox.Item(id: 2, chatID: 6, outbound: .send(OutboundMessage(chatID: 6, html: "r")), priority: .bulk, attempts: 3, createdAt: now.adding(seconds: -3600))
+        let settlement = state.settle([(reply, .failure(.server(status: 503, body: ""))), (reminder, .failure(.server(status: 503, body: "")))], at: 0, wallNow: now)
+        #expect(settlement.outcomes.map(\.outcome) == [
+            .dead("not delivered within 30 min (4 attempts; last: HTTP 503 Service Unavailable)"), .retryCounted("HTTP 503 Service Unavailable"),
+        ])
     }
 }

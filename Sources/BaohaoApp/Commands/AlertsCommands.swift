@@ -60,7 +60,9 @@ enum AlertsCommands {
             defer { withExtendedLifetime(lock) {} }
             let clients = (0..<max(1, config.telegram.senderClients)).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
             let limits = SendScheduler.Limits(configuration: config)
-            let sender = OutboxSender(database: database, clients: clients, limits: limits, clock: SystemWallClock(), logger: context.logger(for: config))
+            let sender = OutboxSender(
+                database: database, clients: clients, limits: limits, lifetime: DeliveryLifetime(configuration: config), clock: SystemWallClock(),
+                logger: context.logger(for: config))
             await sender.drain(seconds: deadline)
             let counts = try await database.read { db in try Outbox.counts(db) }
             context.io.out("delivered \(await sender.delivered); outbox: pending \(counts["pending"] ?? 0), dead-lettered \(counts["dead"] ?? 0)")

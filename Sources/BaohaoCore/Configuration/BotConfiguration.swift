@@ -50,7 +50,19 @@ public struct BotConfiguration: Sendable, Equatable {
     public var understanding = UnderstandingSettings()
     public var alerts = AlertSettings()
     public var rateLimits = RateLimitSettings()
+    public var delivery = DeliverySettings()
     public var telegram = TelegramSettings()
+
+    public init() {}
+}
+
+/// How long a message is worth delivering while sends fail in a way that may pass (5xx, no
+/// response): after that it is given up as a dead letter, saying so.
+public struct DeliverySettings: Sendable, Equatable {
+    /// A reply to a customer's message, seconds (6 h).
+    public var replyTTLSeconds = 6 * 3600
+    /// Anything else (reminders, notices), seconds (24 h).
+    public var otherTTLSeconds = 24 * 3600
 
     public init() {}
 }

@@ -103,6 +103,11 @@ public struct ConfigurationLoader: Sendable {
             if let v = sub.integer("per_group_per_minute", in: 1...10_000) { config.rateLimits.perGroupPerMinute = v }
             reader.absorb(sub)
         }
+        if var sub = reader.object("delivery") {
+            if let v = sub.integer("reply_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.replyTTLSeconds = v }
+            if let v = sub.integer("other_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.otherTTLSeconds = v }
+            reader.absorb(sub)
+        }
         reader.rejectUnknownKeys()
         problems += reader.problems
     }

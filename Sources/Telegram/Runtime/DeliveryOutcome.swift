@@ -1,4 +1,4 @@
-import BaohaoCore
+public import BaohaoCore
 
 /// What to do with an outbox item after an attempt: the sender's rules, without I/O.
 public enum DeliveryOutcome: Sendable, Equatable {
@@ -42,13 +42,23 @@ public enum DeliveryOutcome: Sendable, Equatable {
 }
 
 /// How long an outbox item is worth delivering: a live reply for 6 hours, anything else
-/// (reminders, notices) for 24.
-public enum DeliveryLifetime {
+/// (reminders, notices) for 24, unless the configuration says otherwise (`delivery`).
+public struct DeliveryLifetime: Sendable, Equatable {
     public static let replySeconds: Int64 = 6 * 3600
-    public static let bulkSeconds: Int64 = 24 * 3600
+    public static let otherSeconds: Int64 = 24 * 3600
+
+    public var replySeconds: Int64 = Self.replySeconds
+    public var otherSeconds: Int64 = Self.otherSeconds
+
+    public init() {}
+
+    public init(configuration c: BotConfiguration) {
+        replySeconds = Int64(c.delivery.replyTTLSeconds)
+        otherSeconds = Int64(c.delivery.otherTTLSeconds)
+    }
 
     /// The lifetime of an item of `priority`.
-    static func seconds(_ priority: Outbox.Priority) -> Int64 { priority == .live ? replySeconds : bulkSeconds }
+    func seconds(_ priority: Outbox.Priority) -> Int64 { priority == .live ? replySeconds : otherSeconds }
 
     /// "6 h", "90 min", "45 s".
     static func describe(_ seconds: Int64) -> String {

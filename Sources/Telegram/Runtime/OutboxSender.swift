@@ -24,11 +24,14 @@ public actor OutboxSender {
     /// (one trip to the database a round instead of two); dropped whenever the sender waits.
     private var prefetched: [Outbox.Item]?
 
-    public init(database: Database, clients: [BotAPI], limits: SendScheduler.Limits, clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(
+        database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
         self.clients = clients
-        state = SenderState(limits: limits)
+        state = SenderState(limits: limits, lifetime: lifetime)
         self.clock = clock
         self.logger = logger
         journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")

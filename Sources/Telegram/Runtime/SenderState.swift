@@ -60,8 +60,12 @@ struct SenderState: Sendable {
     /// After a failed round: the next round sends one item, to learn whether the API is back.
     private(set) var probing = false
 
-    init(limits: SendScheduler.Limits) {
+    /// How long items are retried before they are given up.
+    let lifetime: DeliveryLifetime
+
+    init(limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime()) {
         scheduler = SendScheduler(limits: limits)
+        self.lifetime = lifetime
     }
 
     /// Picks what may go at `now` from the heads read (live first, oldest first): one item per
@@ -108,7 +112,7 @@ struct SenderState: Sendable {
             case .failure(let error):
                 var age: Int64 = 0
                 if let wallNow, let queued = item.createdAt { age = (wallNow.millisecondsSinceEpoch - queued.millisecondsSinceEpoch) / 1000 }
-                outcome = DeliveryOutcome.after(error, attempts: item.attempts, age: age, lifetime: DeliveryLifetime.seconds(item.priority))
+                outcome = DeliveryOutcome.after(error, attempts: item.attempts, age: age, lifetime: lifetime.seconds(item.priority))
                 if case .retryCounted = outcome { transientFailures += 1 }
             }
             switch outcome {

@@ -15,6 +15,7 @@ public final class TelegramBot: Sendable {
     public struct Settings: Sendable {
         public var pollTimeoutSeconds: Int
         public var limits: SendScheduler.Limits
+        public var lifetime: DeliveryLifetime
         public var senderClients: Int
         public var drainSeconds: Double
         public var watchdogMarginSeconds: Double
@@ -26,6 +27,7 @@ public final class TelegramBot: Sendable {
         public init(configuration c: BotConfiguration) {
             pollTimeoutSeconds = c.pollTimeoutSeconds
             limits = SendScheduler.Limits(configuration: c)
+            lifetime = DeliveryLifetime(configuration: c)
             senderClients = c.telegram.senderClients
             drainSeconds = c.telegram.drainSeconds
             watchdogMarginSeconds = c.telegram.watchdogMarginSeconds
@@ -65,7 +67,7 @@ public final class TelegramBot: Sendable {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
         setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
-        sender = OutboxSender(database: database, clients: clients, limits: settings.limits, clock: assistant.clock, logger: logger)
+        sender = OutboxSender(database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, clock: assistant.clock, logger: logger)
         handler = UpdateHandler(assistant: assistant, database: database, logger: logger)
         replies = assistant.knowledge.replies
         self.settings = settings
