@@ -126,7 +126,7 @@ import TestSupport
         // A set in Intents/training is read in order, FAQ topics included, each text once.
         let lines = [#"{"text": "我交了钱号码还是停机", "intent": "missed_renewal"}"#, #"{"text": "退钱", "intent": "refund"}"#, #"{"text": "退钱", "intent": "refund"}"#]
         let loaded = try UnderstandingDataLoader.load(directory: folder(replacing: "training/extra.jsonl", with: lines.joined(separator: "\n") + "\n"))
-        #expect(loaded.data.training.contains(TrainingExample(label: "missed_renewal", text: "我交了钱号码还是停机")))
+        #expect(loaded.data.training.contains(LabelledUtterance(text: "我交了钱号码还是停机", label: "missed_renewal")))
         #expect(loaded.data.training.count == shippedData.data.training.count + (shippedData.data.training.contains { $0.text == "退钱" } ? 1 : 2))
         #expect(loaded.data.training.filter { $0.text == "退钱" }.count == 1)
         let unknown = try #require(error("training/extra.jsonl", #"{"text": "ok", "intent": "greeting"}"# + "\n" + #"{"text": "退款", "intent": "refunds"}"#))

@@ -10,18 +10,6 @@ public struct IntentExamples: Sendable, Equatable {
     }
 }
 
-/// A message and its label, taught to the learned models only (not retrieved as an
-/// example): phrasings in customers' own voices for any evaluation label, FAQ topics included.
-public struct TrainingExample: Sendable, Equatable {
-    public let label: String
-    public let text: String
-
-    public init(label: String, text: String) {
-        self.label = label
-        self.text = text
-    }
-}
-
 /// What matching needs to know of an FAQ entry.
 public struct FAQDocument: Sendable, Equatable {
     public let id: String
@@ -95,14 +83,14 @@ public struct UnderstandingData: Sendable {
     public var cues: [CueRule]
     public var carriers: [CarrierNames]
     /// Messages taught to the learned models only (`Intents/training/`).
-    public var training: [TrainingExample]
+    public var training: [LabelledUtterance]
     /// Pinyin word (syllables together or apart) → the Chinese it spells.
     public var pinyin: [(from: String, to: String)]
 
     public init(
         traditionalToSimplified: CharacterMap = CharacterMap(), phrases: [(from: String, to: String)] = [],
         synonyms: [SynonymGroup] = [], intents: [IntentExamples] = [], faq: [FAQDocument] = [],
-        cues: [CueRule] = [], carriers: [CarrierNames] = [], training: [TrainingExample] = [],
+        cues: [CueRule] = [], carriers: [CarrierNames] = [], training: [LabelledUtterance] = [],
         pinyin: [(from: String, to: String)] = []
     ) {
         self.training = training

@@ -234,15 +234,15 @@ public enum UnderstandingDataLoader {
     /// ...}`, any evaluation label), from every `.jsonl` file in `folder` (none when it is
     /// missing), in file and line order. A repeated text is kept once; anything wrong stops
     /// the load naming file and line.
-    static func loadTraining(from folder: String) throws(UnderstandingDataError) -> [TrainingExample] {
+    static func loadTraining(from folder: String) throws(UnderstandingDataError) -> [LabelledUtterance] {
         let known = Set(Labels.evaluationLabels)
         var seen: Set<String> = []
-        var training: [TrainingExample] = []
+        var training: [LabelledUtterance] = []
         try readLabelledLines(in: folder) { (path, entry, example, label) throws(UnderstandingDataError) in
             guard known.contains(label) else {
                 throw UnderstandingDataError(file: path, entry: entry, field: "intent", reason: "\"\(label)\" is not a label (see Labels.evaluationLabels)")
             }
-            if seen.insert(example).inserted { training.append(TrainingExample(label: label, text: example)) }
+            if seen.insert(example).inserted { training.append(LabelledUtterance(text: example, label: label)) }
         }
         return training
     }

@@ -1,13 +1,3 @@
-/// One labelled utterance of an evaluation file.
-public struct LabelledUtterance: Sendable, Equatable {
-    public let text: String
-    public let label: String
-    public init(text: String, label: String) {
-        self.text = text
-        self.label = label
-    }
-}
-
 /// Per-label precision, recall and F1.
 public struct LabelScore: Sendable, Equatable {
     public let label: String
