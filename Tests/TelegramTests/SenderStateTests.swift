@@ -132,16 +132,32 @@ import Testing
                 return
             }
             pauses.append(pause)
-            now += pause
+            // Past the pause and the items' own backoff (at most a minute), one item goes.
+            now += max(pause, SenderState.longestRetrySeconds)
             #expect(Self.ids(state.plan(heads, at: now)) == [1], "a probe of one item")
         }
         #expect(pauses == pauses.sorted() && pauses[2] > pauses[0], "\(pauses)")
         _ = state.settle([(heads[0], .success(()))], at: now)
         #expect(Self.ids(state.plan(Array(heads.dropFirst()), at: now)) == [2, 3, 4, 5], "a delivery closes the breaker")
-        // One failing chat among deliveries pauses nothing.
+        // One failing chat among deliveries pauses nothing but that chat, for its own backoff.
         let mixed = state.settle([(heads[1], .failure(.server(status: 500, body: ""))), (heads[2], .success(()))], at: now)
         #expect(mixed.readNext)
-        #expect(Self.ids(state.plan([heads[1], heads[3]], at: now)) == [2, 4])
+        #expect(Self.ids(state.plan([heads[1], heads[3]], at: now)) == [4])
+        let wait = state.retryAt[2]! - now
+        #expect(wait >= 0.5 * SenderState.firstRetrySeconds && wait <= SenderState.firstRetrySeconds, "a first failure waits 0.5 to 1 s: \(wait)")
+        #expect(Self.ids(state.plan([heads[1]], at: now + wait)) == [2])
+    }
+
+    /// Each failed attempt waits longer (doubling up to a minute), with jitter that differs
+    /// between items, so items that failed together do not all come back at once.
+    @Test func retriesBackOffExponentiallyWithJitter() {
+        for attempts in 1...12 {
+            let base = min(SenderState.longestRetrySeconds, SenderState.firstRetrySeconds * Double(1 << (attempts - 1)))
+            let delays = (1...200).map { SenderState.retryDelay(id: Int64($0), attempts: attempts) }
+            #expect(delays.allSatisfy { $0 >= base * 0.5 && $0 <= base }, "attempt \(attempts)")
+            #expect(Set(delays.map { Int($0 * 1000) }).count > 150, "jitter spreads the items")
+        }
+        #expect(SenderState.retryDelay(id: 7, attempts: 3) == SenderState.retryDelay(id: 7, attempts: 3), "deterministic")
     }
 
     /// A long text goes in parts, and the limits count every part: under 3 sends a second a
@@ -173,5 +189,64 @@ import Testing
         #expect(settlement.outcomes.map(\.outcome) == [
             .dead("not delivered within 30 min (4 attempts; last: HTTP 503 Service Unavailable)"), .retryCounted("HTTP 503 Service Unavailable"),
         ])
+    }
+
+    /// What waited past its time is given up before it is sent: a reply after its lifetime,
+    /// a reminder after the end of its expiry day (however young), with a reason that says
+    /// how many attempts there were and the last failure.
+    @Test func itemsWhoseTimePassedAreGivenUpUnsent() {
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        let state = SenderState(limits: .off)
+        var oldReply = Self.item(1, chat: 5, attempts: 3)
+        oldReply.createdAt = now.adding(seconds: -6 * 3600)
+        oldReply.lastError = "HTTP 502 Bad Gateway"
+        var youngReply = Self.item(2, chat: 6)
+        youngReply.createdAt = now.adding(seconds: -6 * 3600 + 1)
+        var staleReminder = Outbox.Item(
+            id: 3, chatID: 7, outbound: .send(OutboundMessage(chatID: 7, html: "r")), priority: .bulk, attempts: 0, createdAt: now.adding(seconds: -60),
+            expiresAt: now)
+        var liveReminder = staleReminder
+        liveReminder = Outbox.Item(
+            id: 4, chatID: 8, outbound: .send(OutboundMessage(chatID: 8, html: "r")), priority: .bulk, attempts: 0, createdAt: now.adding(seconds: -23 * 3600),
+            expiresAt: now.adding(seconds: 1))
+        staleReminder.lastError = nil
+        let (usable, expired) = state.sortOutExpired([oldReply, youngReply, staleReminder, liveReminder], wallNow: now)
+        #expect(usable.map(\.id) == [2, 4])
+        #expect(expired.map(\.item.id) == [1, 3])
+        #expect(expired.map(\.reason) == [
+            "not delivered within 6 h (3 attempts; last: HTTP 502 Bad Gateway)", "not delivered before its moment passed (0 attempts)",
+        ])
+    }
+
+    /// An outage (every round failing) longer than five minutes is noted when a delivery
+    /// ends it, with its start and end on the wall clock; a shorter one is not.
+    @Test func anOutageLongerThanFiveMinutesIsNotedWhenItEnds() {
+        for (minutes, noted) in [(4, false), (6, true)] {
+            var state = SenderState(limits: .off)
+            let start = Instant(secondsSinceEpoch: 1_800_000_000)
+            var now = 0.0
+            _ = state.settle([(Self.item(1, chat: 5), .failure(.connect("refused")))], at: now, wallNow: start)
+            for step in 1...minutes {
+                now += 60
+                _ = state.settle([(Self.item(1, chat: 5), .failure(.server(status: 503, body: "")))], at: now, wallNow: start.adding(seconds: Int64(step) * 60 - 1))
+            }
+            let end = start.adding(seconds: Int64(minutes) * 60 + 1)
+            let recovered = state.settle([(Self.item(1, chat: 5), .success(()))], at: now + 60, wallNow: end)
+            #expect(recovered.notes == (noted ? [.outageEnded(since: start, until: end)] : []), "\(minutes) min")
+            #expect(state.outageSince == nil)
+        }
+    }
+
+    /// A text that failed part-way reports how far it got, so only the rest is sent again;
+    /// an attempt that got no further than before reports nothing.
+    @Test func progressIsReportedOnlyWhenAFailedAttemptGotFurther() {
+        var state = SenderState(limits: .off)
+        var item = Self.item(1, chat: 5)
+        item.partsSent = 1
+        let settlement = state.settle(
+            [SenderState.Attempt(item, .failure(.server(status: 502, body: "")), partsSent: 2, lateNotice: false),
+             SenderState.Attempt(Self.item(2, chat: 6), .failure(.server(status: 502, body: "")))], at: 0)
+        #expect(settlement.progress.map(\.id) == [1])
+        #expect(settlement.progress.first?.partsSent == 2)
     }
 }

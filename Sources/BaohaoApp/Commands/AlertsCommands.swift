@@ -61,7 +61,8 @@ enum AlertsCommands {
             let clients = (0..<max(1, config.telegram.senderClients)).map { BotAPI(baseURL: config.apiBaseURL, token: token.secret, client: HTTPClient(label: "alerts\($0)")) }
             let limits = SendScheduler.Limits(configuration: config)
             let sender = OutboxSender(
-                database: database, clients: clients, limits: limits, lifetime: DeliveryLifetime(configuration: config), clock: SystemWallClock(),
+                database: database, clients: clients, limits: limits, lifetime: DeliveryLifetime(configuration: config),
+                clock: context.command.value("--now") == nil ? SystemWallClock() : ShiftedWallClock(startingAt: try Self.instant(context)),
                 logger: context.logger(for: config))
             await sender.drain(seconds: deadline)
             let counts = try await database.read { db in try Outbox.counts(db) }

@@ -49,15 +49,19 @@ public enum AlertRule {
     /// The instant an alert for local date `date` may go in `timeZone`: local midnight,
     /// moved out of quiet hours to their end (quiet hours may span midnight, 22:00–08:00).
     /// Computed on the calendar and the zone's rules, so a DST change moves it correctly.
+    /// The instant at `minute` past midnight of `date` in `timeZone` (UTC when unknown).
+    public static func localInstant(date: CivilDate, minute: Int = 0, timeZone: String) -> Instant {
+        let zone = ZoneInfo.named(timeZone)
+        let local = date.daysSinceEpoch * 86_400 + Int64(minute) * 60
+        // The offset at the local time itself (checked twice around a change).
+        var offset = Int64(zone?.offset(at: local) ?? 0)
+        offset = Int64(zone?.offset(at: local - offset) ?? 0)
+        return Instant(secondsSinceEpoch: local - offset)
+    }
+
     public static func deliveryInstant(date: CivilDate, timeZone: String, quietStartMinute: Int, quietEndMinute: Int, notBefore: Instant) -> Instant {
         let zone = ZoneInfo.named(timeZone)
-        func instant(_ day: CivilDate, _ minute: Int) -> Instant {
-            let local = day.daysSinceEpoch * 86_400 + Int64(minute) * 60
-            // The offset at the local time itself (checked twice around a change).
-            var offset = Int64(zone?.offset(at: local) ?? 0)
-            offset = Int64(zone?.offset(at: local - offset) ?? 0)
-            return Instant(secondsSinceEpoch: local - offset)
-        }
+        func instant(_ day: CivilDate, _ minute: Int) -> Instant { localInstant(date: day, minute: minute, timeZone: timeZone) }
         func localMinute(_ i: Instant) -> (CivilDate, Int) {
             let s = i.millisecondsSinceEpoch / 1000
             let local = s + Int64(zone?.offset(at: s) ?? 0)

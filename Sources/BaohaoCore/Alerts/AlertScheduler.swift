@@ -75,7 +75,14 @@ public struct AlertScheduler: Sendable {
                     candidate.planned.deliverAt.description, now.description)
                 guard db.changes > 0 else { continue }
                 let alertID = db.lastInsertRowID
-                try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now)
+                // A later reminder of the same line to the same chat makes an unsent earlier one moot.
+                try Outbox.dropPending(
+                    db,
+                    ids: try db.query(
+                        "SELECT outbox_id FROM alerts WHERE line_id = ? AND chat_id = ? AND id <> ? AND state = 'queued' AND outbox_id IS NOT NULL",
+                        candidate.lineID, candidate.chatID, alertID
+                    ) { $0.int64(0) }, reason: "superseded by a later reminder of the same line")
+                try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now, expiresAt: candidate.usefulUntil)
                 try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", db.lastInsertRowID, alertID)
                 queued.append(candidate.planned)
             }
@@ -106,6 +113,9 @@ public struct AlertScheduler: Sendable {
     struct Candidate {
         let planned: PlannedAlert
         let expiresOn: String
+        /// When the reminder's moment has passed: the end of the expiry day (or of the day it
+        /// is about, if later) in the carrier's time zone. Not delivered by then, it is dropped.
+        var usefulUntil: Instant? = nil
         var lineID: Int64 { planned.lineID }
         var chatID: Int64 { planned.chatID }
         var alert: DueAlert { planned.alert }
@@ -170,7 +180,8 @@ public struct AlertScheduler: Sendable {
                     planned: PlannedAlert(lineID: lineID, number: number, chatID: chat, alert: due, deliverAt: at) { [self] in
                         message(due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: chat, lineID: lineID, language: language)
                     },
-                    expiresOn: row.expires))
+                    expiresOn: row.expires,
+                    usefulUntil: AlertRule.localInstant(date: max(expiresOn, due.date).adding(days: 1), timeZone: carrier.timeZone)))
             }
         }
         return result + (try failureCandidates(db, now: now))
@@ -215,7 +226,8 @@ public struct AlertScheduler: Sendable {
                         due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: chat, lineID: lineID, language: language,
                         failureReason: reason)
                 },
-                expiresOn: "ledger:\(row.ledgerID)"))
+                expiresOn: "ledger:\(row.ledgerID)",
+                usefulUntil: AlertRule.localInstant(date: max(expiresOn, today).adding(days: 1), timeZone: carrier.timeZone)))
         }
         return result
     }

@@ -19,6 +19,16 @@ public enum Outbox {
         public var lastInbound: Int64 = 0
         /// When it was queued (its age decides how long a failing send is retried).
         public var createdAt: Instant? = nil
+        /// When it stops being worth sending, if earlier than its kind's lifetime says (a
+        /// reminder: the end of its expiry day in the carrier's time zone).
+        public var expiresAt: Instant? = nil
+        /// Of a text sent in parts, how many reached Telegram already (a retry sends the rest).
+        public var partsSent = 0
+        /// Whether the parts sent so far began with the late-reply notice (so the rest are
+        /// split from the same text).
+        public var lateNotice = false
+        /// Why the last attempt failed.
+        public var lastError: String? = nil
 
         /// The message, for a send or an edit.
         public var message: OutboundMessage? {
@@ -29,15 +39,16 @@ public enum Outbox {
         }
     }
 
-    public static func enqueue(_ db: Connection, _ message: OutboundMessage, priority: Priority = .live, at now: Instant) throws {
-        try enqueue(db, .send(message), priority: priority, at: now)
+    public static func enqueue(_ db: Connection, _ message: OutboundMessage, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws {
+        try enqueue(db, .send(message), priority: priority, at: now, expiresAt: expiresAt)
     }
 
-    public static func enqueue(_ db: Connection, _ outbound: Outbound, priority: Priority = .live, at now: Instant) throws {
+    /// Queues `outbound`; `expiresAt` ends its usefulness earlier than its kind's lifetime.
+    public static func enqueue(_ db: Connection, _ outbound: Outbound, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws {
         let json = OutboxCodec.encode(outbound)
         try db.execute(
-            "INSERT INTO outbox (chat_id, priority, message, created_at) VALUES (?, ?, ?, ?)", outbound.chatID ?? 0, priority.rawValue, json,
-            now.description)
+            "INSERT INTO outbox (chat_id, priority, message, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", outbound.chatID ?? 0, priority.rawValue, json,
+            now.description, expiresAt?.description)
     }
 
     /// The next item of each chat with something pending (a chat's items go in order, so
@@ -45,7 +56,8 @@ public enum Outbox {
     public static func nextPerChat(_ db: Connection, limit: Int) throws -> [Item] {
         try db.query(
             """
-            SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at FROM outbox o
+            SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at,
+                   o.expires_at, o.parts_sent, o.late_notice, o.error FROM outbox o
             JOIN (SELECT chat_id, min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY chat_id) AS head ON head.id = o.id
             LEFT JOIN chat_state cs ON cs.chat_id = o.chat_id
             ORDER BY o.priority, o.id LIMIT ?
@@ -53,7 +65,18 @@ public enum Outbox {
         ) { row in
             Item(
                 id: row.int64(0), chatID: row.int64(1), outbound: try OutboxCodec.decode(row.string(2)),
-                priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5), createdAt: Instant(iso: row.string(6)))
+                priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5), createdAt: Instant(iso: row.string(6)),
+                expiresAt: row.optionalString(7).flatMap(Instant.init(iso:)), partsSent: row.int(8), lateNotice: row.bool(9), lastError: row.optionalString(10))
+        }
+    }
+
+    /// Every pending item's deadline facts, for the sweep that gives up what waited too long.
+    public static func pendingDeadlines(_ db: Connection) throws -> [Item] {
+        try db.query("SELECT id, chat_id, priority, attempts, created_at, expires_at, error FROM outbox WHERE state = 'pending' ORDER BY id") { row in
+            Item(
+                id: row.int64(0), chatID: row.int64(1), outbound: .answerButton(callbackID: "", text: nil), priority: Priority(rawValue: row.int(2)) ?? .bulk,
+                attempts: row.int(3), createdAt: Instant(iso: row.string(4)), expiresAt: row.optionalString(5).flatMap(Instant.init(iso:)),
+                lastError: row.optionalString(6))
         }
     }
 
@@ -78,6 +101,11 @@ public enum Outbox {
     /// Gives up on an item: it stays in the table with the reason, for operators.
     public static func markDead(_ db: Connection, id: Int64, reason: String, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, attempts = attempts + 1, error = ? WHERE id = ?", now.description, reason, id)
+    }
+
+    /// Gives up an item whose time passed before it could be delivered (no attempt is counted).
+    public static func markExpired(_ db: Connection, id: Int64, reason: String, at now: Instant) throws {
+        try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, error = ? WHERE id = ? AND state = 'pending'", now.description, reason, id)
     }
 
     /// Why dead letters could not be queued again; nothing was changed.
@@ -108,6 +136,21 @@ public enum Outbox {
     /// Counts a failed attempt; the item stays pending.
     public static func countAttempt(_ db: Connection, id: Int64, error: String) throws {
         try db.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", error, id)
+    }
+
+    /// Records how far a text sent in parts got: `partsSent` parts reached Telegram, the
+    /// first of them led by the late-reply notice when `lateNotice`. Progress never goes back.
+    public static func recordProgress(_ db: Connection, id: Int64, partsSent: Int, lateNotice: Bool) throws {
+        try db.execute(
+            "UPDATE outbox SET parts_sent = ?, late_notice = ? WHERE id = ? AND state = 'pending' AND parts_sent < ?", partsSent, lateNotice, id, partsSent)
+    }
+
+    /// Pending items queued at or before `until` plus those settled since `since`: what
+    /// waited through an outage from `since` to `until`.
+    public static func waitedCount(_ db: Connection, since: Instant, until: Instant) throws -> Int {
+        try db.queryFirst(
+            "SELECT count(*) FROM outbox WHERE created_at <= ? AND (state = 'pending' OR sent_at >= ?)", until.description, since.description
+        ) { $0.int(0) } ?? 0
     }
 
     /// A chat that blocked the bot: nothing more is sent to it, and its pending alerts are dropped.
@@ -150,6 +193,11 @@ public enum Outbox {
     /// Items of `priority` sent after `since`.
     public static func sentCount(_ db: Connection, priority: Priority, since: Instant) throws -> Int {
         try db.queryFirst("SELECT count(*) FROM outbox WHERE priority = ? AND state = 'sent' AND sent_at > ?", priority.rawValue, since.description) { $0.int(0) } ?? 0
+    }
+
+    /// Items given up since `since` because their time passed (`markExpired`).
+    public static func expiredCount(_ db: Connection, since: Instant) throws -> Int {
+        try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'dead' AND sent_at >= ? AND error LIKE 'not delivered %'", since.description) { $0.int(0) } ?? 0
     }
 
     /// Items given up after `since`.

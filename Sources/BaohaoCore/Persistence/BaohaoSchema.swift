@@ -239,5 +239,10 @@ public enum BaohaoSchema {
             ALTER TABLE conversations ADD COLUMN carrier TEXT;
             ALTER TABLE conversations ADD COLUMN carrier_at TEXT;
             """),
+        Migration(version: 8, name: "outbox delivery progress and deadlines", sql: """
+            ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE outbox ADD COLUMN late_notice INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE outbox ADD COLUMN expires_at TEXT;
+            """),
     ]
 }

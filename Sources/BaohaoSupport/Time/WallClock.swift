@@ -70,6 +70,19 @@ public struct SystemWallClock: WallClock {
     }
 }
 
+/// The system clock moved to start at a given instant and run on at its pace: what a
+/// command run "as of" another time (`--now`) uses for everything it stamps.
+public struct ShiftedWallClock: WallClock {
+    private let offsetMilliseconds: Int64
+
+    /// A clock that says `start` now.
+    public init(startingAt start: Instant) {
+        offsetMilliseconds = start.millisecondsSinceEpoch - SystemWallClock().now().millisecondsSinceEpoch
+    }
+
+    public func now() -> Instant { Instant(millisecondsSinceEpoch: SystemWallClock().now().millisecondsSinceEpoch + offsetMilliseconds) }
+}
+
 /// A clock that says what it is told: for tests.
 public final class ManualWallClock: WallClock, Sendable {
     private let current: Mutex<Instant>

@@ -25,13 +25,33 @@ final class DeliveryJournal: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Notes that Telegram accepted item `id`.
-    func record(_ id: Int64) {
-        let line = Array((String(id) + "\n").utf8)
+    func record(_ id: Int64) { append(String(id)) }
+
+    /// Notes that Telegram accepted `partsSent` parts of item `id` (and the late-reply
+    /// notice before them when `lateNotice`), but not the rest.
+    func recordProgress(_ id: Int64, partsSent: Int, lateNotice: Bool) { append("\(id)/\(partsSent)/\(lateNotice ? 1 : 0)") }
+
+    private func append(_ text: String) {
+        let line = Array((text + "\n").utf8)
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// The ids noted since the file was last emptied (a torn last line is ignored).
-    func recorded() -> [Int64] {
+    /// The items accepted whole since the file was last emptied (a torn last line is ignored).
+    func recorded() -> [Int64] { lines().compactMap { Int64($0) } }
+
+    /// The items accepted in part: id → (parts sent, late notice sent), the furthest noted.
+    func recordedProgress() -> [Int64: (partsSent: Int, lateNotice: Bool)] {
+        var progress: [Int64: (partsSent: Int, lateNotice: Bool)] = [:]
+        for line in lines() {
+            let fields = line.split(separator: "/")
+            guard fields.count == 3, let id = Int64(fields[0]), let parts = Int(fields[1]), let notice = Int(fields[2]) else { continue }
+            let old = progress[id]
+            progress[id] = (max(parts, old?.partsSent ?? 0), notice == 1 || old?.lateNotice == true)
+        }
+        return progress
+    }
+
+    private func lines() -> [String] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var offset: off_t = 0
@@ -41,7 +61,9 @@ final class DeliveryJournal: @unchecked Sendable {
             bytes += buffer[0..<n]
             offset += off_t(n)
         }
-        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).compactMap { Int64(String(decoding: $0, as: UTF8.self)) }
+        // A line is whole only with its newline (a torn last one is dropped).
+        if let last = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange((last + 1)...) } else { bytes = [] }
+        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Empties the file: everything in it is now recorded in the database.

@@ -1,4 +1,5 @@
 public import BaohaoCore
+import BaohaoSupport
 
 /// What to do with an outbox item after an attempt: the sender's rules, without I/O.
 public enum DeliveryOutcome: Sendable, Equatable {
@@ -21,9 +22,14 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// (5xx, no response, a garbled response) is retried while the item is still worth it, a
     /// lost reply being worse than a duplicate; past its lifetime it is given up, saying so.
     /// Only permanent refusals are dead letters at once.
-    public static func after(_ error: BotAPIError, attempts: Int, age: Int64 = 0, lifetime: Int64 = DeliveryLifetime.replySeconds) -> DeliveryOutcome {
+    /// `within` says what the lifetime was, for the dead letter ("within 6 h" by default).
+    public static func after(
+        _ error: BotAPIError, attempts: Int, age: Int64 = 0, lifetime: Int64 = DeliveryLifetime.replySeconds, within: String? = nil
+    ) -> DeliveryOutcome {
         func transient(_ reason: String) -> DeliveryOutcome {
-            age < lifetime ? .retryCounted(reason) : .dead("not delivered within \(DeliveryLifetime.describe(lifetime)) (\(attempts + 1) attempts; last: \(reason))")
+            age < lifetime
+                ? .retryCounted(reason)
+                : .dead("not delivered \(within ?? "within " + DeliveryLifetime.describe(lifetime)) (\(attempts + 1) attempts; last: \(reason))")
         }
         switch error {
         case .tooManyRequests(let seconds): return .wait(seconds: max(1, seconds))
@@ -59,6 +65,15 @@ public struct DeliveryLifetime: Sendable, Equatable {
 
     /// The lifetime of an item of `priority`.
     func seconds(_ priority: Outbox.Priority) -> Int64 { priority == .live ? replySeconds : otherSeconds }
+
+    /// When `item` stops being worth delivering (its own `expiresAt`, else its queueing time
+    /// plus its kind's lifetime), and how a dead letter says so; nil without a queueing time.
+    func deadline(of item: Outbox.Item) -> (at: Instant, within: String)? {
+        if let expires = item.expiresAt { return (expires, "before its moment passed") }
+        guard let queued = item.createdAt else { return nil }
+        let seconds = seconds(item.priority)
+        return (queued.adding(seconds: seconds), "within " + Self.describe(seconds))
+    }
 
     /// "6 h", "90 min", "45 s".
     static func describe(_ seconds: Int64) -> String {

@@ -1,4 +1,4 @@
-import BaohaoCore
+public import BaohaoCore
 public import Storage
 public import BaohaoSupport
 
@@ -23,10 +23,12 @@ public actor OutboxSender {
     /// The next round's items, read in the transaction that stored the last round's outcomes
     /// (one trip to the database a round instead of two); dropped whenever the sender waits.
     private var prefetched: [Outbox.Item]?
+    /// The late-reply and outage notices (none without them: tests of sending alone).
+    let notices: DeliveryNotices?
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        notices: DeliveryNotices? = nil, clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
@@ -34,6 +36,7 @@ public actor OutboxSender {
         state = SenderState(limits: limits, lifetime: lifetime)
         self.clock = clock
         self.logger = logger
+        self.notices = notices
         journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")
         inFlight = database.path == ":memory:" ? nil : InFlightRecord(path: InFlightRecord.path(forDatabase: database.path))
     }
@@ -43,13 +46,16 @@ public actor OutboxSender {
         guard !recovered else { return }
         recovered = true
         guard let journal else { return }
-        let ids = journal.recorded()
-        if !ids.isEmpty {
+        let ids = journal.recorded(), progress = journal.recordedProgress()
+        if !ids.isEmpty || !progress.isEmpty {
             let now = clock.now()
             try await database.write { db in
-                try db.transaction { for id in ids { try Outbox.markSentIfPending(db, id: id, at: now) } }
+                try db.transaction {
+                    for (id, p) in progress { try Outbox.recordProgress(db, id: id, partsSent: p.partsSent, lateNotice: p.lateNotice) }
+                    for id in ids { try Outbox.markSentIfPending(db, id: id, at: now) }
+                }
             }
-            logger.info("outbox.recovered", ["count": .int(Int64(ids.count))])
+            logger.info("outbox.recovered", ["count": .int(Int64(ids.count)), "partial": .int(Int64(progress.count))])
         }
         journal.clear()
     }
@@ -133,35 +139,54 @@ public actor OutboxSender {
         } else {
             items = try await database.read { db in try Outbox.nextPerChat(db, limit: SenderState.roundSize) }
         }
+        // What waited past its usefulness goes to the dead letters unsent; the chats' next
+        // items are read in the next round.
+        let wallNow = clock.now()
+        let (usable, expired) = state.sortOutExpired(items, wallNow: wallNow)
+        if !expired.isEmpty {
+            try await database.write { db in
+                try db.transaction { for (item, reason) in expired { try Outbox.markExpired(db, id: item.id, reason: reason, at: wallNow) } }
+            }
+            for (item, reason) in expired {
+                logger.warning("outbox.expired", ["chat": .int(item.chatID), "item": .int(item.id), "reason": .string(reason)])
+            }
+            prefetched = nil
+            if usable.isEmpty { return .goOn }
+        }
         let picked: [Outbox.Item]
-        switch state.plan(items, at: monotonicSeconds()) {
+        switch state.plan(usable, at: monotonicSeconds()) {
         case .skip(let next): return next
         case .send(let items): picked = items
         }
+        let lateNotices = try await lateNotices(picked, at: wallNow)
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
         inFlight?.begin(picked.map(\.id))
         // Whatever happens to the round, its sends are over when it ends.
         defer { inFlight?.end() }
-        let results = await withTaskGroup(of: [(Outbox.Item, Result<Void, BotAPIError>)].self) { group in
+        let results = await withTaskGroup(of: [SenderState.Attempt].self) { group in
             for (w, api) in clients.enumerated() {
                 let share = picked.enumerated().filter { $0.offset % clients.count == w }.map(\.element)
                 if share.isEmpty { continue }
                 group.addTask {
                     // The whole share runs on the client's own thread: no switch per request.
                     await api.client.perform { _ in
-                        var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
+                        var out: [SenderState.Attempt] = []
                         for item in share {
-                            let result = await Self.deliver(item, api: api, lastInbound: item.lastInbound)
-                            if case .success = result { journal?.record(item.id) }
-                            out.append((item, result))
+                            let attempt = await Self.deliver(item, api: api, lateNotice: lateNotices[item.id])
+                            if case .success = attempt.result {
+                                journal?.record(item.id)
+                            } else if attempt.madeProgress {
+                                journal?.recordProgress(item.id, partsSent: attempt.partsSent, lateNotice: attempt.lateNotice)
+                            }
+                            out.append(attempt)
                         }
                         return out
                     }
                 }
             }
-            var all: [(Outbox.Item, Result<Void, BotAPIError>)] = []
+            var all: [SenderState.Attempt] = []
             for await part in group { all += part }
             return all
         }
@@ -169,19 +194,42 @@ public actor OutboxSender {
         return .goOn
     }
 
+    /// The notices leading the picked replies that are more than two minutes late (nothing
+    /// of them sent yet), by item id.
+    private func lateNotices(_ picked: [Outbox.Item], at now: Instant) async throws -> [Int64: String] {
+        guard let notices else { return [:] }
+        let late = picked.compactMap { item -> (Outbox.Item, Int64, Int64)? in
+            guard item.priority == .live, item.partsSent == 0, !item.lateNotice, case .send(let m) = item.outbound, let question = m.answering,
+                let queued = item.createdAt
+            else { return nil }
+            let delay = (now.millisecondsSinceEpoch - queued.millisecondsSinceEpoch) / 1000
+            return delay > DeliveryNotices.lateAfterSeconds ? (item, question, delay) : nil
+        }
+        guard !late.isEmpty else { return [:] }
+        return try await database.read { db in
+            var texts: [Int64: String] = [:]
+            for (item, question, delay) in late { texts[item.id] = try notices.lateReply(db, chat: item.chatID, question: question, delaySeconds: delay) }
+            return texts
+        }
+    }
+
     /// Writes the round's outcomes (decided by `SenderState.settle`) in one transaction.
-    private func apply(_ results: [(Outbox.Item, Result<Void, BotAPIError>)]) async throws {
+    private func apply(_ results: [SenderState.Attempt]) async throws {
         let now = clock.now()
         let settlement = state.settle(results, at: monotonicSeconds(), wallNow: now)
+        var outage: (since: Instant, until: Instant)?
         for note in settlement.notes {
             switch note {
             case .rateLimited(let chat, let retryAfter, let global):
                 logger.warning("outbox.rate_limited", ["chat": .int(chat), "retry_after": .int(Int64(retryAfter)), "scope": .string(global ? "global" : "chat")])
             case .stopped(let reason):
                 logger.error("outbox.stopped", ["reason": .string(reason)])
+            case .outageEnded(let since, let until):
+                outage = (since, until)
             }
         }
-        let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext
+        let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext, progress = settlement.progress
+        let notices = self.notices, lifetime = state.lifetime, outageEnded = outage
         // If this write fails, the journal still holds the accepted sends: recover them first.
         recovered = false
         let (deliveredCount, next) = try await database.write { db in
@@ -208,6 +256,25 @@ public actor OutboxSender {
                         logger.warning("outbox.dead_letter", ["chat": .int(item.chatID), "item": .int(item.id), "reason": .string(reason)])
                     }
                 }
+                // Parts of texts that reached Telegram before a later part failed.
+                for p in progress { try Outbox.recordProgress(db, id: p.id, partsSent: p.partsSent, lateNotice: p.lateNotice) }
+                // The API is back after a long outage: what waited past its time is given
+                // up now, and the operators learn how long, how much waited, how much expired.
+                if let outage = outageEnded {
+                    for item in try Outbox.pendingDeadlines(db) {
+                        guard let deadline = lifetime.deadline(of: item), deadline.at <= now else { continue }
+                        try Outbox.markExpired(db, id: item.id, reason: SenderState.expiryReason(item, within: deadline.within), at: now)
+                    }
+                    let expired = try Outbox.expiredCount(db, since: outage.since)
+                    let waited = try Outbox.waitedCount(db, since: outage.since, until: outage.until)
+                    logger.warning(
+                        "outbox.outage_ended",
+                        ["seconds": .int((outage.until.millisecondsSinceEpoch - outage.since.millisecondsSinceEpoch) / 1000), "waited": .int(Int64(waited)),
+                         "expired": .int(Int64(expired))])
+                    if let notice = notices?.outage(since: outage.since, until: outage.until, waited: waited, expired: expired) {
+                        try Outbox.enqueue(db, notice, priority: .bulk, at: now)
+                    }
+                }
                 // What goes next, as these outcomes leave the outbox (not worth it after a
                 // failed connection: the sender waits before the next round anyway).
                 return (count, readNext ? try Outbox.nextPerChat(db, limit: SenderState.roundSize) : nil)
@@ -228,17 +295,27 @@ public actor OutboxSender {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// One item to Telegram: long texts split, a rejected HTML text resent once as plain
-    /// text, an edit of a message that is gone sent as a new message.
-    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64) async -> Result<Void, BotAPIError> {
+    /// One item to Telegram: long texts split (from the first part not sent yet), a rejected
+    /// HTML text resent once as plain text, an edit of a message that is gone sent as a new
+    /// message; a reply led by `lateNotice` (sent as a reply to the question) when given and
+    /// nothing of it went yet. Returns the result with how far the parts got.
+    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lateNotice: String? = nil) async -> SenderState.Attempt {
+        var partsSent = item.partsSent, noticeSent = item.lateNotice
         do {
             switch item.outbound {
             case .answerButton(let id, let text):
                 try await api.answerCallbackQuery(id: id, text: text)
             case .send(let message):
-                // Quote the message answered when the chat has written more since.
-                let replyTo = message.answering.flatMap { $0 < lastInbound ? $0 : nil }
-                try await send(message, api: api, replyTo: replyTo)
+                if let lateNotice, partsSent == 0, !noticeSent, let question = message.answering {
+                    try await withPlainTextFallback(lateNotice) { text, isHTML in
+                        try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, replyTo: question)
+                    }
+                    noticeSent = true
+                }
+                // Quote the message answered when the chat has written more since (the late
+                // notice quoted it already).
+                let replyTo = noticeSent ? nil : message.answering.flatMap { $0 < item.lastInbound ? $0 : nil }
+                try await send(message, api: api, replyTo: replyTo, partsSent: &partsSent)
             case .edit(let messageID, let message):
                 do {
                     guard MessageSplitter.visibleLength(message.html) <= MessageSplitter.limit else { throw BotAPIError.badRequest("message is too long") }
@@ -246,24 +323,26 @@ public actor OutboxSender {
                         try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: text, html: isHTML, keyboard: keyboard(message))
                     }
                 } catch BotAPIError.badRequest(let d) where d.contains("message to edit not found") || d.contains("can't be edited") || d.contains("too long") {
-                    try await send(message, api: api, replyTo: nil)
+                    try await send(message, api: api, replyTo: nil, partsSent: &partsSent)
                 }
             }
-            return .success(())
+            return SenderState.Attempt(item, .success(()), partsSent: partsSent, lateNotice: noticeSent)
         } catch let error as BotAPIError {
-            return .failure(error)
+            return SenderState.Attempt(item, .failure(error), partsSent: partsSent, lateNotice: noticeSent)
         } catch {
-            return .failure(.malformedResponse("\(error)"))
+            return SenderState.Attempt(item, .failure(.malformedResponse("\(error)")), partsSent: partsSent, lateNotice: noticeSent)
         }
     }
 
-    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?) async throws {
+    /// Sends the parts of `message` from `partsSent` on, counting each one Telegram accepts.
+    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?, partsSent: inout Int) async throws {
         let parts = MessageSplitter.split(message.html)
-        for (i, part) in parts.enumerated() {
+        for i in min(partsSent, parts.count)..<parts.count {
             let last = i == parts.count - 1
-            try await withPlainTextFallback(part) { text, isHTML in
+            try await withPlainTextFallback(parts[i]) { text, isHTML in
                 try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)
             }
+            partsSent = i + 1
         }
     }
 

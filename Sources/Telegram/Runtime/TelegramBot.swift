@@ -67,7 +67,10 @@ public final class TelegramBot: Sendable {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
         setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
-        sender = OutboxSender(database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, clock: assistant.clock, logger: logger)
+        let notices = DeliveryNotices(
+            replies: assistant.knowledge.replies, defaultLanguage: assistant.settings.defaultLanguage, operatorChatID: assistant.settings.operatorChatID)
+        sender = OutboxSender(
+            database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, clock: assistant.clock, logger: logger)
         handler = UpdateHandler(assistant: assistant, database: database, logger: logger)
         replies = assistant.knowledge.replies
         self.settings = settings

@@ -18,4 +18,9 @@ enum RecentMessages {
     static func texts(_ db: Connection, chat: Int64) throws -> [String] {
         try db.query("SELECT text FROM recent_messages WHERE chat_id = ? ORDER BY id", chat) { $0.string(0) }
     }
+
+    /// The text of the chat's message `messageID`, while it is among the kept ones.
+    static func text(_ db: Connection, chat: Int64, messageID: Int64) throws -> String? {
+        try db.queryFirst("SELECT text FROM recent_messages WHERE chat_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1", chat, messageID) { $0.string(0) }
+    }
 }
