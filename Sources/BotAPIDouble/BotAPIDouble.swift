@@ -315,6 +315,13 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         }
     }
 
+    /// Forgets the faults still queued for `method` (every method when nil): the outage ends.
+    public func clearFaults(_ method: String? = nil) {
+        lock.withLock {
+            if let method { state.faults[method.lowercased()] = nil } else { state.faults = [:] }
+        }
+    }
+
     /// From now on sendMessage, editMessageText and sendChatAction to `chatID` get
     /// 403 "Forbidden: bot was blocked by the user".
     public func blockChat(_ chatID: Int64) {

@@ -109,6 +109,31 @@ final class Flag: Sendable {
             duplicates += max(0, replies - count)
         }
         print("crash-restart: 5 kills after \(killedAt) replies; \(duplicates) duplicate(s)")
+        // Order, not only counts: every chat sent the same ten texts in the same order, so
+        // each must read the same replies in the same order (ticket numbers aside), a
+        // repeated send showing as the same reply twice in a row.
+        func readInOrder(_ chat: Int64) -> [String] {
+            var replies: [String] = []
+            for message in double.sentMessages(to: chat) {
+                var text = "", inDigits = false
+                for c in message.text {
+                    if c.isASCII && c.isNumber {
+                        if !inDigits { text.append("#") }
+                        inDigits = true
+                    } else {
+                        text.append(c)
+                        inDigits = false
+                    }
+                }
+                if text != replies.last { replies.append(text) }
+            }
+            return replies
+        }
+        var sequences: [[String]: [Int64]] = [:]
+        for chat in sentByChat.keys.sorted() { sequences[readInOrder(chat), default: []].append(chat) }
+        let usual = sequences.max { $0.value.count < $1.value.count }
+        #expect(sequences.count == 1, "chats read their replies in \(sequences.count) different orders; e.g. chats \(sequences.filter { $0.key != usual?.key }.values.flatMap { $0 }.prefix(5)) (TEST_SEED=\(seed))")
+        #expect(usual?.key.count ?? 0 >= 10, "each chat reads at least one reply per message")
         // A send in flight when the process died may go twice (the request reached Telegram,
         // the answer did not reach the bot): one per sending connection (2) per kill at most.
         #expect(duplicates <= 5 * 2, "\(duplicates) duplicates (TEST_SEED=\(seed))")
