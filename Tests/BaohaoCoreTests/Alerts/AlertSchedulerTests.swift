@@ -37,6 +37,29 @@ import BaohaoSupport
         #expect(items.first?.message?.buttons.flatMap { $0 }.map(\.payload).contains("rn:+13105550117") == true)
     }
 
+    /// A reminder is worth sending until the end of the expiry day in the carrier's time
+    /// zone; a later reminder of the same line to the same chat replaces one not sent yet.
+    @Test func aReminderLastsUntilTheEndOfTheExpiryDayUnlessALaterOneSupersedesIt() async throws {
+        let d = try await Dialogue()
+        try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-30", boundTo: 42)
+        #expect(try await enqueue(d, at: "2026-11-23T13:00:00.000Z").map(\.alert.leadDays) == [7])
+        let first = try await d.database.read { db in try Outbox.nextPerChat(db, limit: 10) }
+        // Midnight in New York (EST, UTC-5) after 30 November.
+        #expect(first.map(\.expiresAt) == [Instant(iso: "2026-12-01T05:00:00.000Z")])
+        // Still unsent four days later (Telegram down): the T-3 reminder replaces it.
+        #expect(try await enqueue(d, at: "2026-11-27T13:00:00.000Z").map(\.alert.leadDays) == [3])
+        let rows = try await d.database.read { db in
+            try db.query("SELECT state, coalesce(error, '') FROM outbox ORDER BY id") { ($0.string(0), $0.string(1)) }
+        }
+        #expect(rows.map(\.0) == ["dead", "pending"])
+        #expect(rows.first?.1 == "superseded by a later reminder of the same line")
+        // A reminder already sent is left as it is.
+        try await d.database.write { db in try Outbox.markSent(db, id: 2, at: Instant(iso: "2026-11-27T13:00:01.000Z")!) }
+        #expect(try await enqueue(d, at: "2026-11-29T13:00:00.000Z").map(\.alert.leadDays) == [1])
+        let states = try await d.database.read { db in try db.query("SELECT state FROM outbox ORDER BY id") { $0.string(0) } }
+        #expect(states == ["dead", "sent", "pending"])
+    }
+
     @Test func twoSchedulersOnTwoConnectionsQueueEachAlertOnce() async throws {
         let path = temporaryDatabasePath("alerts-two")
         let first = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
