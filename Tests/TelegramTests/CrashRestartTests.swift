@@ -63,6 +63,7 @@ final class Flag: Sendable {
         // Five kill points at random, spread over the burst. The seed comes from TEST_SEED (a
         // fixed default otherwise) and is printed and named in failures, so a failure replays.
         let seed = testSeed(default: 0xC4A5_4001)
+        let replay = "TEST_SEED=\(seed) swift test --filter CrashRestartTests"
         var generator = SeededGenerator(seed: seed)
         let thresholds = (0..<5).map { k in 100 + k * 350 + Int(generator.next() % 250) }
         print("crash-restart: seed \(seed), kills after \(thresholds) replies")
@@ -91,7 +92,7 @@ final class Flag: Sendable {
         let killsDone = await double.waitAsync(timeout: 120) { finished.value.load(ordering: .acquiring) }
         #expect(killsDone)
         let (killedAt, error) = result.withLock { $0 }
-        #expect(error == nil, "\(error ?? "") (TEST_SEED=\(seed))")
+        #expect(error == nil, "\(error ?? "") (replay: \(replay))")
         #expect(killedAt.count == 5)
         #expect(killedAt.allSatisfy { $0 < total }, "a kill came after the burst was answered (\(killedAt)); it proves nothing")
 
@@ -100,12 +101,12 @@ final class Flag: Sendable {
         kill(last, SIGTERM)
         var status: Int32 = 0
         waitpid(last, &status, 0)
-        #expect(done, "\(double.sentMessages().count) replies for \(total) messages (TEST_SEED=\(seed))")
+        #expect(done, "\(double.sentMessages().count) replies for \(total) messages (replay: \(replay))")
         #expect(status == 0, "exit status \(status) after SIGTERM")
         var duplicates = 0
         for (chat, count) in sentByChat {
             let replies = double.sentMessages(to: chat).count
-            #expect(replies >= count, "chat \(chat): \(replies) replies to \(count) messages (TEST_SEED=\(seed))")
+            #expect(replies >= count, "chat \(chat): \(replies) replies to \(count) messages (replay: \(replay))")
             duplicates += max(0, replies - count)
         }
         print("crash-restart: 5 kills after \(killedAt) replies; \(duplicates) duplicate(s)")
@@ -132,11 +133,11 @@ final class Flag: Sendable {
         var sequences: [[String]: [Int64]] = [:]
         for chat in sentByChat.keys.sorted() { sequences[readInOrder(chat), default: []].append(chat) }
         let usual = sequences.max { $0.value.count < $1.value.count }
-        #expect(sequences.count == 1, "chats read their replies in \(sequences.count) different orders; e.g. chats \(sequences.filter { $0.key != usual?.key }.values.flatMap { $0 }.prefix(5)) (TEST_SEED=\(seed))")
+        #expect(sequences.count == 1, "chats read their replies in \(sequences.count) different orders; e.g. chats \(sequences.filter { $0.key != usual?.key }.values.flatMap { $0 }.prefix(5)) (replay: \(replay))")
         #expect(usual?.key.count ?? 0 >= 10, "each chat reads at least one reply per message")
         // A send in flight when the process died may go twice (the request reached Telegram,
         // the answer did not reach the bot): one per sending connection (2) per kill at most.
-        #expect(duplicates <= 5 * 2, "\(duplicates) duplicates (TEST_SEED=\(seed))")
+        #expect(duplicates <= 5 * 2, "\(duplicates) duplicates (replay: \(replay))")
         #expect(double.pendingUpdateCount == 0)
         // Six runs' standard error (each appended to one file): no secret, no full number.
         InstanceLockTests.checkLogFile(directory + "/run.log", token: double.token)

@@ -70,6 +70,7 @@ import Testing
         let rig = try await SenderRig("mixed-faults")
         defer { rig.stop() }
         let seed = testSeed(default: 0x5EED_2000)
+        let replay = "TEST_SEED=\(seed) swift test --filter DeliveryFaultTests"
         var generator = SeededGenerator(seed: seed)
         var faults: [BotAPIDouble.Fault] = []
         for _ in 0..<3_000 {
@@ -88,24 +89,24 @@ import Testing
             for chat in chats { try await rig.enqueue(chats: [chat], html: "c\(chat) m\(k)") }
         }
         let sender = OutboxSender(database: rig.database, clients: [rig.api("mixed0"), rig.api("mixed1")], limits: .off, logger: Logger(level: .error))
-        #expect(try await Self.deliverAll(rig, sender, seconds: 240), "TEST_SEED=\(seed)")
+        #expect(try await Self.deliverAll(rig, sender, seconds: 240), "replay: \(replay)")
 
         var duplicates = 0
         for chat in chats {
             let texts = rig.double.sentMessages(to: chat).map(\.text)
             var inOrder: [String] = []
             for text in texts where text != inOrder.last { inOrder.append(text) }
-            #expect(inOrder == (0..<10).map { "c\(chat) m\($0)" }, "chat \(chat) read \(texts) (TEST_SEED=\(seed))")
+            #expect(inOrder == (0..<10).map { "c\(chat) m\($0)" }, "chat \(chat) read \(texts) (replay: \(replay))")
             duplicates += texts.count - inOrder.count
         }
         let calls = rig.double.calls("sendMessage").count
         let afterHandling = faults.prefix(calls).filter { $0 == .dropAfterHandling || $0 == .htmlStatusAfterHandling(502) }.count
         let status = try await rig.database.read { db in try Outbox.status(db, sending: []) }
         print("mixed faults: seed \(seed), \(calls) calls, \(afterHandling) failed after handling, \(duplicates) duplicates, \(status.possibleDuplicates) counted")
-        #expect(status.counts["dead"] == nil, "dead letters: \(status.latestDead) (TEST_SEED=\(seed))")
+        #expect(status.counts["dead"] == nil, "dead letters: \(status.latestDead) (replay: \(replay))")
         #expect(status.counts["sent"] == 2_000)
-        #expect(duplicates <= afterHandling, "duplicates beyond the ambiguous outcomes (TEST_SEED=\(seed))")
-        #expect(duplicates <= status.possibleDuplicates, "a duplicate not counted (TEST_SEED=\(seed))")
+        #expect(duplicates <= afterHandling, "duplicates beyond the ambiguous outcomes (replay: \(replay))")
+        #expect(duplicates <= status.possibleDuplicates, "a duplicate not counted (replay: \(replay))")
         #expect(afterHandling > 0 && duplicates > 0, "the faults never produced what they test")
     }
 }
