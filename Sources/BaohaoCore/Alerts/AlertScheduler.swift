@@ -174,14 +174,16 @@ public struct AlertScheduler: Sendable {
                     quietStartMinute: row.quietStart.map(Int.init) ?? settings.quietStartMinute, quietEndMinute: row.quietEnd.map(Int.init) ?? settings.quietEndMinute,
                     notBefore: Instant(millisecondsSinceEpoch: 0))
                 guard at <= now else { continue }  // not yet (quiet hours, or later today)
+                // A catch-up for a run missed yesterday whose moment has passed: moot.
+                let usefulUntil = AlertRule.localInstant(date: max(expiresOn, due.date).adding(days: 1), timeZone: carrier.timeZone)
+                guard now < usefulUntil else { continue }
                 let language = row.language.flatMap(Language.init(rawValue:)) ?? settings.defaultLanguage
                 let chat = row.chat, lineID = row.id
                 result.append(Candidate(
                     planned: PlannedAlert(lineID: lineID, number: number, chatID: chat, alert: due, deliverAt: at) { [self] in
                         message(due, number: number, carrier: carrier, plan: plan, expiresOn: expiresOn, today: today, chat: chat, lineID: lineID, language: language)
                     },
-                    expiresOn: row.expires,
-                    usefulUntil: AlertRule.localInstant(date: max(expiresOn, due.date).adding(days: 1), timeZone: carrier.timeZone)))
+                    expiresOn: row.expires, usefulUntil: usefulUntil))
             }
         }
         return result + (try failureCandidates(db, now: now))
