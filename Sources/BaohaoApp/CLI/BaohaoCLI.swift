@@ -51,6 +51,8 @@ public enum BaohaoCLI {
             let path = context.command.arguments[0]
             return EvalContextCommand.isContextSet(path) ? try await EvalContextCommand.run(context, path: path) : try EvalCommand.run(context)
         case ["migrate"]: return try await MigrateCommand.run(context)
+        case ["backup"]: return try await BackupCommand.run(context)
+        case ["restore"]: return try await RestoreCommand.run(context)
         case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
         case ["outbox", "retry"]: return try await OutboxCommand.retry(context)
