@@ -35,8 +35,11 @@ public enum DatabaseFile {
     /// of the database at `path`, keeping the one it replaces as `previous` (which must not
     /// exist). The old database is detached first (see `detach`), so `previous` holds all of
     /// it in one file, and no `-wal`, `-shm` or `-journal` of the old file stays beside the
-    /// new one. Where the file system allows hard links the switch is atomic: `path` always
-    /// names a whole database, the old one or the new one. The directory is synced at the end.
+    /// new one. The new file gets the owner, group and permissions of the one it replaces (or,
+    /// with none, the owner and group of the directory), as far as this process may give
+    /// them: a restore run as root leaves a file the bot's user can write. Where the file
+    /// system allows hard links the switch is atomic: `path` always names a whole database,
+    /// the old one or the new one. The directory is synced at the end.
     /// - Returns: false when there was no database at `path` (nothing was kept).
     @discardableResult
     public static func replace(_ path: String, with newFile: String, keepingPreviousAs previous: String) throws(DatabaseError) -> Bool {
@@ -44,6 +47,7 @@ public enum DatabaseFile {
             throw DatabaseError(code: 0, message: "\(previous) already exists")
         }
         let hadDatabase = exists(path)
+        giveOwnership(of: newFile, like: hadDatabase ? path : directory(of: path))
         var movedAway = false
         if hadDatabase {
             try detach(path)
@@ -75,6 +79,15 @@ public enum DatabaseFile {
         syncDirectory(of: path)
     }
 
+    /// Gives the file at `path` the owner and group of `reference`, and its permissions when
+    /// `reference` is a file, as far as this process may (changing the owner takes root).
+    public static func giveOwnership(of path: String, like reference: String) {
+        var info = stat()
+        guard stat(reference, &info) == 0 else { return }
+        _ = chown(path, info.st_uid, info.st_gid)
+        if info.st_mode & S_IFMT == S_IFREG { _ = chmod(path, info.st_mode & 0o7777) }
+    }
+
     /// Removes the file at `path` and anything SQLite kept beside it.
     public static func remove(_ path: String) {
         unlink(path)
@@ -98,7 +111,7 @@ public enum DatabaseFile {
     private static func openElsewhere(_ path: String) -> DatabaseError {
         DatabaseError(
             code: SQLITE_BUSY,
-            message: "\(path) is open in another process (a running bot, a baohao command, sqlite3): close it first")
+            message: "\(path) is open in another process (a running bot, a baohao command, sqlite3, Litestream): close it first")
     }
 
     private static func failure(_ what: String) -> DatabaseError {

@@ -278,3 +278,32 @@ final class WriterFlags: Sendable {
     let committed = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
 }
+
+/// Restore run as root (as an operator would, beside a bot that runs as its own user).
+@Suite struct RestoreOwnershipTests {
+    /// The restored database gets the owner, group and permissions of the one it replaces;
+    /// a database restored into an empty directory, and a lock file restore had to create,
+    /// get the directory's owner: the bot's user can open and write them.
+    @Test(.enabled(if: geteuid() == 0, "changing a file's owner takes root"))
+    func theRestoredDatabaseBelongsToTheBotsUser() async throws {
+        let (botUser, botGroup): (uid_t, gid_t) = (4_321, 8_765)
+        let path = try await BackupRestoreCommandTests.database("owned", batches: 1)
+        chown(path, botUser, botGroup)
+        chmod(path, 0o640)
+        let backup = try await BackupRestoreCommandTests.database("backup", batches: 2)
+        let restored = await BackupRestoreCommandTests().run(["restore", backup], database: path)
+        #expect(restored.code == 0, "\(restored.io.err)")
+        var info = stat()
+        stat(path, &info)
+        #expect(info.st_uid == botUser && info.st_gid == botGroup && info.st_mode & 0o7777 == 0o640)
+
+        let directory = makeTemporaryDirectory("state")
+        chown(directory, botUser, botGroup)
+        let fresh = directory + "/bot.sqlite"
+        #expect(await BackupRestoreCommandTests().run(["restore", backup], database: fresh).code == 0)
+        for file in [fresh, fresh + "-lock"] {
+            stat(file, &info)
+            #expect(info.st_uid == botUser && info.st_gid == botGroup, "\(file)")
+        }
+    }
+}

@@ -37,6 +37,8 @@ enum RestoreCommand {
         }
 
         // No bot may serve the database while it is replaced, nor start meanwhile.
+        let lockPath = InstanceLock.path(forDatabase: database)
+        let lockExisted = DatabaseFile.exists(lockPath)
         let lock: InstanceLock
         do {
             lock = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
@@ -52,6 +54,9 @@ enum RestoreCommand {
             }
         }
         defer { withExtendedLifetime(lock) {} }
+        // A lock file made here belongs to the owner of the database's directory (the bot's
+        // user), not to whoever runs restore (root, say): the bot must be able to open it.
+        if !lockExisted { DatabaseFile.giveOwnership(of: lockPath, like: DatabaseFile.directory(of: database)) }
         guard !DatabaseFile.exists(kept) else {
             throw CommandFailure(
                 exitCode: ExitCode.cantCreate,
