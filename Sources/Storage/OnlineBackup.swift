@@ -35,11 +35,15 @@ public final class OnlineBackup {
         public var pauseMicroseconds: UInt32
         /// Restarts caused by other writers after which one snapshot is pinned to the end.
         public var restartsBeforeSnapshot: Int
+        /// Steps in a row that find the source locked (each after the source connection's busy
+        /// timeout) after which the copy gives up.
+        public var busyStepsAllowed: Int
 
-        public init(pagesPerStep: Int32 = 128, pauseMicroseconds: UInt32 = 2_000, restartsBeforeSnapshot: Int = 3) {
+        public init(pagesPerStep: Int32 = 128, pauseMicroseconds: UInt32 = 2_000, restartsBeforeSnapshot: Int = 3, busyStepsAllowed: Int = 10) {
             self.pagesPerStep = max(1, pagesPerStep)
             self.pauseMicroseconds = pauseMicroseconds
             self.restartsBeforeSnapshot = max(0, restartsBeforeSnapshot)
+            self.busyStepsAllowed = max(1, busyStepsAllowed)
         }
     }
 
@@ -65,6 +69,8 @@ public final class OnlineBackup {
     private let options: Options
     /// True while this object holds a read transaction open on the source.
     private var holdsSnapshot = false
+    /// Steps in a row that found the source locked.
+    private var busySteps = 0
     /// Where the copy stands now.
     public private(set) var progress = Progress()
 
@@ -96,7 +102,7 @@ public final class OnlineBackup {
     /// Copies up to `pagesPerStep` pages. Returns the progress; `isDone` once the whole
     /// database is in the destination and committed. A busy or locked source (another
     /// process recovering the WAL, say) is not an error: the step copies nothing and the next
-    /// one tries again.
+    /// one tries again, up to `busyStepsAllowed` steps in a row.
     @discardableResult
     public func step() throws(DatabaseError) -> Progress {
         guard let handle, !progress.isDone else { return progress }
@@ -109,6 +115,7 @@ public final class OnlineBackup {
         let before = progress.pagesCopied
         let code = sqlite3_backup_step(handle, options.pagesPerStep)
         progress.steps += 1
+        busySteps = code == SQLITE_BUSY || code == SQLITE_LOCKED ? busySteps + 1 : 0
         switch code {
         case SQLITE_OK, SQLITE_DONE:
             progress.pageCount = Int(sqlite3_backup_pagecount(handle))
@@ -119,12 +126,13 @@ public final class OnlineBackup {
                 // Another connection wrote to the source: SQLite began again from page 1.
                 progress.restarts += 1
             }
-        case SQLITE_BUSY, SQLITE_LOCKED:
+        case SQLITE_BUSY where busySteps < options.busyStepsAllowed, SQLITE_LOCKED where busySteps < options.busyStepsAllowed:
             break
         default:
             let error = DatabaseError(
                 code: code & 0xFF, extendedCode: code,
-                message: "backup of \(source.path) into \(destination.path) failed: \(String(cString: sqlite3_errstr(code)))")
+                message: "backup of \(source.path) into \(destination.path) failed: \(String(cString: sqlite3_errstr(code)))"
+                    + (busySteps > 0 ? " (\(busySteps) steps in a row)" : ""))
             sqlite3_backup_finish(handle)
             self.handle = nil
             endSnapshot()

@@ -147,6 +147,22 @@ private final class Writer: Sendable {
         #expect(try read(copied) == read(original))
     }
 
+    /// A source that stays locked (here: its own connection holds a write transaction open)
+    /// is waited for a few steps, then the copy fails, saying why; the destination stays empty.
+    @Test func aSourceThatStaysLockedFailsTheCopyAfterAFewSteps() throws {
+        let path = try filledDatabase(rows: 50)
+        let source = try Connection(path: path)
+        let copy = makeTemporaryDirectory() + "/copy.sqlite"
+        let backup = try OnlineBackup(from: source, toNewFileAt: copy, options: .init(pauseMicroseconds: 0, busyStepsAllowed: 3))
+        try source.executeScript("BEGIN IMMEDIATE; DELETE FROM t")
+        #expect(try backup.step().pagesCopied == 0)
+        #expect(try backup.step().pagesCopied == 0)
+        #expect { try backup.step() } throws: { "\($0)".contains("is locked (3 steps in a row)") }
+        try source.executeScript("ROLLBACK")
+        #expect(try rowCount(source) == 50)
+        #expect(try Connection(immutableFileAt: copy).pageCountAndSize().pages == 0)
+    }
+
     @Test func aCopyIsWrittenOnlyIntoANewFile() throws {
         let source = try filledDatabase(rows: 10)
         let existing = writeTemporaryFile("keep me", name: "existing.sqlite")
