@@ -58,30 +58,22 @@ import TestSupport
 
     // MARK: - backup
 
-    /// `baohao backup` while another task commits batch after batch, as the bot does: the
+    /// `baohao backup` while another connection commits batch after batch, as the bot does: the
     /// copy passes the integrity check and holds a whole number of batches, between the counts
     /// at its start and its end; the writer went on committing during the copy and never failed.
     @Test func aBackupWhileTheDatabaseIsWrittenIsConsistentAndTheWriterGoesOn() async throws {
         let path = try await Self.database("busy", batches: 2_500)
-        let writing = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
-        let flags = WriterFlags()
-        let writer = Task {
-            var number = 100_000
-            while !flags.stop.load(ordering: .acquiring) {
-                let current = number
-                try await writing.write { db in try Self.enqueueBatch(db, number: current) }
-                number += 1
-                flags.committed.add(1, ordering: .releasing)
-            }
-        }
-        while flags.committed.load(ordering: .acquiring) == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        // The writer has a thread of its own, as the bot's database has: it goes on whatever
+        // Swift's cooperative pool is busy with.
+        let writer = BatchWriter(path: path, firstBatch: 100_000)
+        writer.waitFor(1)
         let before = try Self.outboxCount(path, live: true)
-        let committedBefore = flags.committed.load(ordering: .acquiring)
+        let committedBefore = writer.committed.load(ordering: .acquiring)
         let file = makeTemporaryDirectory("backup") + "/copy.sqlite"
         let (code, io) = await run(["backup", file], database: path)
-        let committedDuring = flags.committed.load(ordering: .acquiring) - committedBefore
-        flags.stop.store(true, ordering: .releasing)
-        try await writer.value  // a failed write fails the test here
+        let committedDuring = writer.committed.load(ordering: .acquiring) - committedBefore
+        writer.stopAndWait()
+        #expect(writer.failures.withLock { $0 }.isEmpty, "the writer failed: \(writer.failures.withLock { $0 })")
         let after = try Self.outboxCount(path, live: true)
 
         #expect(code == 0, "\(io.err)")
@@ -273,10 +265,41 @@ import TestSupport
     }
 }
 
-/// What the test's writer task and the test share.
-final class WriterFlags: Sendable {
+/// Queues batches of outbox items through its own connection, on its own thread, until stopped.
+final class BatchWriter: Sendable {
     let committed = Atomic<Int>(0)
-    let stop = Atomic<Bool>(false)
+    let failures = Mutex<[String]>([])
+    private let stop = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+
+    init(path: String, firstBatch: Int) {
+        let thread = Thread { [self] in
+            defer { finished.store(true, ordering: .releasing) }
+            do {
+                let connection = try Connection(path: path)
+                var number = firstBatch
+                while !stop.load(ordering: .acquiring) {
+                    try connection.transaction { try BackupRestoreCommandTests.enqueueBatch(connection, number: number) }
+                    number += 1
+                    committed.add(1, ordering: .releasing)
+                    usleep(200)  // a busy bot's pace, not a spinning core (the suite runs in parallel)
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        thread.start()
+    }
+
+    /// Waits until at least `count` batches are in.
+    func waitFor(_ count: Int) {
+        while committed.load(ordering: .acquiring) < count, failures.withLock({ $0.isEmpty }) { usleep(1_000) }
+    }
+
+    func stopAndWait() {
+        stop.store(true, ordering: .releasing)
+        while !finished.load(ordering: .acquiring) { usleep(1_000) }
+    }
 }
 
 /// Restore run as root (as an operator would, beside a bot that runs as its own user).
