@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev ca-certificates tzdata
 
-.PHONY: run test bench release deps build clean fuzz
+.PHONY: run test bench release deps build clean fuzz install uninstall install-check
 
 deps:
 	@bash .ci/install-deps $(SYSTEM_PACKAGES)
@@ -24,6 +24,7 @@ test: deps
 	$(SWIFT) test
 	.build/debug/FuzzUpdates Tests/Fuzz/Seeds/updates
 	.build/debug/FuzzNormalizer Tests/Fuzz/Seeds/normalizer
+	@$(MAKE) --no-print-directory install-check
 
 # Release-built benchmark: prints figures against DESIGN.md's budgets, writes .bench/latest.json.
 bench: deps
@@ -53,3 +54,79 @@ release: deps
 
 clean:
 	rm -rf .build .bench
+
+# Installing, the Unix way: `make install` builds the release binary (as `make release` does)
+# and installs, under $(DESTDIR):
+#   $(PREFIX)/bin/baohao, $(PREFIX)/Config/ (Config/ without the unit), $(PREFIX)/Intents/ (all
+#   of it: intents, FAQ, the regression set, training data), and the systemd unit
+#   $(SYSTEMD_UNIT_DIR)/baohao.service with @PREFIX@ filled in;
+# and lists what it installed, and each directory it created, in $(PREFIX)/install-manifest.txt,
+# which `make uninstall` reads to remove exactly that (a directory only when it is empty).
+# BAOHAO_BIN=path installs that binary instead of building one (to install as root what you
+# built as yourself: `make release`, then `sudo make install BAOHAO_BIN=.build/release/baohao`).
+PREFIX ?= /opt/baohao
+DESTDIR ?=
+SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+BAOHAO_BIN ?=
+INSTALL_BIN = $(or $(BAOHAO_BIN),.build/release/baohao)
+INSTALL_MANIFEST = $(PREFIX)/install-manifest.txt
+
+install: $(if $(BAOHAO_BIN),,release)
+	@set -euo pipefail; \
+	root='$(DESTDIR)'; manifest="$$root$(INSTALL_MANIFEST)"; \
+	[ -x '$(INSTALL_BIN)' ] || { echo "make install: no executable at $(INSTALL_BIN)" >&2; exit 1; }; \
+	entries=(); [ -f "$$manifest" ] && mapfile -t entries < "$$manifest"; \
+	note() { local e; for e in "$${entries[@]}"; do [ "$$e" = "$$1" ] && return 0; done; entries+=("$$1"); }; \
+	directory() { local d="$$1" todo=(); \
+	  while [ "$$d" != / ] && [ ! -d "$$root$$d" ]; do todo=("$$d" "$${todo[@]}"); d=$$(dirname "$$d"); done; \
+	  for d in "$${todo[@]}"; do install -d -m 755 "$$root$$d"; note "dir $$d"; done; }; \
+	put() { directory "$$(dirname "$$3")"; install -m "$$1" "$$2" "$$root$$3"; note "file $$3"; }; \
+	put 755 '$(INSTALL_BIN)' '$(PREFIX)/bin/baohao'; \
+	for f in Config/*; do [ "$$f" = Config/baohao.service ] || put 644 "$$f" "$(PREFIX)/$$f"; done; \
+	while IFS= read -r f; do put 644 "$$f" "$(PREFIX)/$$f"; done < <(find Intents -type f | LC_ALL=C sort); \
+	unit=$$(mktemp); trap 'rm -f "$$unit"' EXIT; \
+	sed 's|@PREFIX@|$(PREFIX)|g' Config/baohao.service > "$$unit"; \
+	put 644 "$$unit" '$(SYSTEMD_UNIT_DIR)/baohao.service'; \
+	printf '%s\n' "$${entries[@]}" > "$$manifest"; chmod 644 "$$manifest"; \
+	echo "installed $$(grep -c '^file ' "$$manifest") files: $$root$(PREFIX)/bin/baohao, Config/ and Intents/ beside it, and the unit $$root$(SYSTEMD_UNIT_DIR)/baohao.service; the list is in $$manifest"; \
+	if [ -z "$$root" ]; then echo "next: put BOT_TOKEN=... in /etc/baohao.env (mode 600), then: systemctl daemon-reload && systemctl enable --now baohao"; fi
+
+uninstall:
+	@set -euo pipefail; \
+	root='$(DESTDIR)'; manifest="$$root$(INSTALL_MANIFEST)"; \
+	[ -f "$$manifest" ] || { echo "make uninstall: no $$manifest: nothing was installed with PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)" >&2; exit 1; }; \
+	mapfile -t entries < "$$manifest"; files=0; \
+	for e in "$${entries[@]}"; do case "$$e" in "file "*) rm -f "$$root$${e#file }"; files=$$((files + 1));; esac; done; \
+	rm -f "$$manifest"; \
+	for ((i = $${#entries[@]} - 1; i >= 0; i--)); do e="$${entries[i]}"; case "$$e" in \
+	  "dir "*) d="$$root$${e#dir }"; [ -d "$$d" ] && { rmdir "$$d" 2>/dev/null || echo "kept $$d: it holds files make install did not put there"; };; esac; done; \
+	echo "removed $$files files from $$root$(PREFIX) and $$root$(SYSTEMD_UNIT_DIR)"
+
+# `make install` and `make uninstall` checked without root and without a release build (which
+# would add a minute or two to CI): the debug binary `make test` has just built is installed
+# into a temporary DESTDIR; from another directory the installed `check-config` must find the
+# installed Config/bot.json, carrier catalogue and regression set, and `classify` the whole of
+# Intents/; the unit must name the installed binary; `make uninstall` must leave nothing.
+install-check:
+	@set -euo pipefail; \
+	fail() { echo "install-check: $$*" >&2; exit 1; }; \
+	stage=$$(mktemp -d); trap 'rm -rf "$$stage"' EXIT; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) install DESTDIR="$$stage" PREFIX=/opt/baohao BAOHAO_BIN=$(or $(BAOHAO_BIN),.build/debug/baohao) >/dev/null; \
+	installed="$$stage/opt/baohao"; unit="$$stage/etc/systemd/system/baohao.service"; \
+	diff <(cd Intents && find . -type f | LC_ALL=C sort) <(cd "$$installed/Intents" && find . -type f | LC_ALL=C sort) \
+	  || fail "the installed Intents/ differs from Intents/ (above)"; \
+	grep -qx "ExecStart=/opt/baohao/bin/baohao run" "$$unit" || fail "the unit does not start /opt/baohao/bin/baohao"; \
+	! grep -q @PREFIX@ "$$unit" || fail "the unit still holds @PREFIX@"; \
+	mkdir "$$stage/elsewhere"; cd "$$stage/elsewhere"; \
+	config=$$(env -u BAOHAO_CONFIG -u BAOHAO_DB -u BOT_TOKEN "$$installed/bin/baohao" check-config 2>&1) \
+	  || fail "the installed baohao check-config failed: $$config"; \
+	grep -q "^carriers: .* in $$installed/Config/carriers.json" <<< "$$config" || fail "check-config did not read the installed carriers.json: $$config"; \
+	grep -q "^regression set: .* questions in $$installed/Intents/regression.jsonl" <<< "$$config" || fail "check-config did not read the installed regression set: $$config"; \
+	answer=$$(env -u BAOHAO_CONFIG "$$installed/bin/baohao" classify "我的余额还有多少" 2>&1) \
+	  || fail "the installed baohao classify failed: $$answer"; \
+	grep -q "^decision: *answer intent:check_balance" <<< "$$answer" || fail "classify did not answer check_balance: $$answer"; \
+	cd - >/dev/null; rmdir "$$stage/elsewhere"; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) uninstall DESTDIR="$$stage" PREFIX=/opt/baohao >/dev/null; \
+	left=$$(find "$$stage" -mindepth 1); \
+	[ -z "$$left" ] || fail "make uninstall left: $$left"; \
+	echo "install-check: make install into a temporary DESTDIR, the installed baohao run from another directory, make uninstall: ok"

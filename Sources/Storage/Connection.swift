@@ -1,5 +1,8 @@
 internal import CSQLite
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 public import BaohaoSupport
 
 /// How a top-level transaction takes its locks.
@@ -24,10 +27,35 @@ public final class Connection {
 
     /// Opens (creating if needed) the database at `path` with WAL, foreign keys, a busy
     /// timeout, and no SQLite-level mutex (the single owner makes it unnecessary).
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(DatabaseError) {
+    public convenience init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(DatabaseError) {
+        try self.init(opening: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, path: path)
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        // On failure deinit runs (every property is set) and closes the handle: no close here.
+        // A 512 KiB page cache (SQLite's default is 2 MiB): the bot's hot rows are few, and
+        // resident memory has a budget.
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;")
+    }
+
+    /// Opens the file at `path` read-only and immutable (SQLite's `immutable=1`): no lock is
+    /// taken and nothing is written or created beside it (no `-wal`, no `-shm`), so a file
+    /// that is only being looked at stays byte for byte as it was. Only for a file no process
+    /// changes, such as a backup; a `-wal` file beside it is not read. A file that is not a
+    /// database opens, and fails at the first statement.
+    public convenience init(immutableFileAt path: String) throws(DatabaseError) {
+        try self.init(
+            opening: Self.fileURI(path) + "?immutable=1", flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+            path: path)
+    }
+
+    /// Opens (creating) the file at `path` as SQLite leaves it by default: rollback journal,
+    /// no pragmas. For a file this process alone writes, such as a backup being made.
+    convenience init(plainFileAt path: String) throws(DatabaseError) {
+        try self.init(opening: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, path: path)
+    }
+
+    private init(opening name: String, flags: Int32, path: String) throws(DatabaseError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = sqlite3_open_v2(name, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -37,11 +65,30 @@ public final class Connection {
         self.path = path
         self.interruptHandle = InterruptHandle(db)
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
-        // On failure deinit runs (every property is set) and closes the handle: no close here.
-        // A 512 KiB page cache (SQLite's default is 2 MiB): the bot's hot rows are few, and
-        // resident memory has a budget.
-        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;")
+    }
+
+    /// `path` as a `file:` URI: absolute, with the characters a URI gives meaning to escaped.
+    private static func fileURI(_ path: String) -> String {
+        var absolute = path
+        if !absolute.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&buffer, buffer.count) != nil {
+                absolute = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
+            }
+        }
+        var uri = "file://"
+        for byte in absolute.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x21, 0x7F...:
+                let hex = Array("0123456789ABCDEF".utf8)
+                uri.unicodeScalars.append("%")
+                uri.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+                uri.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 15)]))
+            default:
+                uri.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return uri
     }
 
     deinit {

@@ -22,6 +22,14 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
     /// True when the statement was stopped by `interrupt()` (cancellation).
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
+    /// True when another connection or process holds a lock the operation needed.
+    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+
+    /// SQLite's own wording of the result code ("file is not a database", "database disk
+    /// image is malformed"), or this layer's message for its own errors.
+    public var resultDescription: String {
+        code == 0 ? message : String(cString: sqlite3_errstr(extendedCode))
+    }
 
     public var description: String {
         var text = "SQLite error \(code)"

@@ -78,4 +78,13 @@ public enum Migrator {
     public static func appliedVersions(_ connection: Connection) throws -> [Int] {
         try connection.query("SELECT version FROM schema_version ORDER BY version") { $0.int(0) }
     }
+
+    /// The highest version recorded in `schema_version` (0 when none is), or nil when the
+    /// database has no such table: `migrate` never ran on it.
+    public static func recordedVersion(_ connection: Connection) throws -> Int? {
+        let hasTable = try connection.prepare(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'").queryFirst { _ in true } ?? false
+        guard hasTable else { return nil }
+        return try connection.prepare("SELECT max(version) FROM schema_version").queryFirst { $0.int(0) } ?? 0
+    }
 }

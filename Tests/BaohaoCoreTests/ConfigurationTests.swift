@@ -32,6 +32,27 @@ import BaohaoSupport
         }())
     }
 
+    /// Relative paths of the shipped files that do not exist from the current directory are
+    /// looked for under the installation directory (an installed binary run from anywhere);
+    /// found here, or found nowhere, they stay as written; the database path never moves.
+    @Test func shippedFilesNotFoundHereAreLookedForInTheInstallationDirectory() throws {
+        let root = makeTemporaryDirectory("installed")
+        for file in ["Shipped/Intents/regression.jsonl", "Shipped/Config/carriers.json", "Shipped/bot.sqlite", "Intents/regression.jsonl"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data().write(to: URL(fileURLWithPath: root + "/" + file))
+        }
+        let config = writeTemporaryFile(#"{"intents_dir": "Shipped/Intents", "carriers_file": "Shipped/Config/carriers.json", "regression_set_file": "Nowhere/regression.jsonl", "database_path": "Shipped/bot.sqlite"}"#)
+        let installed = try ConfigurationLoader(environment: ProcessEnvironment(["BAOHAO_CONFIG": config]), installationDirectory: root).load()
+        #expect(installed.intentsDirectory == root + "/Shipped/Intents")
+        #expect(installed.carriersFile == root + "/Shipped/Config/carriers.json")
+        #expect(installed.regressionSetFile == "Nowhere/regression.jsonl", "found nowhere: named as written")
+        #expect(installed.databasePath == "Shipped/bot.sqlite")
+        // The tests run at the repository's root, where Intents/ is: the current directory wins.
+        let here = try ConfigurationLoader(environment: ProcessEnvironment(["BAOHAO_CONFIG": writeTemporaryFile("{}")]), installationDirectory: root).load()
+        #expect(here.regressionSetFile == "Intents/regression.jsonl")
+        #expect(try load("{}").intentsDirectory == "Intents", "no installation directory: as written")
+    }
+
     @Test func theShippedBotJSONIsValidAndHoldsTheDefaults() throws {
         let shipped = repositoryRoot + "/Config/bot.json"
         let config = try ConfigurationLoader(environment: ProcessEnvironment()).load(configPath: shipped)

@@ -8,8 +8,12 @@ public enum BaohaoCLI {
     public static let version = "0.1.0"
 
     /// Runs the command line `arguments` (without the program name) and returns the exit code.
+    /// `installationDirectory` is where the files the bot ships with are looked for when they
+    /// are not found from the current directory (see `ConfigurationLoader`); by default the
+    /// directory above the running executable's.
     public static func main(
-        arguments: [String], environment: ProcessEnvironment = .current, io: CommandIO = .standard
+        arguments: [String], environment: ProcessEnvironment = .current, io: CommandIO = .standard,
+        installationDirectory: String? = Installation.directory
     ) async -> Int32 {
         let outcome: ParseOutcome
         do {
@@ -26,7 +30,7 @@ public enum BaohaoCLI {
             io.out("baohao \(version)")
             return ExitCode.success
         case .run(let command):
-            let context = CommandContext(command: command, environment: environment, io: io)
+            let context = CommandContext(command: command, environment: environment, io: io, installationDirectory: installationDirectory)
             do {
                 return try await dispatch(context)
             } catch let error as ConfigurationError {
@@ -51,6 +55,8 @@ public enum BaohaoCLI {
             let path = context.command.arguments[0]
             return EvalContextCommand.isContextSet(path) ? try await EvalContextCommand.run(context, path: path) : try EvalCommand.run(context)
         case ["migrate"]: return try await MigrateCommand.run(context)
+        case ["backup"]: return try await BackupCommand.run(context)
+        case ["restore"]: return try await RestoreCommand.run(context)
         case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
         case ["outbox", "retry"]: return try await OutboxCommand.retry(context)
@@ -68,10 +74,12 @@ struct CommandContext: Sendable {
     let command: ParsedCommand
     let environment: ProcessEnvironment
     let io: CommandIO
+    /// Where the files the bot ships with are looked for after the current directory.
+    var installationDirectory: String? = nil
 
     /// The effective configuration, with `--config` and `--db` applied.
     func configuration() throws(ConfigurationError) -> BotConfiguration {
-        try ConfigurationLoader(environment: environment)
+        try ConfigurationLoader(environment: environment, installationDirectory: installationDirectory)
             .load(configPath: command.value("--config"), databasePath: command.value("--db"))
     }
 

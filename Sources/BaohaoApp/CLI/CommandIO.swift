@@ -40,6 +40,8 @@ public enum ExitCode {
     public static let noInput: Int32 = 66
     /// An internal error.
     public static let software: Int32 = 70
+    /// An output file cannot be created (it exists, and replacing it was not asked for).
+    public static let cantCreate: Int32 = 73
     /// A file could not be read or written.
     public static let ioError: Int32 = 74
     /// Something another process holds (the database, served by another `baohao run`): try again later.

@@ -33,6 +33,15 @@ enum CommandTree {
             CommandSpec(
                 "migrate", "Create or upgrade the database schema and print the applied versions."),
             CommandSpec(
+                "backup", "Copy the database into FILE, consistently, also while the bot runs and serves.",
+                discussion: "SQLite's online backup API, a few pages at a time, so the bot's writes go on. The copy is written beside FILE under a temporary name, passes SQLite's integrity check, and only then becomes FILE: a failed backup leaves nothing under FILE. Prints the pages copied, the size and the schema version.",
+                arguments: [ArgumentSpec("FILE", "the backup file to write (a new file)")],
+                options: [OptionSpec("--force", "Replace FILE if it exists.")]),
+            CommandSpec(
+                "restore", "Replace the database with the backup FILE; the replaced database is kept as <db>.before-restore.",
+                discussion: "FILE must pass SQLite's integrity check and have a schema this baohao knows (an older one is migrated when the bot next starts). Refused while a bot serves the database or another program has it open: stop the bot first. Anything wrong changes nothing.",
+                arguments: [ArgumentSpec("FILE", "the backup to restore")]),
+            CommandSpec(
                 "alerts", "Expiry reminders: what is due, and sending it.",
                 subcommands: [
                     CommandSpec(

@@ -9,8 +9,18 @@ public struct ConfigurationLoader: Sendable {
     public static let defaultConfigPath = "Config/bot.json"
 
     public var environment: ProcessEnvironment
+    /// Where this `baohao` is installed (`/opt/baohao` for `/opt/baohao/bin/baohao`), nil when
+    /// unknown. Relative paths of the files the bot ships with (the default `Config/bot.json`,
+    /// `intents_dir`, `carriers_file`, `regression_set_file`) that do not exist from the
+    /// current directory are looked for there, so an installed binary finds its data when it
+    /// is run from anywhere. The database path is never looked for there: data stays where
+    /// the operator points.
+    public var installationDirectory: String?
 
-    public init(environment: ProcessEnvironment) { self.environment = environment }
+    public init(environment: ProcessEnvironment, installationDirectory: String? = nil) {
+        self.environment = environment
+        self.installationDirectory = installationDirectory
+    }
 
     /// The effective configuration.
     /// - Parameters:
@@ -21,7 +31,7 @@ public struct ConfigurationLoader: Sendable {
         var problems: [ConfigurationProblem] = []
 
         let namedPath = configPath ?? environment["BAOHAO_CONFIG"]
-        let path = namedPath ?? Self.defaultConfigPath
+        let path = namedPath ?? locate(Self.defaultConfigPath)
         if namedPath != nil || FileManager.default.fileExists(atPath: path) {
             readFile(path, into: &config, problems: &problems)
         }
@@ -35,7 +45,18 @@ public struct ConfigurationLoader: Sendable {
         }
         readToken(into: &config, problems: &problems)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
+        config.intentsDirectory = locate(config.intentsDirectory)
+        config.carriersFile = locate(config.carriersFile)
+        config.regressionSetFile = locate(config.regressionSetFile)
         return config
+    }
+
+    /// `path` as it is when it is absolute or exists from the current directory; otherwise
+    /// the same path under the installation directory, when it exists there.
+    func locate(_ path: String) -> String {
+        guard let root = installationDirectory, !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: path) else { return path }
+        let installed = (root.hasSuffix("/") ? root : root + "/") + path
+        return FileManager.default.fileExists(atPath: installed) ? installed : path
     }
 
     // MARK: - bot.json
