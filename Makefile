@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev ca-certificates tzdata
 
-.PHONY: run test bench release deps build clean fuzz install uninstall install-check
+.PHONY: run test bench release deps build clean fuzz fuzz-burst install uninstall install-check
 
 deps:
 	@bash .ci/install-deps $(SYSTEM_PACKAGES)
@@ -18,13 +18,14 @@ run: deps
 	@.build/release/baohao run
 
 # Every target is built first (the fuzz harnesses too, so CI compiles them), then the suite
-# runs and the harnesses replay their checked-in seeds without libFuzzer.
+# runs and every harness replays its checked-in seeds without libFuzzer (.ci/fuzz replay). With
+# CI=true (as .ci/run sets), each harness then also runs a short seeded burst of libFuzzer.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
-	.build/debug/FuzzUpdates Tests/Fuzz/Seeds/updates
-	.build/debug/FuzzNormalizer Tests/Fuzz/Seeds/normalizer
+	.ci/fuzz replay
 	@$(MAKE) --no-print-directory install-check
+	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory fuzz-burst; fi
 
 # Release-built benchmark: prints figures against DESIGN.md's budgets, writes .bench/latest.json.
 bench: deps
@@ -32,21 +33,25 @@ bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product baohao
 	.build/release/baohao-bench
 
-# libFuzzer on the getUpdates decoder and on normalization + classification, FUZZ_SECONDS each
-# (default 60): the package's FuzzUpdates and FuzzNormalizer targets built with the fuzzer and
-# address sanitizers (and -DFUZZING, which hands their main to libFuzzer) into .build/fuzz-pkg.
-# The corpora grow in fuzz-corpus/ (gitignored) from the seeds in Tests/Fuzz/Seeds; a crash
-# leaves its input in .build/fuzz/, and `swift build` then `.build/debug/FuzzUpdates FILE`
-# (or FuzzNormalizer) replays it without sanitizers. Swift's backtracer is off: libFuzzer
-# reports crashes itself, and the backtracer stalls on sanitized binaries.
-FUZZ_SECONDS ?= 60
-FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build/fuzz-pkg -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+# libFuzzer on every harness of Tests/Fuzz (.ci/fuzz lists them): the getUpdates decoders,
+# normalization + classification, the lines CSV import, the FAQ import, the Telegram HTML check
+# and escape, button payloads and the message splitter, each built with the fuzzer and address
+# sanitizers (and -DFUZZING, which hands their main to libFuzzer) into .build/fuzz-pkg, and run
+# on its seeds (Tests/Fuzz/Seeds) with its dictionary (Tests/Fuzz/Dictionaries).
+# `make fuzz`: FUZZ_SECONDS each (default 60), the corpora growing in fuzz-corpus/ (gitignored),
+# libFuzzer picking its seed unless FUZZ_SEED is set.
+# `make fuzz-burst` (CI): FUZZ_SECONDS each (default 10) from the seeds alone, with libFuzzer's
+# -seed=FUZZ_SEED (default 1717).
+# A failing input is left in .build/fuzz/ and the run prints the commands that replay it. A
+# toolchain that cannot build with the sanitizers fails the target rather than skipping it.
 fuzz: deps
-	@mkdir -p .build/fuzz fuzz-corpus/updates fuzz-corpus/normalizer
-	set -o pipefail; $(FUZZ_BUILD) --product FuzzUpdates 2>&1 | { grep -v "Cannot export local symbol" || true; }
-	set -o pipefail; $(FUZZ_BUILD) --product FuzzNormalizer 2>&1 | { grep -v "Cannot export local symbol" || true; }
-	SWIFT_BACKTRACE=enable=no .build/fuzz-pkg/release/FuzzUpdates -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=.build/fuzz/ fuzz-corpus/updates Tests/Fuzz/Seeds/updates
-	SWIFT_BACKTRACE=enable=no .build/fuzz-pkg/release/FuzzNormalizer -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -artifact_prefix=.build/fuzz/ fuzz-corpus/normalizer Tests/Fuzz/Seeds/normalizer
+	.ci/fuzz build
+	.ci/fuzz run $(or $(FUZZ_SECONDS),60) $(or $(FUZZ_SEED),0) fuzz-corpus
+
+fuzz-burst: deps
+	.ci/fuzz build
+	rm -rf .build/fuzz/burst-corpus
+	.ci/fuzz run $(or $(FUZZ_SECONDS),10) $(or $(FUZZ_SEED),1717) .build/fuzz/burst-corpus
 
 # A release binary with the Swift runtime linked in: .build/release/baohao
 release: deps

@@ -70,6 +70,21 @@ let package = Package(
         .executableTarget(
             name: "FuzzNormalizer", dependencies: ["FuzzDriver", "Understanding"], path: "Tests/Fuzz/FuzzNormalizer",
             swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzLinesCSV", dependencies: ["FuzzDriver", "BaohaoCore", "Understanding", "BaohaoSupport"], path: "Tests/Fuzz/FuzzLinesCSV",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzFAQImport", dependencies: ["FuzzDriver", "BaohaoCore", "Storage", "Understanding", "BaohaoSupport"],
+            path: "Tests/Fuzz/FuzzFAQImport", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzTelegramHTML", dependencies: ["FuzzDriver", "BaohaoCore", "BotAPIDouble"], path: "Tests/Fuzz/FuzzTelegramHTML",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzButtonPayloads", dependencies: ["FuzzDriver", "BaohaoCore", "Understanding"], path: "Tests/Fuzz/FuzzButtonPayloads",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzMessageSplitter", dependencies: ["FuzzDriver", "Telegram", "BaohaoCore", "BotAPIDouble"],
+            path: "Tests/Fuzz/FuzzMessageSplitter", swiftSettings: strictSettings),
 
         .testTarget(
             name: "BaohaoSupportTests", dependencies: ["BaohaoSupport", "TestSupport"],

@@ -49,10 +49,11 @@ public enum FAQImport {
                 changes.append(Change(kind: "add", entry: entry, basedOn: nil, diff: []))
             }
         }
-        // Ids taken elsewhere: by an entry or variant the file leaves as it is.
+        // Ids taken elsewhere: by an entry or variant the file leaves as it is, or by another entry
+        // or variant of the file (two entries may not hold the same variant id).
         let absorbed = Set(changes.filter { $0.kind == "absorb" }.map(\.entry.id))
         let kept = try FAQStore.current(db).filter { !fileIDs.contains($0.id) && !absorbed.contains($0.id) }
-        for entry in entries { problems += validator.problems(entry, in: kept + [entry]).filter { $0.field.hasSuffix("id") && $0.reason.contains("is already") } }
+        for entry in entries { problems += validator.problems(entry, in: kept + entries).filter { $0.field.hasSuffix("id") && $0.reason.contains("is already") } }
         return Plan(changes: problems.isEmpty ? changes : [], unchanged: unchanged, problems: problems)
     }
 

@@ -75,19 +75,29 @@ public enum CSV {
         return records
     }
 
-    /// One record as CSV text, quoting only where needed.
+    /// One record as CSV text, quoting only where needed: a field with a comma, a quote or a line
+    /// break, one with a space at either end, one starting with a byte-order mark (which `parse`
+    /// drops at the start of a file), and a record of one empty field (which would read as a blank
+    /// line). `parse` reads it back as the same fields.
     public static func line(_ fields: [String]) -> String {
-        fields.map { f in
+        if fields == [""] { return "\"\"" }
+        return fields.map { f in
             f.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || f.hasPrefix(" ") || f.hasSuffix(" ")
+                || f.unicodeScalars.first == "\u{FEFF}"
                 ? "\"" + f.replacingQuotes + "\"" : f
         }.joined(separator: ",")
     }
 }
 
 extension String {
+    /// Every quote doubled. By scalars: a quote followed by a combining mark is one Character,
+    /// which a comparison with "\"" would miss.
     fileprivate var replacingQuotes: String {
-        var out = ""
-        for c in self { if c == "\"" { out += "\"\"" } else { out.append(c) } }
-        return out
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == "\"" { out.append("\"") }
+            out.append(scalar)
+        }
+        return String(out)
     }
 }

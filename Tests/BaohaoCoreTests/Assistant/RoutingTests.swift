@@ -66,6 +66,18 @@ import Understanding
         #expect(ButtonPayload(encoded: String(repeating: "m", count: 65)) == nil)
     }
 
+    /// Found by FuzzButtonPayloads: the colons between fields were looked for among Characters,
+    /// and a colon followed by a joiner or a combining mark is one Character, so a field starting
+    /// with one made the payload parse as nothing.
+    @Test func fieldsStartingWithAJoinerOrAMarkRoundTrip() {
+        for payload: ButtonPayload in [
+            .inbox(.addPhrasings(missID: 1, entryID: "\u{200D}x")), .carrier(flowID: "zik0zj", carrierID: "\u{301}"),
+            .confirmCancel(flowID: "\u{200D}"), .faqEntry(id: "\u{301}a:b"), .alertSetting(.timeZone("\u{200D}Zone")),
+        ] {
+            #expect(ButtonPayload(encoded: payload.encoded) == payload, "\(payload.encoded.debugDescription)")
+        }
+    }
+
     @Test func onlyTheConsoleButtonsAreOperatorsAndMayChangeTheFAQ() {
         for payload in Self.everyCase {
             let console: Bool = if case .faqAdmin = payload { true } else if case .inbox = payload { true } else { false }

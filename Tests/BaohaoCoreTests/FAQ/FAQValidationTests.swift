@@ -107,6 +107,28 @@ import Understanding
         #expect(ok.changes.map(\.basedOn) == [1, nil])
     }
 
+    /// Found by FuzzFAQImport: ids were checked against the stored FAQ, not against the other
+    /// entries of the file, so two entries of one file could hold the same variant id (or one hold
+    /// another's id as a variant), which the editor refuses.
+    @Test func anImportRefusesAVariantIdUsedTwiceInTheFile() async throws {
+        let database = try await FAQStoreTests.database()
+        func entry(_ id: String, variant: String, region: String) -> FAQEntry {
+            let base = FAQStoreTests.entry(id)
+            return FAQEntry(
+                id: id, topic: base.topic, regions: [], carriers: [], question: base.question, phrasings: base.phrasings, answer: base.answer,
+                variants: [FAQVariant(id: variant, regions: [region], answer: base.answer)])
+        }
+        let twice = FAQFileFormat.encodeFile([entry("a", variant: "shared", region: "HK"), entry("b", variant: "shared", region: "US")])
+        let plan = try await database.read { db in try FAQImport.plan(Array(twice.utf8), in: db, validator: Self.validator) }
+        #expect(plan.changes.isEmpty)
+        #expect(plan.problems.map(\.description) == [
+            "a, variants[0].id: 'shared' is already a variant of b", "b, variants[0].id: 'shared' is already a variant of a",
+        ])
+        let entryAsVariant = FAQFileFormat.encodeFile([entry("c", variant: "d", region: "HK"), FAQStoreTests.entry("d")])
+        let other = try await database.read { db in try FAQImport.plan(Array(entryAsVariant.utf8), in: db, validator: Self.validator) }
+        #expect(other.problems.map(\.description) == ["c, variants[0].id: 'd' is already entry d", "d, id: 'd' is already a variant of c"])
+    }
+
     @Test func theGateCatchesAStolenMatchAndNothingElse() throws {
         let classifier = ShippedAssistantData.classifier
         let faq = ShippedAssistantData.understanding.faqEntries

@@ -97,6 +97,25 @@ import Testing
         #expect(parsed.map(\.line) == [1, 2, 3, 5, 6])
     }
 
+    /// Found by FuzzLinesCSV: quotes were doubled by Character, and a quote followed by a
+    /// combining mark (or a joiner) is one Character, so it stayed single and the record written
+    /// no longer parsed ("text after a closing quote").
+    @Test func lineDoublesAQuoteFollowedByACombiningMark() throws {
+        for fields in [["a \"\u{301} mark"], ["\"\u{200D}", "x"], ["say \"é\u{301}\""]] {
+            #expect(try CSV.parse(CSV.line(fields) + "\n").map(\.fields) == [fields])
+        }
+    }
+
+    /// Found by FuzzLinesCSV: a first field starting with a byte-order mark lost it when read
+    /// back (parse drops one at the start of the text), and a record of one empty field was
+    /// written as a blank line, which parse skips.
+    @Test func lineQuotesALeadingByteOrderMarkAndALoneEmptyField() throws {
+        let records = [["\u{FEFF}number", "x"], [""], ["", ""]]
+        let text = records.map(CSV.line).joined(separator: "\n")
+        #expect(try CSV.parse(text).map(\.fields) == records)
+        #expect(CSV.line([""]) == "\"\"")
+    }
+
     /// A field with a Windows line break (CR LF, which Swift counts as one Character) must be
     /// quoted too, or it splits the record.
     @Test func lineQuotesAFieldWithCRLF() throws {

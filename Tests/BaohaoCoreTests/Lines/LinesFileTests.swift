@@ -148,4 +148,16 @@ import BaohaoSupport
         #expect(rows.map(\.note) == views.map(\.note))
         #expect(rows.map(\.line) == [2, 3, 5, 6])
     }
+
+    /// Found by FuzzLinesCSV: a note with a quote followed by a combining mark was exported as a
+    /// file the import then refused.
+    @Test func aNoteWithAQuoteBeforeACombiningMarkExportsAndImportsBack() {
+        let note = "he said \"\u{301}ok\" \u{200D}\"\u{200D}"
+        let view = LineView(
+            number: Self.number("+12125550142"), carrier: "testus", plan: "basic", balanceMinor: 100, currency: "USD",
+            expiresOn: Self.date("2026-12-01"), autoRenew: false, status: .active, request: nil, daysLeft: 10, note: note)
+        let (rows, problems) = LinesFile.read(LinesFile.write([view]), catalogue: testCatalogue())
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(rows.map(\.note) == [note])
+    }
 }

@@ -32,6 +32,7 @@ public enum FuzzDriver {
                 // libFuzzer never passes a null pointer, not even for an empty input.
                 var bytes = Array(data)
                 bytes.append(0)
+                replaying = file
                 _ = bytes.withUnsafeBufferPointer { entry($0.baseAddress!, $0.count - 1) }
                 count += 1
             }
@@ -40,6 +41,9 @@ public enum FuzzDriver {
         exit(0)
         #endif
     }
+
+    /// The input file being replayed, for the message of a failed property (libFuzzer names its own inputs).
+    nonisolated(unsafe) static var replaying: String?
 
     #if !FUZZING
     /// `path` if it is a file, else every file below the folder `path`, sorted.

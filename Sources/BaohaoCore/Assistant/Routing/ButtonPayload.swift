@@ -172,11 +172,14 @@ public enum ButtonPayload: Sendable, Equatable {
 
     // MARK: - Parsing
 
-    /// The payload `text` encodes; nil for anything `encoded` never writes.
+    /// The payload `text` encodes; nil for anything `encoded` never writes. The colons between
+    /// fields are found among the scalars, not the Characters: a colon followed by a combining mark
+    /// or a joiner is one Character, and a field starting with one would hide its colon.
     public init?(encoded text: String) {
-        guard text.utf8.count <= Self.maximumBytes, let colon = text.firstIndex(of: ":") else { return nil }
-        let kind = text[..<colon], rest = String(text[text.index(after: colon)...])
-        let fields = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let scalars = text.unicodeScalars
+        guard text.utf8.count <= Self.maximumBytes, let colon = scalars.firstIndex(of: ":") else { return nil }
+        let kind = String(scalars[..<colon]), rest = String(scalars[scalars.index(after: colon)...])
+        let fields = rest.unicodeScalars.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch kind {
         case "m":
             guard let item = MenuItem(rawValue: rest) else { return nil }
