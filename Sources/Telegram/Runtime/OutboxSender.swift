@@ -23,11 +23,15 @@ public actor OutboxSender {
     /// The next round's items, read in the transaction that stored the last round's outcomes
     /// (one trip to the database a round instead of two); dropped whenever the sender waits.
     private var prefetched: [Outbox.Item]?
+    /// Counts each round's outcomes for `/metrics` and its answers for `/healthz`.
+    let monitor: BotMonitor
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
+        monitor: BotMonitor = BotMonitor(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
+        self.monitor = monitor
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
         self.clients = clients
@@ -215,6 +219,7 @@ public actor OutboxSender {
         }
         prefetched = next
         delivered += deliveredCount
+        monitor.roundSettled(results, outcomes)
         // Everything the journal holds is in the database now (no send runs between rounds).
         journal?.clear()
         recovered = true
