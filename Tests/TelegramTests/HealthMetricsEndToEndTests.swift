@@ -18,17 +18,17 @@ import Testing
 
     /// The port the bot serves on, once it does.
     static func port(of bot: TelegramBot) async throws -> Int {
-        for _ in 0..<200 {
+        for _ in 0..<1000 {
             if let port = bot.monitoringPort { return port }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
         throw MonitoringHTTP.Failure(description: "the bot never served /metrics")
     }
 
-    /// Scrapes `/metrics` until `done` holds for its samples (or 20 s pass); the last samples.
+    /// Scrapes `/metrics` until `done` holds for its samples (or 60 s pass); the last samples.
     static func scrape(_ port: Int, until done: ([String: String]) -> Bool) async throws -> [String: String] {
         var samples: [String: String] = [:]
-        for _ in 0..<400 {
+        for _ in 0..<1200 {
             samples = MonitoringHTTP.samples(try MonitoringHTTP.request("http://127.0.0.1:\(port)/metrics").body)
             if done(samples) { return samples }
             try await Task.sleep(nanoseconds: 50_000_000)
@@ -36,10 +36,10 @@ import Testing
         return samples
     }
 
-    /// Asks `/healthz` until its status is `status` (or 20 s pass); the last answer.
+    /// Asks `/healthz` until its status is `status` (or 60 s pass); the last answer.
     static func health(_ port: Int, until status: Int) async throws -> MonitoringHTTP.Response {
         var answer = try MonitoringHTTP.request("http://127.0.0.1:\(port)/healthz")
-        for _ in 0..<400 where answer.status != status {
+        for _ in 0..<1200 where answer.status != status {
             try await Task.sleep(nanoseconds: 50_000_000)
             answer = try MonitoringHTTP.request("http://127.0.0.1:\(port)/healthz")
         }
@@ -58,7 +58,7 @@ import Testing
         for (chat, text) in zip(chats, ["我的余额", "點樣續費呀", "how do I cancel", "可以退款吗", "what is the grace period for csl"]) {
             double.injectMessage(chatID: chat, text: text)
         }
-        #expect(await rig.waitFor { chats.allSatisfy { double.sentMessages(to: $0).count == 1 } })
+        #expect(await rig.waitFor(60) { chats.allSatisfy { double.sentMessages(to: $0).count == 1 } })
         var s = try await Self.scrape(port) { $0[#"baohao_replies_total{outcome="delivered"}"#] == "5" && $0["baohao_outbox_pending"] == "0" }
         let exact = [
             "baohao_updates_handled_total": "5", "baohao_updates_malformed_total": "0",
@@ -109,7 +109,7 @@ import Testing
         let bot = rig.start()
         let port = try await Self.port(of: bot)
         double.injectMessage(chatID: 920, text: "我的余额")
-        #expect(await rig.waitFor { !double.sentMessages(to: 920).isEmpty })
+        #expect(await rig.waitFor(60) { !double.sentMessages(to: 920).isEmpty })
         _ = try await Self.scrape(port) { $0["baohao_outbox_pending"] == "0" }
         let answer = try MonitoringHTTP.request("http://127.0.0.1:\(port)/healthz")
         #expect(answer.status == 200 && answer.headers["content-type"] == "application/json", "\(answer)")
