@@ -18,13 +18,17 @@ let package = Package(
         .executable(name: "baohao-bench", targets: ["BaohaoBench"]),
     ],
     targets: [
-        // System libraries with tiny prefixed C shims (variadic setopt/getinfo, SQLITE_TRANSIENT).
+        // System libraries with tiny prefixed C shims (variadic setopt/getinfo, SQLITE_TRANSIENT,
+        // MHD_start_daemon).
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Wrappers for C facilities Swift does not import (malloc tuning).
         .target(name: "CSystem"),
@@ -40,9 +44,11 @@ let package = Package(
         .target(
             name: "BaohaoCore", dependencies: ["Understanding", "Storage", "BaohaoSupport"],
             swiftSettings: strictSettings),
-        // Bot API types and methods, HTTP over libcurl, polling and sending.
+        // The health and metrics endpoint: a small HTTP server on libmicrohttpd's own thread.
+        .target(name: "Monitoring", dependencies: ["CMicroHTTPD", "BaohaoSupport"], swiftSettings: strictSettings),
+        // Bot API types and methods, HTTP over libcurl, polling and sending, health and metrics.
         .target(
-            name: "Telegram", dependencies: ["CCurl", "BaohaoCore", "Understanding", "Storage", "BaohaoSupport"],
+            name: "Telegram", dependencies: ["CCurl", "BaohaoCore", "Understanding", "Storage", "Monitoring", "BaohaoSupport"],
             swiftSettings: strictSettings),
         // A Bot API server double on loopback (POSIX sockets): for tests and the benchmark.
         .target(name: "BotAPIDouble", swiftSettings: strictSettings),
@@ -97,7 +103,7 @@ let package = Package(
             name: "BaohaoCoreTests", dependencies: ["BaohaoCore", "Storage", "Understanding", "TestSupport", "BaohaoSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp", "BaohaoSupport"],
+            name: "TelegramTests", dependencies: ["Telegram", "CCurl", "Monitoring", "TestSupport", "BotAPIDouble", "BaohaoCore", "BaohaoApp", "BaohaoSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "BaohaoAppTests", dependencies: ["BaohaoApp", "BaohaoCore", "Storage", "Telegram", "TestSupport", "BaohaoSupport"],

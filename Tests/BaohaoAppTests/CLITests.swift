@@ -84,6 +84,24 @@ final class CapturedIO: Sendable {
         #expect(!badIO.out.contains("configuration is valid"))
     }
 
+    @Test func checkConfigPrintsTheMetricsEndpoint() async {
+        let (code, io) = await run(["check-config"])
+        #expect(code == 0)
+        #expect(io.out.contains("metrics.listen                     = off\n"), "\(io.out)")
+        #expect(io.out.contains("metrics.allow_remote               = false"))
+        let (setCode, setIO) = await run(["check-config"], env: ["BAOHAO_CONFIG": writeTemporaryFile(#"{"metrics": {"listen": "9464"}}"#)])
+        #expect(setCode == 0)
+        #expect(setIO.out.contains("metrics.listen                     = 127.0.0.1:9464 (GET /healthz and /metrics; loopback only)"), "\(setIO.out)")
+        let (remoteCode, remoteIO) = await run(["check-config"], env: ["BAOHAO_CONFIG": writeTemporaryFile(#"{"metrics": {"listen": "0.0.0.0:9464", "allow_remote": true}}"#)])
+        #expect(remoteCode == 0)
+        #expect(remoteIO.out.contains("metrics.listen                     = 0.0.0.0:9464 (GET /healthz and /metrics; reachable from other machines)"))
+        #expect(remoteIO.out.contains("metrics.allow_remote               = true"))
+        let path = writeTemporaryFile(#"{"metrics": {"listen": "0.0.0.0:9464"}}"#)
+        let (refusedCode, refusedIO) = await run(["check-config"], env: ["BAOHAO_CONFIG": path])
+        #expect(refusedCode == 78)
+        #expect(refusedIO.err.contains("\(path): metrics.listen: '0.0.0.0:9464' is not a loopback address"), "\(refusedIO.err)")
+    }
+
     @Test func globalDbFlagReachesTheConfiguration() async {
         let (code, io) = await run(["check-config", "--db", "/tmp/elsewhere.sqlite"])
         #expect(code == 0)

@@ -155,6 +155,41 @@ import BaohaoSupport
         #expect(found.first?.source.hasSuffix("bot.json") == true)
     }
 
+    /// `metrics.listen` is off by default; a lone port means loopback; an address other
+    /// machines can reach needs `metrics.allow_remote: true`.
+    @Test func metricsListenIsOffUnlessSetAndLoopbackUnlessRemoteIsAllowed() throws {
+        #expect(try load("{}").metrics == MetricsSettings())
+        #expect(BotConfiguration().metrics.listen == nil)
+        #expect(try load(#"{"metrics": {"listen": "9464"}}"#).metrics.listen == .loopback(port: 9464))
+        #expect(try load(#"{"metrics": {"listen": 9100}}"#).metrics.listen == .loopback(port: 9100))
+        #expect(try load(#"{"metrics": {"listen": "127.0.0.1:9464"}}"#).metrics.listen?.description == "127.0.0.1:9464")
+        #expect(try load(#"{"metrics": {"listen": "[::1]:9464"}}"#).metrics.listen?.description == "[::1]:9464")
+        #expect(try load(#"{"metrics": {"listen": null}}"#).metrics.listen == nil)
+        let remote = try load(#"{"metrics": {"listen": "0.0.0.0:9464", "allow_remote": true}}"#).metrics
+        #expect(remote.listen?.description == "0.0.0.0:9464" && remote.allowRemote)
+    }
+
+    @Test(arguments: [
+        (#"{"metrics": {"listen": "0.0.0.0:9464"}}"#, "metrics.listen",
+         "'0.0.0.0:9464' is not a loopback address: /healthz and /metrics have no authentication, so other machines may reach them only with metrics.allow_remote: true"),
+        (#"{"metrics": {"listen": "10.1.2.3:9464", "allow_remote": false}}"#, "metrics.listen", "'10.1.2.3:9464' is not a loopback address"),
+        (#"{"metrics": {"listen": "[::]:9464"}}"#, "metrics.listen", "'[::]:9464' is not a loopback address"),
+        (#"{"metrics": {"listen": "localhost"}}"#, "metrics.listen", "'localhost' is not an address: no port"),
+        (#"{"metrics": {"listen": "127.0.0.1:70000"}}"#, "metrics.listen", "'127.0.0.1:70000': port 70000 is out of range 1...65535"),
+        (#"{"metrics": {"listen": 0}}"#, "metrics.listen", "'0': port 0 is out of range 1...65535"),
+        (#"{"metrics": {"listen": "prometheus.local:9464"}}"#, "metrics.listen", "'prometheus.local' is not a numeric IP address"),
+        (#"{"metrics": {"listen": ""}}"#, "metrics.listen", "'' is not an address: no port"),
+        (#"{"metrics": {"listen": true}}"#, "metrics.listen", "expected an address such as \"127.0.0.1:9464\" or a port, found"),
+        (#"{"metrics": {"allow_remote": "yes"}}"#, "metrics.allow_remote", "expected true or false"),
+        (#"{"metrics": {"port": 9464}}"#, "metrics.port", "unknown key (known keys here: allow_remote, listen)"),
+    ])
+    func metricsProblemsNameTheKeyAndTheValue(json: String, key: String, reason: String) {
+        let found = problems(json)
+        #expect(found.count == 1)
+        #expect(found.first?.key == key)
+        #expect(found.first?.reason.contains(reason) == true, "\(found)")
+    }
+
     @Test func invalidJSONNamesTheFile() {
         let found = problems(#"{"log_level": }"#)
         #expect(found.count == 1)

@@ -47,6 +47,78 @@ import Glibc
         InstanceLockTests.checkLogFile(directory + "/run.log", token: double.token)
     }
 
+    /// `metrics.listen` in bot.json: the real `baohao run` serves `/healthz` and `/metrics` on
+    /// that port while it runs, and nothing listens there once SIGTERM has stopped it.
+    @Test func runServesHealthAndMetricsOnTheConfiguredPort() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let socket = try Self.listeningSocket()
+        let port = socket.port
+        close(socket.fd)
+        let (directory, environment) = try CrashRestartTests.botEnvironment(double: double, config: #"{"poll_timeout_seconds": 1, "metrics": {"listen": "\#(port)"}}"#)
+        let bot = try InstanceLockTests.spawn(environment, stderr: directory + "/run.log")
+        defer { kill(bot, SIGKILL) }
+        double.injectMessage(chatID: 1000, text: "my balance")
+        #expect(await double.waitAsync(timeout: 30) { !double.sentMessages(to: 1000).isEmpty }, "the bot never answered")
+        let samples = try await HealthMetricsEndToEndTests.scrape(port) { $0[#"baohao_replies_total{outcome="delivered"}"#] == "1" }
+        #expect(samples["baohao_updates_handled_total"] == "1")
+        #expect(samples[#"baohao_replies_total{outcome="delivered"}"#] == "1")
+        let health = try await HealthMetricsEndToEndTests.health(port, until: 200)
+        #expect(health.status == 200 && health.body.contains(#""status": "ok""#), "\(health.body)")
+        kill(bot, SIGTERM)
+        #expect(await Self.exitStatus(bot) == 0)
+        #expect(throws: MonitoringHTTP.Failure.self) { try MonitoringHTTP.request("http://127.0.0.1:\(port)/healthz") }
+        let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("event=monitoring.listening address=127.0.0.1:\(port)"), "\(log)")
+        InstanceLockTests.checkLogFile(directory + "/run.log", token: double.token)
+    }
+
+    /// A port another socket holds stops the bot at start with exit 75 (try again later: systemd
+    /// restarts it), naming the address and the key, before any Bot API call.
+    @Test func aMetricsPortInUseStopsRunWith75() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        let socket = try Self.listeningSocket()
+        defer { close(socket.fd) }
+        let (directory, environment) = try CrashRestartTests.botEnvironment(
+            double: double, config: #"{"poll_timeout_seconds": 1, "metrics": {"listen": "127.0.0.1:\#(socket.port)"}}"#)
+        let bot = try InstanceLockTests.spawn(environment, stderr: directory + "/run.log")
+        #expect(await Self.exitStatus(bot) == 75)
+        let log = (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("cannot serve health and metrics on 127.0.0.1:\(socket.port) (metrics.listen): Address already in use"), "\(log)")
+        #expect(double.calls().isEmpty)
+    }
+
+    /// `InstanceLockTests.waitForExit` without blocking a thread of Swift's cooperative pool
+    /// (2 threads here) while the bot starts: it asks every 20 ms.
+    static func exitStatus(_ pid: pid_t) async -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid { break }
+            if done < 0 && errno != EINTR { return -1 }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// A socket listening on a free loopback port.
+    static func listeningSocket() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound else { throw MonitoringHTTP.Failure(description: "no free port: \(String(cString: strerror(errno)))") }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// A regression set that cannot be read stops the bot at start: exit 78 naming the key and
     /// the file, before it opens the database or calls Telegram.
     @Test func aMissingRegressionSetStopsRunWith78() async throws {

@@ -1,4 +1,5 @@
 import BaohaoCore
+import BaohaoSupport
 import Testing
 import Understanding
 @testable import Telegram
@@ -29,6 +30,10 @@ import Understanding
         c.telegram.watchdogMarginSeconds = 5
         c.telegram.maximumBackoffSeconds = 6
         c.telegram.faqCheckIntervalSeconds = 8
+        c.telegram.healthProbeIntervalSeconds = 2
+        c.telegram.healthAPIFailureLimit = 9
+        c.telegram.healthOutboxStaleSeconds = 600
+        c.metrics.listen = .loopback(port: 9100)
         return c
     }()
 
@@ -42,6 +47,14 @@ import Understanding
         #expect(s.alertCheckIntervalSeconds == 15)
         #expect(s.faqCheckIntervalSeconds == 8)
         #expect(s.limits == SendScheduler.Limits(configuration: Self.changed))
+        #expect(s.metricsListen == .loopback(port: 9100))
+        #expect(s.healthProbeIntervalSeconds == 2)
+        #expect(s.healthAPIFailureLimit == 9)
+        #expect(s.healthOutboxStaleSeconds == 600)
+        let health = HealthThresholds(settings: s)
+        #expect(health == HealthThresholds(settings: s))
+        #expect(health.databaseStaleSeconds == 16 && health.apiFailureLimit == 9 && health.outboxStaleSeconds == 600)
+        #expect(health.getUpdatesStaleSeconds == 51 && health.pollLoopStallSeconds == 42, "3 × 7 + 30; max(7 + 5, 6 × 1.2) + 30")
     }
 
     @Test func theRateLimits() {

@@ -90,7 +90,9 @@ final class TelegramRig: @unchecked Sendable {
         for problem in LogCheck.problems(in: logs.lines, secrets: [double.token, secret]) { Issue.record("\(problem)") }
     }
 
-    func waitFor(_ seconds: Double = 20, _ predicate: @escaping @Sendable () -> Bool) async -> Bool {
+    /// Waits up to `seconds` for `predicate` (it returns as soon as the predicate holds). 60 s by
+    /// default: in the full suite on a loaded 2-core machine, a bot's first replies took more than 20 s.
+    func waitFor(_ seconds: Double = 60, _ predicate: @escaping @Sendable () -> Bool) async -> Bool {
         await double.waitAsync(timeout: seconds, until: predicate)
     }
 

@@ -51,6 +51,8 @@ enum CheckConfigCommand {
             ("rate_limits.per_chat_per_second", String(c.rateLimits.perChatPerSecond)),
             ("rate_limits.global_per_second", String(c.rateLimits.globalPerSecond)),
             ("rate_limits.per_group_per_minute", String(c.rateLimits.perGroupPerMinute)),
+            ("metrics.listen", c.metrics.listen.map { "\($0) (GET /healthz and /metrics; \($0.isLoopback ? "loopback only" : "reachable from other machines"))" } ?? "off"),
+            ("metrics.allow_remote", String(c.metrics.allowRemote)),
         ]
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + " = " + $0.1 }.joined(separator: "\n")

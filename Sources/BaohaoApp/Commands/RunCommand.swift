@@ -13,6 +13,7 @@ enum RunCommand {
         guard let token = config.token else {
             context.io.err("No BOT_TOKEN: the console chat on the demo database (baohao chat --demo).")
             if let pretendedNow { context.io.err("BAOHAO_NOW is ignored by baohao run (\(pretendedNow)): the system clock runs it; baohao chat --demo honours it.") }
+            if let listen = config.metrics.listen { context.io.err("metrics.listen (\(listen)) is ignored in the console chat: /healthz and /metrics are served with a token.") }
             return try await ConsoleChatCommand.run(context, runFallback: true)
         }
         if let pretendedNow { logger.warning("run.baohao_now_ignored", ["value": .string(pretendedNow), "clock": .string("system")]) }
@@ -45,6 +46,9 @@ enum RunCommand {
         do {
             try await bot.run(shutdown: ShutdownSignals.stream())
         } catch let error as TelegramBot.StartError {
+            // A port another process holds may be free again soon (exit 75, restarted); any other
+            // failure is the configuration's (78, not restarted into the same error).
+            if case .monitoring(_, addressInUse: true) = error { throw CommandFailure(exitCode: ExitCode.busy, message: error.description) }
             throw CommandFailure(exitCode: ExitCode.config, message: error.description)
         }
         return ExitCode.success

@@ -117,6 +117,8 @@ public struct PreparedInbound: Sendable {
     let understanding: Understood?
     /// For a text that is a command.
     let command: ChatCommand?
+    /// True when preparing it ran the classifier (a text that is not a command).
+    public var isClassified: Bool { understanding != nil }
     /// An operator command or button that may change the FAQ: what follows it in a batch
     /// must be answered with the FAQ it leaves behind.
     public var mayChangeKnowledge: Bool {

@@ -51,6 +51,7 @@ public struct BotConfiguration: Sendable, Equatable {
     public var alerts = AlertSettings()
     public var rateLimits = RateLimitSettings()
     public var delivery = DeliverySettings()
+    public var metrics = MetricsSettings()
     public var telegram = TelegramSettings()
 
     public init() {}
@@ -63,6 +64,20 @@ public struct DeliverySettings: Sendable, Equatable {
     public var replyTTLSeconds = 6 * 3600
     /// Anything else (reminders, notices), seconds (24 h).
     public var otherTTLSeconds = 24 * 3600
+
+    public init() {}
+}
+
+/// Where `baohao run` serves `GET /healthz` and `GET /metrics` for the people who run it.
+/// Off unless `listen` is set. The endpoints have no authentication, so the address must be a
+/// loopback one (only this machine can connect) unless `allowRemote` says otherwise; the
+/// loader refuses any other.
+public struct MetricsSettings: Sendable, Equatable {
+    /// The address to listen on (`metrics.listen`: `9464` means 127.0.0.1:9464); nil serves nothing.
+    public var listen: ListenAddress?
+    /// True lets `listen` be an address other machines can reach (`metrics.allow_remote`),
+    /// for a scraper elsewhere behind a firewall the operator controls.
+    public var allowRemote = false
 
     public init() {}
 }
@@ -124,6 +139,14 @@ public struct TelegramSettings: Sendable, Equatable {
     public var maximumBackoffSeconds = 60.0
     /// How often the database is checked for FAQ changes made elsewhere (the command line), seconds.
     public var faqCheckIntervalSeconds = 2.0
+    /// How often the bot probes its database with a small write and reads the outbox depth
+    /// and the open tickets for `/healthz` and `/metrics`, seconds.
+    public var healthProbeIntervalSeconds = 5.0
+    /// `/healthz` is unhealthy when this many Bot API requests in a row failed (getUpdates
+    /// and sends; a 429 is an answer, not a failure).
+    public var healthAPIFailureLimit = 5
+    /// `/healthz` is unhealthy when the oldest pending outbox item has waited longer, seconds.
+    public var healthOutboxStaleSeconds = 1800.0
 
     public init() {}
 }

@@ -129,6 +129,29 @@ public struct ConfigurationLoader: Sendable {
             if let v = sub.integer("other_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.otherTTLSeconds = v }
             reader.absorb(sub)
         }
+        if var sub = reader.object("metrics") {
+            let allowRemote = sub.bool("allow_remote")
+            // "127.0.0.1:9464", "9464", or the port as a number.
+            var listen: String?
+            switch sub.takeValue("listen") {
+            case nil: break
+            case .string(let text)?: listen = text
+            case .integer(let port)?: listen = String(port)
+            case let other?: sub.fail("listen", "expected an address such as \"127.0.0.1:9464\" or a port, found \(other.typeName)")
+            }
+            if let text = listen {
+                do {
+                    let address = try ListenAddress(parsing: text)
+                    if address.isLoopback || allowRemote == true { config.metrics.listen = address } else {
+                        sub.fail("listen", "'\(text)' is not a loopback address: /healthz and /metrics have no authentication, so other machines may reach them only with metrics.allow_remote: true")
+                    }
+                } catch {
+                    sub.fail("listen", error.description)
+                }
+            }
+            if let allowRemote { config.metrics.allowRemote = allowRemote }
+            reader.absorb(sub)
+        }
         reader.rejectUnknownKeys()
         problems += reader.problems
     }

@@ -66,6 +66,9 @@ extension BotState.Key<Int64> {
     public static var faqGeneration: Self { Self(name: "faq.generation") }
     /// 1 once the FAQ was brought to the grouping with variants (`FAQRegroup`), which runs once.
     public static var faqRegrouped: Self { Self(name: "faq.regrouped") }
+    /// When `baohao run` last proved the database writable (milliseconds since the epoch):
+    /// the health probe rewrites it every few seconds.
+    public static var healthProbe: Self { Self(name: "health.probe") }
 }
 
 extension BotState.Key<CivilDate> {

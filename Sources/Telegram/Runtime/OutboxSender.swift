@@ -25,11 +25,14 @@ public actor OutboxSender {
     private var prefetched: [Outbox.Item]?
     /// The late-reply and outage notices (none without them: tests of sending alone).
     let notices: DeliveryNotices?
+    /// Counts each round's outcomes for `/metrics` and its answers for `/healthz`.
+    let monitor: BotMonitor
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
-        notices: DeliveryNotices? = nil, clock: any WallClock = SystemWallClock(), logger: Logger
+        notices: DeliveryNotices? = nil, monitor: BotMonitor = BotMonitor(), clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
+        self.monitor = monitor
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
         self.clients = clients
@@ -282,6 +285,7 @@ public actor OutboxSender {
         }
         prefetched = next
         delivered += deliveredCount
+        monitor.roundSettled(results.map { ($0.item, $0.result) }, outcomes)
         // Everything the journal holds is in the database now (no send runs between rounds).
         journal?.clear()
         recovered = true

@@ -1,6 +1,7 @@
 public import BaohaoCore
 import Understanding
 public import Storage
+import Monitoring
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,14 @@ public final class TelegramBot: Sendable {
         /// How often due reminders are looked for.
         public var alertCheckIntervalSeconds: Double
         public var faqCheckIntervalSeconds: Double
+        /// Where `/healthz` and `/metrics` are served; nil serves nothing (`metrics.listen`).
+        public var metricsListen: ListenAddress?
+        /// How often the health probe writes to the database and reads the outbox depth.
+        public var healthProbeIntervalSeconds: Double
+        /// `/healthz` fails after this many Bot API requests in a row without an answer.
+        public var healthAPIFailureLimit: Int
+        /// `/healthz` fails when the oldest pending outbox item has waited longer, seconds.
+        public var healthOutboxStaleSeconds: Double
 
         public init(configuration c: BotConfiguration) {
             pollTimeoutSeconds = c.pollTimeoutSeconds
@@ -34,17 +43,25 @@ public final class TelegramBot: Sendable {
             maximumBackoffSeconds = c.telegram.maximumBackoffSeconds
             alertCheckIntervalSeconds = Double(c.alerts.checkIntervalSeconds)
             faqCheckIntervalSeconds = c.telegram.faqCheckIntervalSeconds
+            metricsListen = c.metrics.listen
+            healthProbeIntervalSeconds = c.telegram.healthProbeIntervalSeconds
+            healthAPIFailureLimit = c.telegram.healthAPIFailureLimit
+            healthOutboxStaleSeconds = c.telegram.healthOutboxStaleSeconds
         }
     }
 
     /// The bot could not start.
-    public enum StartError: Error, Sendable, CustomStringConvertible {
+    public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthorized
         case notFound
+        /// `/healthz` and `/metrics` cannot be served on `metrics.listen`; `addressInUse` when
+        /// another socket holds it (it may be free again soon).
+        case monitoring(String, addressInUse: Bool)
         public var description: String {
             switch self {
             case .unauthorized: "the bot token was refused (401 Unauthorized): check BOT_TOKEN"
             case .notFound: "the Bot API answered 404 Not Found: the token is malformed or api_base_url is wrong"
+            case .monitoring(let reason, _): reason
             }
         }
     }
@@ -59,6 +76,10 @@ public final class TelegramBot: Sendable {
     let database: Database
     let alerts: AlertScheduler?
     let clock: any WallClock
+    /// Counters and health facts for `/metrics` and `/healthz` (kept whether or not they are served).
+    public let monitor: BotMonitor
+    /// The `/healthz` and `/metrics` endpoint, when `metricsListen` is set.
+    let monitoringServer: MonitoringServer?
 
     public init(
         baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings, alerts: AlertScheduler? = nil,
@@ -69,9 +90,13 @@ public final class TelegramBot: Sendable {
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
         let notices = DeliveryNotices(
             replies: assistant.knowledge.replies, defaultLanguage: assistant.settings.defaultLanguage, operatorChatID: assistant.settings.operatorChatID)
+        let monitor = BotMonitor(thresholds: HealthThresholds(settings: settings), redactor: logger.redactor)
+        self.monitor = monitor
+        monitoringServer = settings.metricsListen.map { MonitoringServer(address: $0, routes: monitor.routes) }
         sender = OutboxSender(
-            database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, clock: assistant.clock, logger: logger)
-        handler = UpdateHandler(assistant: assistant, database: database, logger: logger)
+            database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, monitor: monitor,
+            clock: assistant.clock, logger: logger)
+        handler = UpdateHandler(assistant: assistant, database: database, logger: logger, monitor: monitor)
         replies = assistant.knowledge.replies
         self.settings = settings
         self.logger = logger
@@ -113,9 +138,33 @@ public final class TelegramBot: Sendable {
         }
     }
 
+    /// The port `/healthz` and `/metrics` are served on while the bot runs (nil when they are not).
+    public var monitoringPort: Int? { monitoringServer?.boundPort }
+
     /// Runs until a signal arrives on `shutdown` (then stops polling, confirms the offset and
-    /// drains the outbox) or the token is refused.
+    /// drains the outbox) or the token is refused. With `metricsListen` set, `/healthz` and
+    /// `/metrics` are served from before the first Bot API call until the drain is over, and
+    /// the health probe runs as long; an address it cannot listen on stops the bot at once
+    /// (`StartError.monitoring`), before it calls Telegram.
     public func run(shutdown: AsyncStream<Int32>) async throws {
+        guard let server = monitoringServer else { return try await serve(shutdown: shutdown) }
+        do {
+            try await server.serve { port in
+                logger.info("monitoring.listening", ["address": .string(server.address.withPort(port).description), "paths": "/healthz /metrics"])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.healthLoop() }
+                    defer { group.cancelAll() }
+                    try await self.serve(shutdown: shutdown)
+                }
+            }
+        } catch let error as MonitoringServer.StartError {
+            throw StartError.monitoring(error.description, addressInUse: error.isAddressInUse)
+        }
+    }
+
+    /// The bot itself: start-up calls, then polling, sending, alerts and FAQ reloads until a
+    /// signal (or a refused token), then the drain.
+    private func serve(shutdown: AsyncStream<Int32>) async throws {
         let me = try await start()
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -141,6 +190,22 @@ public final class TelegramBot: Sendable {
         await finish()
     }
 
+    /// Every `healthProbeIntervalSeconds` until cancelled: a small write to the database (it
+    /// must be writable) that also reads the outbox depth and the open tickets.
+    func healthLoop() async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            do {
+                let figures = try await database.write { db in try ServiceFigures.probe(db, at: now) }
+                monitor.probed(figures, at: now)
+            } catch where !Task.isCancelled {
+                monitor.probeFailed(error)
+                logger.error("health.probe_failed", ["error": .string("\(error)")])
+            } catch {}
+            try? await Task.sleep(nanoseconds: UInt64(settings.healthProbeIntervalSeconds * 1e9))
+        }
+    }
+
     /// getMe (401 stops here) and deleteWebhook; the command menus follow in `publishCommands`.
     func start() async throws -> TelegramUser {
         var backoff = Backoff(initial: 1, maximum: settings.maximumBackoffSeconds)
@@ -148,12 +213,14 @@ public final class TelegramBot: Sendable {
             do {
                 let me = try await setupAPI.getMe()
                 try await setupAPI.deleteWebhook()
+                monitor.requestAnswered()
                 return me
             } catch BotAPIError.unauthorized {
                 throw StartError.unauthorized
             } catch BotAPIError.notFound {
                 throw StartError.notFound
             } catch {
+                monitor.requestFailed(error)
                 let wait = backoff.next()
                 logger.warning("bot.start_retry", ["error": .string("\(error)"), "in_seconds": .int(Int64(wait))])
                 try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
@@ -206,6 +273,7 @@ public final class TelegramBot: Sendable {
             return state.failed(failure)
         }
         while true {
+            monitor.pollLoopIterated()
             switch action {
             case .poll(let offset, let timeout, let deadline):
                 if Task.isCancelled { return }
@@ -213,12 +281,15 @@ public final class TelegramBot: Sendable {
                     let api = pollAPI
                     guard let answer = try await Self.withDeadline(seconds: deadline, { try await api.getUpdates(offset: offset, timeoutSeconds: timeout) }) else {
                         logger.error("poll.watchdog", ["deadline_seconds": .int(Int64(deadline))])
+                        monitor.requestFailed(BotAPIError.noResponse("getUpdates hung past its \(Int(deadline)) s deadline"))
                         action = state.watchdogFired()
                         continue
                     }
+                    monitor.getUpdatesAnswered()
                     batch = answer
                     action = state.answered(answer.updates.map(\.updateID) + answer.malformed)
                 } catch {
+                    monitor.requestFailed(error)
                     action = failed(error)
                 }
             case .handle(let highest):
@@ -227,6 +298,7 @@ public final class TelegramBot: Sendable {
                     // milliseconds): cancelling it half way would only make the restart redo it.
                     let handler = self.handler, received = batch
                     let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed) }.value
+                    monitor.batchHandled(updates: received.updates.count, malformed: received.malformed.count)
                     action = state.handled(through: highest)
                     if queued > 0 { await sender.wake() }
                 } catch {

@@ -13,11 +13,14 @@ public struct UpdateHandler: Sendable {
     let assistant: Assistant
     let database: Database
     let logger: Logger
+    /// Times each classification (`BotMonitor.classification`).
+    let monitor: BotMonitor?
 
-    public init(assistant: Assistant, database: Database, logger: Logger) {
+    public init(assistant: Assistant, database: Database, logger: Logger, monitor: BotMonitor? = nil) {
         self.assistant = assistant
         self.database = database
         self.logger = logger
+        self.monitor = monitor
     }
 
     /// The offset to poll from: one past the last update handled.
@@ -43,7 +46,7 @@ public struct UpdateHandler: Sendable {
     /// Handles `updates` in order and skips `malformed` ids. Returns how many replies were queued.
     @discardableResult
     public func handle(_ updates: [Update], malformed: [Int64] = []) async throws -> Int {
-        let prepared = await Self.prepare(updates, assistant: assistant)
+        let prepared = await Self.prepare(updates, assistant: assistant, timing: monitor?.classification)
         var queued = 0, start = 0
         repeat {
             // Up to the first update that may change the FAQ: what follows it is answered
@@ -123,21 +126,31 @@ public struct UpdateHandler: Sendable {
     }
 
     /// The updates' inbound events with their database-free work done, spread over the cores
-    /// (the transaction that follows is serial; this part need not be).
-    static func prepare(_ updates: [Update], assistant: Assistant) async -> [PreparedInbound?] {
+    /// (the transaction that follows is serial; this part need not be). Each classification's
+    /// time goes into `timing`.
+    static func prepare(_ updates: [Update], assistant: Assistant, timing: MetricHistogram? = nil) async -> [PreparedInbound?] {
         let inbounds = updates.map(inbound)
         let lanes = min(processorCount, max(1, inbounds.count / 8))
-        if lanes <= 1 { return inbounds.map { $0.map(assistant.prepare) } }
+        if lanes <= 1 { return inbounds.map { $0.map { prepare($0, assistant: assistant, timing: timing) } } }
         return await withTaskGroup(of: (Int, [PreparedInbound?]).self) { group in
             let size = (inbounds.count + lanes - 1) / lanes
             for lane in 0..<lanes {
                 let part = Array(inbounds[min(inbounds.count, lane * size)..<min(inbounds.count, (lane + 1) * size)])
-                group.addTask { (lane, part.map { $0.map(assistant.prepare) }) }
+                group.addTask { (lane, part.map { $0.map { prepare($0, assistant: assistant, timing: timing) } }) }
             }
             var parts = [[PreparedInbound?]](repeating: [], count: lanes)
             for await (lane, part) in group { parts[lane] = part }
             return parts.flatMap { $0 }
         }
+    }
+
+    /// `assistant.prepare(inbound)`, timed on the monotonic clock when it classified a text.
+    static func prepare(_ inbound: Inbound, assistant: Assistant, timing: MetricHistogram?) -> PreparedInbound {
+        guard let timing else { return assistant.prepare(inbound) }
+        let start = ContinuousClock.now
+        let prepared = assistant.prepare(inbound)
+        if prepared.isClassified { timing.observe(start.duration(to: .now)) }
+        return prepared
     }
 
     static let processorCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

@@ -31,6 +31,11 @@ enum Tickets {
         try db.queryFirst("SELECT chat_id FROM tickets WHERE id = ? AND closed_at IS NULL", id) { $0.int64(0) }
     }
 
+    /// How many tickets are open (a person holds the conversation).
+    static func openCount(_ db: Connection) throws -> Int {
+        try db.queryFirst("SELECT count(*) FROM tickets WHERE closed_at IS NULL") { $0.int(0) } ?? 0
+    }
+
     static func close(_ db: Connection, id: Int64, at now: Instant) throws {
         try db.execute("UPDATE tickets SET closed_at = ? WHERE id = ?", now.description, id)
     }
