@@ -141,6 +141,8 @@ public actor OutboxSender {
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
+        // Rate limits: a message in more parts than its chat's burst goes at the chat's pace.
+        let limits = state.scheduler.limits
         inFlight?.begin(picked.map(\.id))
         // Whatever happens to the round, its sends are over when it ends.
         defer { inFlight?.end() }
@@ -153,7 +155,7 @@ public actor OutboxSender {
                     await api.client.perform { _ in
                         var out: [(Outbox.Item, Result<Void, BotAPIError>)] = []
                         for item in share {
-                            let result = await Self.deliver(item, api: api, lastInbound: item.lastInbound)
+                            let result = await Self.deliver(item, api: api, lastInbound: item.lastInbound, pacer: limits.partPacer(for: item.chatID))
                             if case .success = result { journal?.record(item.id) }
                             out.append((item, result))
                         }
@@ -230,7 +232,7 @@ public actor OutboxSender {
 
     /// One item to Telegram: long texts split, a rejected HTML text resent once as plain
     /// text, an edit of a message that is gone sent as a new message.
-    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64) async -> Result<Void, BotAPIError> {
+    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lastInbound: Int64, pacer: PartPacer? = nil) async -> Result<Void, BotAPIError> {
         do {
             switch item.outbound {
             case .answerButton(let id, let text):
@@ -238,7 +240,7 @@ public actor OutboxSender {
             case .send(let message):
                 // Quote the message answered when the chat has written more since.
                 let replyTo = message.answering.flatMap { $0 < lastInbound ? $0 : nil }
-                try await send(message, api: api, replyTo: replyTo)
+                try await send(message, api: api, replyTo: replyTo, pacer: pacer)
             case .edit(let messageID, let message):
                 do {
                     guard MessageSplitter.visibleLength(message.html) <= MessageSplitter.limit else { throw BotAPIError.badRequest("message is too long") }
@@ -246,7 +248,7 @@ public actor OutboxSender {
                         try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: text, html: isHTML, keyboard: keyboard(message))
                     }
                 } catch BotAPIError.badRequest(let d) where d.contains("message to edit not found") || d.contains("can't be edited") || d.contains("too long") {
-                    try await send(message, api: api, replyTo: nil)
+                    try await send(message, api: api, replyTo: nil, pacer: pacer)
                 }
             }
             return .success(())
@@ -257,9 +259,14 @@ public actor OutboxSender {
         }
     }
 
-    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?) async throws {
+    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?, pacer: PartPacer? = nil) async throws {
         let parts = MessageSplitter.split(message.html)
+        // Rate limits: each part after the chat's burst waits for the chat's pace (`PartPacer`).
+        var pacer = parts.count > 1 ? pacer : nil
+        let started = ContinuousClock.now
         for (i, part) in parts.enumerated() {
+            if let wait = pacer?.delay(at: PartPacer.seconds(since: started)), wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+            defer { pacer?.sent(at: PartPacer.seconds(since: started)) }
             let last = i == parts.count - 1
             try await withPlainTextFallback(part) { text, isHTML in
                 try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)

@@ -104,6 +104,8 @@ struct SenderState: Sendable {
     /// refused token stops the sender.
     mutating func settle(_ results: [(Outbox.Item, Result<Void, BotAPIError>)], at now: Double, wallNow: Instant? = nil) -> Settlement {
         var settlement = Settlement()
+        // Rate limits: the round's sends count from now, when every one of them was answered.
+        scheduler.finish(at: now)
         var connectionFailed = false, transientFailures = 0
         for (item, result) in results {
             let outcome: DeliveryOutcome
