@@ -73,11 +73,12 @@ import Testing
         return arrivals.filter { control.admit(chat: $0.chat, at: $0.at) != nil }
     }
 
-    @Test func noLatencyPatternDrawsA429() {
+    @Test func noLatencyPatternDrawsA429() async {
         let seed = testSeed(default: 0x7E1E)
         var generator = SeededGenerator(seed: seed)
         let limits = SendScheduler.Limits(configuration: BotConfiguration())
         for trial in 0..<20 {
+            await Task.yield()  // seconds of work: let other tests' tasks run between trials
             // 200 private chats and 3 groups; mostly one message each, some several, some long.
             var queues: [Int64: [Int]] = [:]
             for chat in Int64(1)...200 { queues[chat] = (0..<(1 + Int(generator.next() % 3))).map { _ in 1 } }
@@ -99,17 +100,18 @@ import Testing
         }
     }
 
-    /// A thousand chats, one message each, answered in about a millisecond: the sends go at
-    /// the overall limit (within 2 %), never above it in any second.
+    /// A thousand chats, one message each, each request answered in half a millisecond or so
+    /// (loopback): the sends go at the overall limit (within 5 %), never above it in any second.
     @Test func aFanOutGoesAtTheOverallLimit() {
         var generator = SeededGenerator(seed: testSeed(default: 0xFA9))
         let limits = SendScheduler.Limits(configuration: BotConfiguration())
         let queues = Dictionary(uniqueKeysWithValues: (Int64(1)...1000).map { ($0, [1]) })
-        let (arrivals, _) = Self.run(limits, queues: queues) { 0.0005 + Double(generator.next() % 1_000) / 1e6 }
+        let (arrivals, _) = Self.run(limits, queues: queues) { 0.0001 + Double(generator.next() % 300) / 1e6 }
         #expect(Self.refused(arrivals).isEmpty)
         let times = arrivals.map(\.at)
         let rate = Double(times.count - 1) / (times.last! - times.first!)
-        #expect(rate >= 0.98 * 30 && rate <= 30 + 2.0 / (times.last! - times.first!), "\(rate) a second")
+        // At most 30 in any second: 999 sends span at least 33 s (999 / 33 = 30.27 a second).
+        #expect(rate >= 0.95 * 30 && rate <= 999.0 / 33, "\(rate) a second")
     }
 }
 

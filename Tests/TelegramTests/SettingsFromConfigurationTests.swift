@@ -46,16 +46,16 @@ import Understanding
 
     @Test func theRateLimits() {
         let limits = SendScheduler.Limits(configuration: Self.changed)
-        // The overall burst is a tenth of a second's worth, and never below one message.
+        // The overall burst is one second's worth, and never below one message.
         #expect(
             limits == SendScheduler.Limits(globalPerSecond: 0.5, globalBurst: 1, perChatPerSecond: 2, perChatBurst: 4, perGroupPerMinute: 12, perGroupBurst: 2))
         var disabled = Self.changed
         disabled.rateLimits.enabled = false
         #expect(SendScheduler.Limits(configuration: disabled) == .off)
-        // The shipped defaults: 30/s overall (3 at once), 1/s per chat after a burst of 3, 20/min per group.
+        // The shipped defaults: 30/s overall, 1/s per chat after a burst of 3, 20/min per group.
         #expect(
             SendScheduler.Limits(configuration: BotConfiguration())
-                == SendScheduler.Limits(globalPerSecond: 30, globalBurst: 3, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
+                == SendScheduler.Limits(globalPerSecond: 30, globalBurst: 30, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
     }
 
     @Test func aGroupBurstLetsThatManyGoAtOnce() {

@@ -106,7 +106,7 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var perChatBurst = 3.0
     /// Messages one group may get at once before the per-minute rate applies (not in bot.json).
     public var perGroupBurst = 1.0
-    // The overall burst is a tenth of a second's worth of `globalPerSecond` (at least 1).
+    // The overall burst is one second's worth of `globalPerSecond`.
 
     public init() {}
 }

@@ -5,9 +5,11 @@ public import BaohaoCore
 /// passes the time; no I/O, no clock.
 ///
 /// Telegram counts a send when the request reaches it, some time between `record` (the
-/// decision) and the answer. `finish` moves the sends of a round to the moment their answers
-/// came: the latest they can have reached Telegram. So however slow or reordered the requests,
-/// two sends are never closer together at Telegram than the limits allow.
+/// decision) and the answer. `finish` moves the sends of a round, in the overall window and
+/// the chats' buckets, to the moment their answers came: the latest they can have reached
+/// Telegram. So however slow or reordered the requests, two sends are never closer together
+/// at Telegram than the limits allow. (The overall bucket only paces; the window holds the
+/// overall limit.)
 public struct SendScheduler: Sendable {
     public struct Limits: Sendable, Equatable {
         /// Messages per second overall; nil means no limit.
@@ -163,15 +165,14 @@ public struct SendScheduler: Sendable {
     }
 
     /// Every send recorded since the last call was answered by `now` (monotonic, not
-    /// before any `record`): from now on each counts as sent at `now`, the latest moment
-    /// it can have reached Telegram. Call it before the next `delay` that matters (the
-    /// sender calls it when it settles a round, before any 429 of the round).
+    /// before any `record`): from now on the overall window and the chats' buckets count
+    /// each as sent at `now`, the latest moment it can have reached Telegram. Call it before
+    /// the next `delay` that matters (the sender calls it when it settles a round, before
+    /// any 429 of the round).
     public mutating func finish(at now: Double) {
         guard unfinishedSends > 0 else { return }
-        if var g = global {
-            g.respend(Double(unfinishedSends), at: now)
-            global = g
-        }
+        // The overall bucket only paces the sends (the window holds the limit), so it keeps
+        // counting from the decision: the time in flight is not lost to the rate.
         globalWindow?.respend(unfinishedSends, at: now)
         for (chat, parts) in unfinishedByChat {
             guard var bucket = chatBucket(chat) else { continue }
@@ -225,8 +226,7 @@ public struct SendScheduler: Sendable {
 
 extension SendScheduler.Limits {
     /// The limits the configuration asks for (none at all when they are disabled); the
-    /// overall burst is a tenth of a second's worth (at least 1), so a second's sends are
-    /// spread over it rather than sent at once.
+    /// overall burst is one second's worth.
     public init(configuration c: BotConfiguration) {
         let settings = c.rateLimits
         guard settings.enabled else {
@@ -234,7 +234,7 @@ extension SendScheduler.Limits {
             return
         }
         self.init(
-            globalPerSecond: settings.globalPerSecond, globalBurst: max(1, (settings.globalPerSecond / 10).rounded(.down)),
+            globalPerSecond: settings.globalPerSecond, globalBurst: max(1, settings.globalPerSecond),
             perChatPerSecond: settings.perChatPerSecond, perChatBurst: settings.perChatBurst, perGroupPerMinute: Double(settings.perGroupPerMinute),
             perGroupBurst: settings.perGroupBurst)
     }
