@@ -69,10 +69,13 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
     public var baseURL: String { "http://127.0.0.1:\(boundPort)" }
 
     /// Binds 127.0.0.1 on an ephemeral port and listens; `start()` begins accepting.
-    public init(token: String = "123456:TEST-token", botUsername: String = "BaohaoBot") throws {
+    /// With `enforceLimits` (e.g. `.telegram`), a send beyond Telegram's limits is answered
+    /// 429 with `retry_after` and not delivered (`FloodControl`); without, nothing is limited.
+    public init(token: String = "123456:TEST-token", botUsername: String = "BaohaoBot", enforceLimits: FloodControl.Limits? = nil) throws {
         self.token = token
         self.botUsername = botUsername
         self.botID = Int64(token.prefix { $0 >= "0" && $0 <= "9" }) ?? 0
+        state.floodControl = enforceLimits.map { FloodControl(limits: $0) }
 
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw BotAPIDoubleError(operation: "socket", code: errno) }

@@ -441,6 +441,7 @@ extension BotAPIDouble {
                 return fail(.badRequest("message to be replied not found"))
             }
             if text.codePoints > 4096 { return fail(.badRequest("message is too long")) }
+            if let refused = floodControlLocked(method, parameters, chat: chat) { return refused }
 
             let stored = StoredMessage(
                 text: text.formatted.text, entities: text.formatted.entities, markupJSON: markup?.json,
@@ -518,6 +519,7 @@ extension BotAPIDouble {
                 return fail(.badRequest(
                     "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"))
             }
+            if let refused = floodControlLocked(method, parameters, chat: chat) { return refused }
             stored.text = text.formatted.text
             stored.entities = text.formatted.entities
             stored.markupJSON = markup?.json

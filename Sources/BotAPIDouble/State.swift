@@ -39,6 +39,12 @@ struct State {
     var faults: [String: [BotAPIDouble.Fault]] = [:]
     var calls: [BotAPIDouble.RecordedCall] = []
 
+    // Telegram's limits (nil: not enforced), what they accepted and what they refused.
+    var floodControl: FloodControl?
+    var acceptedSends: [BotAPIDouble.AcceptedSend] = []
+    var tooManyRequestsByChat: [Int64: Int] = [:]
+    var tooManyRequestsSent = 0
+
     var pendingCount: Int { pending.count - pendingHead }
 
     var newestUpdateID: Int64 { nextUpdateID - 1 }

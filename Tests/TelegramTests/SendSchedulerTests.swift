@@ -159,4 +159,59 @@ import Testing
         // A message with more parts than the window holds waits for the whole window, then goes.
         #expect(scheduler.delay(for: 12, at: 1.1, parts: 31) == 0)
     }
+
+    /// A round decided at 0 whose answers came at 0.4: its sends count from 0.4, the latest
+    /// they can have reached Telegram, so the next ones wait a full window or token from there.
+    @Test func sendsCountFromWhenTheirAnswersCame() {
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: 3, globalBurst: 3, perChatPerSecond: 1, perChatBurst: 1, perGroupPerMinute: 20, perGroupBurst: 1))
+        scheduler.record(1, at: 0)
+        scheduler.record(2, at: 0)
+        scheduler.record(3, at: 0)
+        #expect(abs(scheduler.delay(for: 4, at: 0.4) - 0.6) < 1e-9, "counted from the decision, before the answers")
+        scheduler.finish(at: 0.4)
+        #expect(abs(scheduler.delay(for: 4, at: 0.4) - 1.0) < 1e-9, "the window counts them from their answers")
+        #expect(abs(scheduler.delay(for: 1, at: 0.4) - 1.0) < 1e-9, "and so does the chat's bucket")
+        #expect(scheduler.delay(for: 1, at: 1.4) < 1e-9)
+        #expect(scheduler.delay(for: 4, at: 1.4) < 1e-9)
+        // Finishing twice, or with nothing recorded, changes nothing.
+        scheduler.finish(at: 1.0)
+        #expect(scheduler.delay(for: 1, at: 1.4) < 1e-9)
+    }
+
+    /// Finishing only ever delays: a chat's bucket after `finish` is exactly the bucket of
+    /// sends spent at the answer (refilling credits nothing for the time in flight).
+    @Test func finishingIsSpendingAtTheAnswer() {
+        let limits = SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1)
+        var moved = SendScheduler(limits: limits), atAnswer = SendScheduler(limits: limits)
+        moved.record(5, at: 10, parts: 2)
+        moved.finish(at: 10.7)
+        atAnswer.record(5, at: 10.7, parts: 2)
+        for t in stride(from: 10.7, to: 14, by: 0.1) {
+            #expect(abs(moved.delay(for: 5, at: t) - atAnswer.delay(for: 5, at: t)) < 1e-9, "at \(t)")
+        }
+    }
+
+    /// A message in parts within the chat's burst goes when the bucket holds every part; one
+    /// in more parts than the burst waits for a full bucket (its parts are then paced).
+    @Test func aMessageInPartsWaitsUntilTheChatCanTakeThemAtOnce() {
+        var scheduler = SendScheduler(limits: SendScheduler.Limits(globalPerSecond: nil, globalBurst: 1, perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perGroupBurst: 1))
+        scheduler.record(5, at: 0)
+        scheduler.finish(at: 0)
+        #expect(scheduler.delay(for: 5, at: 0, parts: 2) == 0)
+        #expect(abs(scheduler.delay(for: 5, at: 0, parts: 3) - 1) < 1e-9)
+        #expect(abs(scheduler.delay(for: 5, at: 0, parts: 7) - 1) < 1e-9, "a full bucket is enough for any number of parts")
+        #expect(scheduler.delay(for: -100, at: 0, parts: 4) == 0, "a group's burst is 1: a fresh group goes")
+    }
+
+    /// A group never gets more than 20 messages in any minute, whatever the pattern, and its
+    /// pace allows 20 a minute.
+    @Test func aGroupNeverGetsMoreThanTwentyInAnyMinute() {
+        let limits = SendScheduler.Limits(configuration: BotConfiguration())
+        let sent = simulate(limits, chats: [-100123, -100456, 1, 2], seconds: 300, step: 0.05).filter { $0.chat == -100123 }.map(\.at)
+        for (i, first) in sent.enumerated() {
+            let inMinute = sent[i...].prefix { $0 < first + 60 }.count
+            #expect(inMinute <= 20, "\(inMinute) in the minute from \(first)")
+        }
+        #expect(sent.count >= 95, "\(sent.count) in 5 minutes, about one every 3 s")
+    }
 }

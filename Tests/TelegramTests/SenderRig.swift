@@ -12,8 +12,9 @@ struct SenderRig {
     let path: String
     let database: Database
 
-    init(_ name: String) async throws {
-        double = try BotAPIDouble()
+    /// `enforceLimits`: the double answers sends beyond them with 429 (`FloodControl`).
+    init(_ name: String, enforceLimits: FloodControl.Limits? = nil) async throws {
+        double = try BotAPIDouble(enforceLimits: enforceLimits)
         double.start()
         path = temporaryDatabasePath(name)
         database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
@@ -25,6 +26,14 @@ struct SenderRig {
 
     /// A sender with one client, rate limits off.
     func sender(_ label: String) -> OutboxSender { OutboxSender(database: database, clients: [api(label)], limits: .off, logger: Logger(level: .error)) }
+
+    /// The sender `baohao run` builds from `configuration`: its rate limits, lifetimes and
+    /// number of clients.
+    func sender(configuration: BotConfiguration) -> OutboxSender {
+        OutboxSender(
+            database: database, clients: (0..<configuration.telegram.senderClients).map { api("send\($0)") },
+            limits: SendScheduler.Limits(configuration: configuration), lifetime: DeliveryLifetime(configuration: configuration), logger: Logger(level: .error))
+    }
 
     /// Queues one reply ("reply N", or `html`) to each chat; returns their outbox ids.
     @discardableResult

@@ -108,7 +108,8 @@ public struct AlertSettings: Sendable, Equatable {
 
 /// Telegram's sending limits, as the sender enforces them.
 public struct RateLimitSettings: Sendable, Equatable {
-    /// False turns every limit off (only for a local Bot API double, e.g. the benchmark).
+    /// False turns every limit off (only for a local Bot API double, e.g. the benchmark):
+    /// `ConfigurationLoader` refuses it unless `apiBaseURL` is a loopback address.
     public var enabled = true
     /// Messages per second to one chat.
     public var perChatPerSecond = 1.0

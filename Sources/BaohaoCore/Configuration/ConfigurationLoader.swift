@@ -36,6 +36,13 @@ public struct ConfigurationLoader: Sendable {
             readFile(path, into: &config, problems: &problems)
         }
         applyEnvironment(to: &config, problems: &problems)
+        // Only the file can turn the limits off; only a Bot API on this machine may be sent to without them.
+        if !config.rateLimits.enabled && !LoopbackURL.isLoopback(config.apiBaseURL) {
+            problems.append(.init(
+                source: path, key: "rate_limits.enabled",
+                reason: "false is only allowed when the Bot API is on this machine (a loopback api_base_url: 127.0.0.0/8, ::1 or localhost, such as a Bot API double), "
+                    + "not \(config.apiBaseURL): without the limits Telegram answers bursts with 429 and may restrict the bot"))
+        }
         if let databasePath {
             if databasePath.isEmpty {
                 problems.append(.init(source: "command line", key: "--db", reason: "must not be empty"))

@@ -165,6 +165,8 @@ public actor OutboxSender {
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
+        // Rate limits: a message in more parts than its chat's burst goes at the chat's pace.
+        let limits = state.scheduler.limits
         inFlight?.begin(picked.map(\.id))
         // Whatever happens to the round, its sends are over when it ends.
         defer { inFlight?.end() }
@@ -177,7 +179,7 @@ public actor OutboxSender {
                     await api.client.perform { _ in
                         var out: [SenderState.Attempt] = []
                         for item in share {
-                            let attempt = await Self.deliver(item, api: api, lateNotice: lateNotices[item.id])
+                            let attempt = await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
                             if case .success = attempt.result {
                                 journal?.record(item.id)
                             } else if attempt.madeProgress {
@@ -303,8 +305,11 @@ public actor OutboxSender {
     /// HTML text resent once as plain text, an edit of a message that is gone sent as a new
     /// message; a reply led by `lateNotice` (sent as a reply to the question) when given and
     /// nothing of it went yet. Returns the result with how far the parts got.
-    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lateNotice: String? = nil) async -> SenderState.Attempt {
+    nonisolated(nonsending) static func deliver(_ item: Outbox.Item, api: BotAPI, lateNotice: String? = nil, pacer: PartPacer? = nil) async -> SenderState.Attempt {
         var partsSent = item.partsSent, noticeSent = item.lateNotice
+        // Rate limits: a message in more parts than its chat's burst goes at the chat's pace.
+        var pacer = pacer
+        let started = ContinuousClock.now
         do {
             switch item.outbound {
             case .answerButton(let id, let text):
@@ -315,11 +320,12 @@ public actor OutboxSender {
                         try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, replyTo: question)
                     }
                     noticeSent = true
+                    pacer?.sent(at: PartPacer.seconds(since: started))
                 }
                 // Quote the message answered when the chat has written more since (the late
                 // notice quoted it already).
                 let replyTo = noticeSent ? nil : message.answering.flatMap { $0 < item.lastInbound ? $0 : nil }
-                try await send(message, api: api, replyTo: replyTo, partsSent: &partsSent)
+                try await send(message, api: api, replyTo: replyTo, partsSent: &partsSent, pacer: &pacer, started: started)
             case .edit(let messageID, let message):
                 do {
                     guard MessageSplitter.visibleLength(message.html) <= MessageSplitter.limit else { throw BotAPIError.badRequest("message is too long") }
@@ -327,7 +333,7 @@ public actor OutboxSender {
                         try await api.editMessageText(chatID: message.chatID, messageID: messageID, text: text, html: isHTML, keyboard: keyboard(message))
                     }
                 } catch BotAPIError.badRequest(let d) where d.contains("message to edit not found") || d.contains("can't be edited") || d.contains("too long") {
-                    try await send(message, api: api, replyTo: nil, partsSent: &partsSent)
+                    try await send(message, api: api, replyTo: nil, partsSent: &partsSent, pacer: &pacer, started: started)
                 }
             }
             return SenderState.Attempt(item, .success(()), partsSent: partsSent, lateNotice: noticeSent)
@@ -338,10 +344,16 @@ public actor OutboxSender {
         }
     }
 
-    /// Sends the parts of `message` from `partsSent` on, counting each one Telegram accepts.
-    nonisolated(nonsending) static func send(_ message: OutboundMessage, api: BotAPI, replyTo: Int64?, partsSent: inout Int) async throws {
+    /// Sends the parts of `message` from `partsSent` on, counting each one Telegram accepts;
+    /// with a `pacer`, each part after the chat's burst waits for the chat's pace (`PartPacer`,
+    /// its times in seconds since `started`).
+    nonisolated(nonsending) static func send(
+        _ message: OutboundMessage, api: BotAPI, replyTo: Int64?, partsSent: inout Int, pacer: inout PartPacer?, started: ContinuousClock.Instant
+    ) async throws {
         let parts = MessageSplitter.split(message.html)
         for i in min(partsSent, parts.count)..<parts.count {
+            if let wait = pacer?.delay(at: PartPacer.seconds(since: started)), wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+            defer { pacer?.sent(at: PartPacer.seconds(since: started)) }
             let last = i == parts.count - 1
             try await withPlainTextFallback(parts[i]) { text, isHTML in
                 try await api.sendMessage(chatID: message.chatID, text: text, html: isHTML, keyboard: last ? keyboard(message) : nil, replyTo: i == 0 ? replyTo : nil)

@@ -179,6 +179,8 @@ struct SenderState: Sendable {
     /// token stops the sender.
     mutating func settle(_ attempts: [Attempt], at now: Double, wallNow: Instant? = nil) -> Settlement {
         var settlement = Settlement()
+        // Rate limits: the round's sends count from now, when every one of them was answered.
+        scheduler.finish(at: now)
         var connectionFailed = false, transientFailures = 0
         for attempt in attempts {
             let item = attempt.item
