@@ -55,7 +55,7 @@ let package = Package(
         // Command-line parsing, wiring and subcommands (tested); the executable stays thin.
         .target(
             name: "BaohaoApp",
-            dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage", "BaohaoSupport"],
+            dependencies: ["BaohaoCore", "Telegram", "Understanding", "Storage", "BaohaoSupport", "CSystem"],
             swiftSettings: strictSettings),
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp", "CSystem"], swiftSettings: strictSettings),
         // `make bench`: figures against the budgets of DESIGN.md.

@@ -1,4 +1,5 @@
 import BaohaoCore
+import CSystem
 import Storage
 import Telegram
 import BaohaoSupport
@@ -40,6 +41,8 @@ enum RunCommand {
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
         logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
+        // Loading the knowledge and training the label model leave megabytes free but resident.
+        csystem_release_free_memory()
         let bot = TelegramBot(
             baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: TelegramBot.Settings(configuration: config), alerts: alerts,
             logger: logger)

@@ -15,6 +15,13 @@ static inline int csystem_limit_malloc_arenas(int count) {
 static inline void csystem_return_freed_memory(int threshold, int trim) {
     mallopt(M_MMAP_THRESHOLD, threshold);
     mallopt(M_TRIM_THRESHOLD, trim);
+    mallopt(M_TOP_PAD, 0);
+}
+
+/// Returns the heap's free pages to the system (glibc's malloc_trim): after start-up, the
+/// memory that loading and training used is free but still resident until then.
+static inline void csystem_release_free_memory(void) {
+    malloc_trim(0);
 }
 
 #endif
