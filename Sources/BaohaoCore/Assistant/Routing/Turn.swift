@@ -59,7 +59,7 @@ struct Turn {
         case .unbind: return try binding.list()
         case .alerts: return try alerts.show()
         case .language(let code):
-            if let code, let chosen = Language(rawValue: code) ?? LanguageDetector.language(forCode: code) { return setLanguage(chosen, edit: false) }
+            if let code, let chosen = Language(rawValue: code) ?? LanguageDetector.supportedLanguage(forCode: code) { return setLanguage(chosen, edit: false) }
             return Reply(html: c.t(.langPick), buttons: [Language.allCases.map { OutboundButton(TurnContext.languageName($0), .language($0)) }])
         case .faq: return faq.topics()
         case .agent: return try handoff.humanAgent()
