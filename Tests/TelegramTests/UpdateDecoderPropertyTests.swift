@@ -52,10 +52,15 @@ import Testing
                 "[{\"type\": \"bot_command\", \"offset\": 0, \"length\": 6}]", "[]", "null", "[null]", "[{\"type\": \"bold\"}]", "{}",
                 "[{\"type\": \"url\", \"offset\": 1, \"length\": 2, \"url\": \"x\"}, {\"type\": \"bold\", \"offset\": 0, \"length\": 1}]",
             ])
+            // A replied-to message: only its sender is read; anything else in it is skipped.
+            let replied = pick([
+                "", ", \"reply_to_message\": {\"message_id\": 2, \"from\": \(from), \"chat\": \(chat), \"text\": \(pick(texts))}", ", \"reply_to_message\": null",
+                ", \"reply_to_message\": 5", ", \"reply_to_message\": {}", ", \"reply_to_message\": {\"from\": \(from), \"from\": \(from)}",
+            ])
             switch generator.next() % 4 {
             case 0:
                 fields.append(
-                    "\"message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": \(pick(["1", "null", "\"1\""])), \"text\": \(pick(texts)), \"entities\": \(entities), \"x_new\": [1,{}]}")
+                    "\"message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": \(pick(["1", "null", "\"1\""])), \"text\": \(pick(texts)), \"entities\": \(entities), \"x_new\": [1,{}]\(replied)}")
             case 1: fields.append("\"callback_query\": {\"id\": \(pick(["\"c\(n)\"", "5", "null"])), \"from\": \(from), \"data\": \(pick(texts)), \"message\": {\"message_id\": 3, \"chat\": \(chat)}}")
             case 2: fields.append("\"edited_message\": {\"message_id\": 1}")
             default: fields.append("\"my_chat_member\": \(pick(texts))")

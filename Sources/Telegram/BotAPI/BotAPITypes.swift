@@ -38,20 +38,34 @@ public struct TelegramMessage: Codable, Sendable, Equatable {
     public let date: Int64?
     public let text: String?
     public let entities: [MessageEntity]?
+    /// The message this one replies to: only who sent it is read.
+    public let replyToMessage: RepliedMessage?
 
     enum CodingKeys: String, CodingKey {
         case from, chat, date, text, entities
         case messageID = "message_id"
+        case replyToMessage = "reply_to_message"
     }
 
-    public init(messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?) {
+    public init(
+        messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?,
+        replyToMessage: RepliedMessage? = nil
+    ) {
         self.messageID = messageID
         self.from = from
         self.chat = chat
         self.date = date
         self.text = text
         self.entities = entities
+        self.replyToMessage = replyToMessage
     }
+}
+
+/// The part of a replied-to message the bot reads: its sender (is it the bot itself?).
+public struct RepliedMessage: Codable, Sendable, Equatable {
+    public let from: TelegramUser?
+
+    public init(from: TelegramUser?) { self.from = from }
 }
 
 public struct CallbackQuery: Codable, Sendable, Equatable {

@@ -90,6 +90,7 @@ package struct UpdateBytesDecoder {
     private mutating func message(depth: Int) throws(Bail) -> Field<TelegramMessage> {
         var id: Field<Int64> = .null, from: Field<TelegramUser> = .null, chat: Field<TelegramChat> = .null
         var date: Field<Int64> = .null, text: Field<String> = .null, entities: Field<[MessageEntity]> = .null
+        var replied: Field<RepliedMessage> = .null
         return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
             switch key {
             case .messageID: id = try d.int64()
@@ -98,14 +99,27 @@ package struct UpdateBytesDecoder {
             case .date: date = try d.int64()
             case .text: text = try d.string()
             case .entities: entities = try d.entities(depth: depth + 1)
+            case .replyToMessage: replied = try d.repliedMessage(depth: depth + 1)
             default: return false
             }
             return true
         } build: {
             guard case .value(let id) = id, case .value(let chat) = chat, let from = from.optional, let date = date.optional,
-                let text = text.optional, let entities = entities.optional
+                let text = text.optional, let entities = entities.optional, let replied = replied.optional
             else { return nil }
-            return TelegramMessage(messageID: id, from: from, chat: chat, date: date, text: text, entities: entities)
+            return TelegramMessage(messageID: id, from: from, chat: chat, date: date, text: text, entities: entities, replyToMessage: replied)
+        }
+    }
+
+    private mutating func repliedMessage(depth: Int) throws(Bail) -> Field<RepliedMessage> {
+        var from: Field<TelegramUser> = .null
+        return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
+            guard key == .from else { return false }
+            from = try d.user(depth: depth + 1)
+            return true
+        } build: {
+            guard let from = from.optional else { return nil }
+            return RepliedMessage(from: from)
         }
     }
 
@@ -218,14 +232,14 @@ package struct UpdateBytesDecoder {
     enum Key: Hashable {
         case ok, result, description, errorCode, parameters
         case updateID, message, callbackQuery
-        case messageID, from, chat, date, text, entities
+        case messageID, from, chat, date, text, entities, replyToMessage
         case id, isBot, firstName, username, languageCode, type, data, offset, length
         case other
 
         static let table: [(StaticString, Key)] = [
             ("ok", .ok), ("result", .result), ("description", .description), ("error_code", .errorCode), ("parameters", .parameters),
             ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("message_id", .messageID),
-            ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("id", .id),
+            ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("id", .id),
             ("is_bot", .isBot), ("first_name", .firstName), ("username", .username), ("language_code", .languageCode),
             ("type", .type), ("data", .data), ("offset", .offset), ("length", .length),
         ]

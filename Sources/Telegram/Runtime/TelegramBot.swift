@@ -171,7 +171,7 @@ public final class TelegramBot: Sendable {
             group.addTask {
                 // The menus are published alongside polling; this task ends only with the poll loop.
                 async let commands: Void = self.publishCommands()
-                try await self.pollLoop()
+                try await self.pollLoop(bot: BotIdentity(id: me.id, username: me.username))
                 await commands
             }
             group.addTask { await self.sender.run() }
@@ -254,7 +254,7 @@ public final class TelegramBot: Sendable {
     /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),
     /// a poll that hangs past its deadline is abandoned, a refused token ends the bot.
     /// The decisions are `PollState`'s; this loop performs them.
-    func pollLoop() async throws {
+    func pollLoop(bot: BotIdentity? = nil) async throws {
         typealias Poll = PollState<SystemRandomNumberGenerator>
         var state = Poll(offset: try await handler.storedOffset(), settings: settings, random: SystemRandomNumberGenerator())
         var action = state.start()
@@ -297,7 +297,7 @@ public final class TelegramBot: Sendable {
                     // A batch that started is finished even when a signal arrives meanwhile (a few
                     // milliseconds): cancelling it half way would only make the restart redo it.
                     let handler = self.handler, received = batch
-                    let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed) }.value
+                    let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed, bot: bot) }.value
                     monitor.batchHandled(updates: received.updates.count, malformed: received.malformed.count)
                     action = state.handled(through: highest)
                     if queued > 0 { await sender.wake() }

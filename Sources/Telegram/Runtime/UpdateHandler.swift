@@ -28,9 +28,10 @@ public struct UpdateHandler: Sendable {
         try await database.read { db in try BotState.value(db, .telegramOffset) } ?? 0
     }
 
-    /// What the platform sent, as the assistant's inbound event; nil for what it does not handle.
-    public static func inbound(_ update: Update) -> Inbound? {
-        if let message = update.message, let text = message.text, message.chat.id != 0 {
+    /// What the platform sent, as the assistant's inbound event; nil for what it does not
+    /// handle, and for group messages not addressed to `bot` (`ChatAddressing`).
+    public static func inbound(_ update: Update, bot: BotIdentity? = nil, operatorChat: Int64? = nil) -> Inbound? {
+        if let message = update.message, message.chat.id != 0, let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {
             return Inbound(
                 chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
                 messageID: message.messageID, kind: .text(text))
@@ -45,8 +46,9 @@ public struct UpdateHandler: Sendable {
 
     /// Handles `updates` in order and skips `malformed` ids. Returns how many replies were queued.
     @discardableResult
-    public func handle(_ updates: [Update], malformed: [Int64] = []) async throws -> Int {
-        let prepared = await Self.prepare(updates, assistant: assistant, timing: monitor?.classification)
+    /// `bot` is who the bot is (from getMe): group messages must be addressed to it.
+    public func handle(_ updates: [Update], malformed: [Int64] = [], bot: BotIdentity? = nil) async throws -> Int {
+        let prepared = await Self.prepare(updates, assistant: assistant, bot: bot, timing: monitor?.classification)
         var queued = 0, start = 0
         repeat {
             // Up to the first update that may change the FAQ: what follows it is answered
@@ -128,8 +130,9 @@ public struct UpdateHandler: Sendable {
     /// The updates' inbound events with their database-free work done, spread over the cores
     /// (the transaction that follows is serial; this part need not be). Each classification's
     /// time goes into `timing`.
-    static func prepare(_ updates: [Update], assistant: Assistant, timing: MetricHistogram? = nil) async -> [PreparedInbound?] {
-        let inbounds = updates.map(inbound)
+    static func prepare(_ updates: [Update], assistant: Assistant, bot: BotIdentity? = nil, timing: MetricHistogram? = nil) async -> [PreparedInbound?] {
+        let operatorChat = assistant.settings.operatorChatID
+        let inbounds = updates.map { inbound($0, bot: bot, operatorChat: operatorChat) }
         let lanes = min(processorCount, max(1, inbounds.count / 8))
         if lanes <= 1 { return inbounds.map { $0.map { prepare($0, assistant: assistant, timing: timing) } } }
         return await withTaskGroup(of: (Int, [PreparedInbound?]).self) { group in
