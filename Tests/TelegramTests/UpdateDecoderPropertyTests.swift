@@ -57,10 +57,16 @@ import Testing
                 "", ", \"reply_to_message\": {\"message_id\": 2, \"from\": \(from), \"chat\": \(chat), \"text\": \(pick(texts))}", ", \"reply_to_message\": null",
                 ", \"reply_to_message\": 5", ", \"reply_to_message\": {}", ", \"reply_to_message\": {\"from\": \(from), \"from\": \(from)}",
             ])
+            // Media: only which kinds are there (not null) and the caption and album id are read.
+            let media = pick([
+                "", ", \"photo\": [{\"file_id\": \"a\", \"width\": 90}], \"caption\": \(pick(texts))", ", \"sticker\": {\"emoji\": \"👍\"}",
+                ", \"photo\": null", ", \"voice\": 3, \"media_group_id\": \(pick(texts))", ", \"animation\": {}, \"document\": {}",
+                ", \"location\": {\"latitude\": 1.5}, \"venue\": []", ", \"caption\": null, \"dice\": \"x\"",
+            ])
             switch generator.next() % 4 {
             case 0:
                 fields.append(
-                    "\"message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": \(pick(["1", "null", "\"1\""])), \"text\": \(pick(texts)), \"entities\": \(entities), \"x_new\": [1,{}]\(replied)}")
+                    "\"message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": \(pick(["1", "null", "\"1\""])), \"text\": \(pick(texts)), \"entities\": \(entities), \"x_new\": [1,{}]\(replied)\(media)}")
             case 1: fields.append("\"callback_query\": {\"id\": \(pick(["\"c\(n)\"", "5", "null"])), \"from\": \(from), \"data\": \(pick(texts)), \"message\": {\"message_id\": 3, \"chat\": \(chat)}}")
             case 2: fields.append("\"edited_message\": {\"message_id\": 1}")
             default: fields.append("\"my_chat_member\": \(pick(texts))")

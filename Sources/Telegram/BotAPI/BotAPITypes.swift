@@ -31,7 +31,7 @@ public struct MessageEntity: Codable, Sendable, Equatable {
     public let length: Int
 }
 
-public struct TelegramMessage: Codable, Sendable, Equatable {
+public struct TelegramMessage: Decodable, Sendable, Equatable {
     public let messageID: Int64
     public let from: TelegramUser?
     public let chat: TelegramChat
@@ -40,16 +40,23 @@ public struct TelegramMessage: Codable, Sendable, Equatable {
     public let entities: [MessageEntity]?
     /// The message this one replies to: only who sent it is read.
     public let replyToMessage: RepliedMessage?
+    /// The caption of a photo, document, video …
+    public let caption: String?
+    /// Shared by the messages of one album.
+    public let mediaGroupID: String?
+    /// What the message carries besides text (the first of `MessageMedia.allCases` present).
+    public let media: MessageMedia?
 
     enum CodingKeys: String, CodingKey {
-        case from, chat, date, text, entities
+        case from, chat, date, text, entities, caption
         case messageID = "message_id"
         case replyToMessage = "reply_to_message"
+        case mediaGroupID = "media_group_id"
     }
 
     public init(
         messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?,
-        replyToMessage: RepliedMessage? = nil
+        replyToMessage: RepliedMessage? = nil, caption: String? = nil, mediaGroupID: String? = nil, media: MessageMedia? = nil
     ) {
         self.messageID = messageID
         self.from = from
@@ -58,7 +65,47 @@ public struct TelegramMessage: Codable, Sendable, Equatable {
         self.text = text
         self.entities = entities
         self.replyToMessage = replyToMessage
+        self.caption = caption
+        self.mediaGroupID = mediaGroupID
+        self.media = media
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        messageID = try c.decode(Int64.self, forKey: .messageID)
+        from = try c.decodeIfPresent(TelegramUser.self, forKey: .from)
+        chat = try c.decode(TelegramChat.self, forKey: .chat)
+        date = try c.decodeIfPresent(Int64.self, forKey: .date)
+        text = try c.decodeIfPresent(String.self, forKey: .text)
+        entities = try c.decodeIfPresent([MessageEntity].self, forKey: .entities)
+        replyToMessage = try c.decodeIfPresent(RepliedMessage.self, forKey: .replyToMessage)
+        caption = try c.decodeIfPresent(String.self, forKey: .caption)
+        mediaGroupID = try c.decodeIfPresent(String.self, forKey: .mediaGroupID)
+        // Only whether each kind is there (and not null) matters.
+        let kinds = try decoder.container(keyedBy: MessageMedia.Key.self)
+        media = try MessageMedia.allCases.first { try kinds.decodeIfPresent(AnyJSONValue.self, forKey: MessageMedia.Key(kind: $0)) != nil }
+    }
+}
+
+/// What a message carries besides text, as far as the reply goes. Several keys can come
+/// together (an animation also has `document`, a venue `location`): the first listed wins.
+public enum MessageMedia: String, Sendable, Equatable, CaseIterable {
+    case photo, animation, video
+    case videoNote = "video_note"
+    case voice, audio, document, sticker, venue, location, contact, poll, dice
+
+    struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(kind: MessageMedia) { stringValue = kind.rawValue }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Any JSON value, not looked into.
+struct AnyJSONValue: Decodable {
+    init(from decoder: any Decoder) throws {}
 }
 
 /// The part of a replied-to message the bot reads: its sender (is it the bot itself?).
@@ -68,14 +115,14 @@ public struct RepliedMessage: Codable, Sendable, Equatable {
     public init(from: TelegramUser?) { self.from = from }
 }
 
-public struct CallbackQuery: Codable, Sendable, Equatable {
+public struct CallbackQuery: Decodable, Sendable, Equatable {
     public let id: String
     public let from: TelegramUser
     public let message: TelegramMessage?
     public let data: String?
 }
 
-public struct Update: Codable, Sendable, Equatable {
+public struct Update: Decodable, Sendable, Equatable {
     public let updateID: Int64
     public let message: TelegramMessage?
     public let callbackQuery: CallbackQuery?

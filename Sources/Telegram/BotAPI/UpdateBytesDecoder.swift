@@ -90,9 +90,20 @@ package struct UpdateBytesDecoder {
     private mutating func message(depth: Int) throws(Bail) -> Field<TelegramMessage> {
         var id: Field<Int64> = .null, from: Field<TelegramUser> = .null, chat: Field<TelegramChat> = .null
         var date: Field<Int64> = .null, text: Field<String> = .null, entities: Field<[MessageEntity]> = .null
-        var replied: Field<RepliedMessage> = .null
+        var replied: Field<RepliedMessage> = .null, caption: Field<String> = .null, mediaGroup: Field<String> = .null
+        var media: Set<MessageMedia> = []
         return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
             switch key {
+            case .media(let kind):
+                // Present unless null; what it holds is not read.
+                if try d.peek() == UInt8(ascii: "n") {
+                    let _: Field<Bool> = try d.null()
+                } else {
+                    try d.skipValue(depth: depth + 1)
+                    media.insert(kind)
+                }
+            case .caption: caption = try d.string()
+            case .mediaGroupID: mediaGroup = try d.string()
             case .messageID: id = try d.int64()
             case .from: from = try d.user(depth: depth + 1)
             case .chat: chat = try d.chat(depth: depth + 1)
@@ -105,9 +116,12 @@ package struct UpdateBytesDecoder {
             return true
         } build: {
             guard case .value(let id) = id, case .value(let chat) = chat, let from = from.optional, let date = date.optional,
-                let text = text.optional, let entities = entities.optional, let replied = replied.optional
+                let text = text.optional, let entities = entities.optional, let replied = replied.optional, let caption = caption.optional,
+                let mediaGroup = mediaGroup.optional
             else { return nil }
-            return TelegramMessage(messageID: id, from: from, chat: chat, date: date, text: text, entities: entities, replyToMessage: replied)
+            return TelegramMessage(
+                messageID: id, from: from, chat: chat, date: date, text: text, entities: entities, replyToMessage: replied, caption: caption,
+                mediaGroupID: mediaGroup, media: MessageMedia.allCases.first { media.contains($0) })
         }
     }
 
@@ -232,14 +246,19 @@ package struct UpdateBytesDecoder {
     enum Key: Hashable {
         case ok, result, description, errorCode, parameters
         case updateID, message, callbackQuery
-        case messageID, from, chat, date, text, entities, replyToMessage
+        case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID
+        case media(MessageMedia)
         case id, isBot, firstName, username, languageCode, type, data, offset, length
         case other
 
         static let table: [(StaticString, Key)] = [
             ("ok", .ok), ("result", .result), ("description", .description), ("error_code", .errorCode), ("parameters", .parameters),
             ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("message_id", .messageID),
-            ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("id", .id),
+            ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("caption", .caption),
+            ("media_group_id", .mediaGroupID), ("photo", .media(.photo)), ("animation", .media(.animation)), ("video", .media(.video)),
+            ("video_note", .media(.videoNote)), ("voice", .media(.voice)), ("audio", .media(.audio)), ("document", .media(.document)),
+            ("sticker", .media(.sticker)), ("venue", .media(.venue)), ("location", .media(.location)), ("contact", .media(.contact)),
+            ("poll", .media(.poll)), ("dice", .media(.dice)), ("id", .id),
             ("is_bot", .isBot), ("first_name", .firstName), ("username", .username), ("language_code", .languageCode),
             ("type", .type), ("data", .data), ("offset", .offset), ("length", .length),
         ]
