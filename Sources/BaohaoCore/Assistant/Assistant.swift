@@ -78,12 +78,38 @@ public final class Assistant: Sendable {
             language: conversation.language ?? LanguageDetector.language(forCode: inbound.languageHint) ?? settings.defaultLanguage)
         let turn = Turn(context: context, prepared: prepared.understanding)
         var outputs: [Outbound] = []
+        // An album is one message: its first picture is answered, the rest only remembered.
+        let restOfAlbum = inbound.mediaGroup != nil && inbound.mediaGroup == conversation.mediaGroup
+        if let group = inbound.mediaGroup { context.conversation.mediaGroup = group }
         switch inbound.kind {
         case .text(let text):
-            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: text, at: now)
+            try RecentMessages.remember(
+                db, chat: inbound.chatID, messageID: inbound.messageID, text: inbound.attachment.map { "[\($0.rawValue)] " + text } ?? text, at: now)
+            guard !restOfAlbum else { break }
             if !conversation.languageFixed, prepared.command == nil, let detected = prepared.understanding?.language { context.language = detected }
-            let reply = try turn.respond(to: text)
+            var reply = try turn.respond(to: text)
+            // A screenshot or receipt with a caption about a payment problem, or one the bot
+            // cannot place: a person can look at the picture.
+            if inbound.attachment != nil, prepared.understanding.map(Self.mayNeedAPerson) ?? false,
+                !reply.buttons.joined().contains(where: { $0.payload == ButtonPayload.menu(.agent).encoded })
+            {
+                reply.buttons.append([OutboundButton(context.label(.menuAgent), .menu(.agent))])
+            }
             outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+        case .attachment(let attachment):
+            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[\(attachment.rawValue)]", at: now)
+            guard !restOfAlbum else { break }
+            let person = [[OutboundButton(context.label(.menuAgent), .menu(.agent))]]
+            let (key, buttons): (ReplyKey, [[OutboundButton]]) =
+                switch attachment {
+                case .photo, .document, .video: (.mediaPicture, person)
+                case .voice: (.mediaVoice, person)
+                case .sticker: (.mediaSticker, context.mainMenu())
+                case .location: (.mediaLocation, [])
+                case .contact: (.mediaContact, [])
+                case .other: (.mediaOther, context.mainMenu())
+                }
+            outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: context.t(key), buttons: buttons, answering: inbound.messageID)))
         case .button(let payload, let callbackID):
             let reply = try turn.press(payload)
             outputs.append(.answerButton(callbackID: callbackID, text: nil))
@@ -94,6 +120,19 @@ public final class Assistant: Sendable {
         try context.conversation.save(db, at: now)
         outputs += context.notices.map { .send($0) }
         return outputs
+    }
+}
+
+extension Assistant {
+    /// FAQ topics about money that went wrong: a picture sent with such a question is worth a person's look.
+    static let paymentProblemTopics: Set<String> = ["refund", "renewal_failed", "missed_renewal", "payment_methods", "auto_renew"]
+
+    /// Whether a caption's understanding points at a payment problem, or at nothing the bot can place.
+    static func mayNeedAPerson(_ understood: Understood) -> Bool {
+        switch understood.decision.outcome {
+        case .outOfScope, .clarify: return true
+        case .answer(let candidate): return paymentProblemTopics.contains(candidate.label)
+        }
     }
 }
 
@@ -125,6 +164,7 @@ public struct PreparedInbound: Sendable {
         switch inbound.kind {
         case .text: command?.mayChangeKnowledge ?? false
         case .button(let payload, _): ButtonPayload(encoded: payload)?.mayChangeKnowledge ?? false
+        case .attachment: false
         }
     }
 

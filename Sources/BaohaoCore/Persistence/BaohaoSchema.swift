@@ -244,5 +244,8 @@ public enum BaohaoSchema {
             ALTER TABLE outbox ADD COLUMN late_notice INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE outbox ADD COLUMN expires_at TEXT;
             """),
+        Migration(version: 9, name: "the album a conversation last answered", sql: """
+            ALTER TABLE conversations ADD COLUMN media_group TEXT;
+            """),
     ]
 }

@@ -19,7 +19,8 @@ enum ChatAddressing {
     /// The text the assistant reads for `message` (a mention of the bot taken out), or nil
     /// when the message is not for the bot.
     static func text(of message: TelegramMessage, bot: BotIdentity?, operatorChat: Int64?) -> String? {
-        guard let text = message.text else { return nil }
+        // A caption is read like a text (its mentions come in `caption_entities`, not read yet).
+        guard let text = message.text ?? message.caption else { return nil }
         switch message.chat.type {
         case "group", "supergroup": break
         case "channel": return nil

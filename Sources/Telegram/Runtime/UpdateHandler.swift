@@ -31,10 +31,19 @@ public struct UpdateHandler: Sendable {
     /// What the platform sent, as the assistant's inbound event; nil for what it does not
     /// handle, and for group messages not addressed to `bot` (`ChatAddressing`).
     public static func inbound(_ update: Update, bot: BotIdentity? = nil, operatorChat: Int64? = nil) -> Inbound? {
-        if let message = update.message, message.chat.id != 0, let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {
-            return Inbound(
-                chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
-                messageID: message.messageID, kind: .text(text))
+        if let message = update.message, message.chat.id != 0 {
+            let attachment = message.media.map(attachment)
+            if let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {
+                return Inbound(
+                    chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
+                    messageID: message.messageID, kind: .text(text), attachment: attachment, mediaGroup: message.mediaGroupID)
+            }
+            // A picture, voice note, sticker … without words: answered in a private chat only.
+            if message.text == nil, message.caption == nil, let attachment, message.chat.type == "private" {
+                return Inbound(
+                    chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
+                    messageID: message.messageID, kind: .attachment(attachment), mediaGroup: message.mediaGroupID)
+            }
         }
         if let query = update.callbackQuery, let message = query.message, let data = query.data {
             return Inbound(
@@ -42,6 +51,20 @@ public struct UpdateHandler: Sendable {
                 kind: .button(payload: data, callbackID: query.id))
         }
         return nil
+    }
+
+    /// What the assistant is told a message carries besides text.
+    static func attachment(_ media: MessageMedia) -> Inbound.Attachment {
+        switch media {
+        case .photo: .photo
+        case .document: .document
+        case .video, .animation: .video
+        case .voice, .videoNote, .audio: .voice
+        case .sticker, .dice: .sticker
+        case .location, .venue: .location
+        case .contact: .contact
+        case .poll: .other
+        }
     }
 
     /// Handles `updates` in order and skips `malformed` ids. Returns how many replies were queued.
@@ -113,7 +136,10 @@ public struct UpdateHandler: Sendable {
         let now = assistant.clock.now()
         if let prepared {
             let inbound = prepared.inbound
-            if case .text = inbound.kind { try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID) }
+            switch inbound.kind {
+            case .text, .attachment: try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID)
+            case .button: break
+            }
             let outputs = try assistant.handle(prepared, in: db)
             for output in outputs { try Outbox.enqueue(db, output, priority: .live, at: now) }
             return outputs.count

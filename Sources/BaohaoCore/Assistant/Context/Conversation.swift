@@ -34,6 +34,8 @@ struct Conversation {
     /// The carrier the conversation was about (named, pointed at, answered or chosen), and when.
     var carrier: String?
     var carrierAt: Instant?
+    /// The album whose first message was answered last (its other pictures get no reply).
+    var mediaGroup: String?
 
     /// The carrier of the last `seconds`, if any.
     func recentCarrier(at now: Instant, within seconds: Int64) -> String? {
@@ -49,13 +51,14 @@ struct Conversation {
 
     static func load(_ db: Connection, chat: Int64) throws -> Conversation {
         try db.queryFirst(
-            "SELECT language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at FROM conversations WHERE chat_id = ?", chat
+            "SELECT language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at, media_group FROM conversations WHERE chat_id = ?",
+            chat
         ) { row in
             Conversation(
                 chatID: chat, language: row.optionalString(0).flatMap(Language.init(rawValue:)), languageFixed: row.bool(1),
                 flow: row.optionalString(2).flatMap { try? JSONDecoder().decode(Flow.self, from: Data($0.utf8)) }, flowID: row.optionalString(3),
                 flowExpiresAt: row.optionalString(4).flatMap(Instant.init(iso:)), lastLabel: row.optionalString(5), lastEntry: row.optionalString(6),
-                carrier: row.optionalString(7), carrierAt: row.optionalString(8).flatMap(Instant.init(iso:)))
+                carrier: row.optionalString(7), carrierAt: row.optionalString(8).flatMap(Instant.init(iso:)), mediaGroup: row.optionalString(9))
         } ?? Conversation(chatID: chat)
     }
 
@@ -63,13 +66,13 @@ struct Conversation {
         let flowJSON = try flow.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try db.execute(
             """
-            INSERT INTO conversations (chat_id, language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO conversations (chat_id, language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at, media_group, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, language_fixed = excluded.language_fixed, flow = excluded.flow,
                 flow_id = excluded.flow_id, flow_expires_at = excluded.flow_expires_at, last_label = excluded.last_label,
-                last_entry = excluded.last_entry, carrier = excluded.carrier, carrier_at = excluded.carrier_at, updated_at = excluded.updated_at
+                last_entry = excluded.last_entry, carrier = excluded.carrier, carrier_at = excluded.carrier_at, media_group = excluded.media_group, updated_at = excluded.updated_at
             """,
-            chatID, language?.rawValue, languageFixed, flowJSON, flowID, flowExpiresAt?.description, lastLabel, lastEntry, carrier, carrierAt?.description,
+            chatID, language?.rawValue, languageFixed, flowJSON, flowID, flowExpiresAt?.description, lastLabel, lastEntry, carrier, carrierAt?.description, mediaGroup,
             now.description)
     }
 }

@@ -4,6 +4,14 @@ public struct Inbound: Sendable, Equatable {
         case text(String)
         /// A button press: its payload and the id the platform wants answered.
         case button(payload: String, callbackID: String)
+        /// Something other than text, without a caption (a caption comes as `.text`, with
+        /// `attachment` set).
+        case attachment(Attachment)
+    }
+
+    /// What a message carries besides text, as far as the reply goes.
+    public enum Attachment: String, Sendable, Equatable {
+        case photo, document, video, voice, sticker, location, contact, other
     }
 
     public let chatID: Int64
@@ -13,12 +21,20 @@ public struct Inbound: Sendable, Equatable {
     /// The message the text came in, or the bot message whose button was pressed.
     public let messageID: Int64
     public let kind: Kind
+    /// For a text: the photo, document … it is the caption of.
+    public var attachment: Attachment? = nil
+    /// The album the message belongs to: an album gets one reply.
+    public var mediaGroup: String? = nil
 
-    public init(chatID: Int64, userID: Int64, languageHint: String? = nil, messageID: Int64, kind: Kind) {
+    public init(
+        chatID: Int64, userID: Int64, languageHint: String? = nil, messageID: Int64, kind: Kind, attachment: Attachment? = nil, mediaGroup: String? = nil
+    ) {
         self.chatID = chatID
         self.userID = userID
         self.languageHint = languageHint
         self.messageID = messageID
         self.kind = kind
+        self.attachment = attachment
+        self.mediaGroup = mediaGroup
     }
 }
