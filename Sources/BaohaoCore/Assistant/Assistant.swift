@@ -95,7 +95,9 @@ public final class Assistant: Sendable {
             {
                 reply.buttons.append([OutboundButton(context.label(.menuAgent), .menu(.agent))])
             }
-            outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+            if !reply.silent {
+                outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+            }
         case .attachment(let attachment):
             try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[\(attachment.rawValue)]", at: now)
             guard !restOfAlbum else { break }

@@ -159,6 +159,26 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         #expect(unknown.text == plain(.operatorUnknownTicket, .zhHans, ["ticket": "T000001"]))
     }
 
+    /// While a person has the conversation the bot does not answer for them: a question goes
+    /// to the operators and gets no bot reply; commands still work; once the ticket is
+    /// closed, the bot answers again.
+    @Test func whileAPersonHasTheConversationTheBotStaysQuiet() async throws {
+        let d = try await Dialogue()
+        let opened = try await d.say("转人工")
+        #expect(opened.text.contains("我不再自动回答"), "the customer is told once: \(opened.text)")
+        let question = try await d.say("我的余额还有多少")
+        #expect(question.replies.isEmpty, "the bot answered over the person: \(question.text)")
+        #expect(question.notices(to: Dialogue.operatorChat).map { HTML.plainText($0.html) } == ["[T000001] chat 42：我的余额还有多少"])
+        let command = try await d.say("/help")
+        #expect(command.text == plain(.help, .zhHans))
+        let again = try await d.say("有人吗？真人客服")
+        #expect(again.text == plain(.agentAlready, .zhHans, ["ticket": "T000001"]))
+        _ = try await d.say("/close T000001", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
+        let after = try await d.say("我的余额还有多少")
+        #expect(after.replies.count == 1)
+        #expect(after.notices(to: Dialogue.operatorChat).isEmpty)
+    }
+
     @Test func eachLanguageIsAnsweredInKindAndLangFixesIt() async throws {
         let d = try await Dialogue()
         try await d.line("+13105550117", carrier: "ultra", plan: "paygo", balance: "4.50", expires: "2026-11-25", boundTo: 42)
@@ -194,7 +214,13 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         ]
         var payloads: [String] = []
         for text in messages {
+            let personHasIt = try await d.database.read { db in try Tickets.open(db, chat: 42) } != nil
             let exchange = try await d.say(text)
+            if personHasIt, !text.hasPrefix("/"), exchange.replies.isEmpty {
+                // A person has the conversation: the text went to the operators instead.
+                #expect(exchange.outputs.contains { if case .send(let m) = $0 { m.chatID != 42 && m.html.contains(String(text.prefix(10))) } else { false } }, "\(text.prefix(20)) went nowhere")
+                continue
+            }
             #expect(exchange.replies.count == 1, "\(text.prefix(20)): \(exchange.replies.count) replies")
             payloads += exchange.buttons.map(\.payload)
             for button in exchange.buttons.prefix(3) { payloads += try await d.press(payload: button.payload).buttons.map(\.payload) }

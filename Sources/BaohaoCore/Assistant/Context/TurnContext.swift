@@ -121,6 +121,8 @@ struct Reply {
     var buttons: [[OutboundButton]] = []
     /// For a button press: replace the message that carried the button.
     var editsPressedMessage = false
+    /// Nothing goes to the chat (a person has the conversation).
+    var silent = false
 
     /// The same reply as a new message.
     var sent: Reply {

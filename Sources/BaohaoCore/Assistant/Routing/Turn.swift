@@ -26,9 +26,14 @@ struct Turn {
         context.conversation.flow = nil
         let understood = prepared.flatMap { $0.text == text ? $0 : nil }
         let decision = understood?.decision ?? context.knowledge.classifier.classify(text)
-        let reply = try answer(decision, text: text, context: understood?.context)
-        try handoff.forwardToOpenTicket(text, label: decision.label)
-        return reply
+        // A person has the conversation: the text goes to them, and the bot stays quiet (it
+        // said so when the ticket opened); asking for a person again is answered.
+        // (Without an operators' chat nobody would read it: the bot goes on answering.)
+        if context.settings.operatorChatID != nil, try Tickets.open(context.db, chat: context.chat) != nil, decision.label != ActionIntent.humanAgent.rawValue {
+            try handoff.forwardToOpenTicket(text, label: decision.label)
+            return Reply(html: "", silent: true)
+        }
+        return try answer(decision, text: text, context: understood?.context)
     }
 
     // MARK: - Commands
