@@ -41,4 +41,21 @@ import Testing
         #expect(paid.callbackData.contains(agent))
         #expect(double.pendingUpdateCount == 0)
     }
+
+    /// A question the bot could not place, then edited by the customer: the edit is answered.
+    @Test func anEditedQuestionIsAnsweredAgain() async throws {
+        let rig = try await TelegramRig()
+        let double = rig.double
+        rig.start()
+        double.injectRawUpdate(Self.update(920_001, chat: 3201, message: 77, #""text": "明天天气怎么样""#), updateID: 920_001)
+        #expect(await rig.waitFor { double.sentMessages(to: 3201).count == 1 })
+        double.injectRawUpdate(
+            #"{"update_id": 920002, "edited_message": {"message_id": 77, "date": 1, "edit_date": 2, "text": "怎么查余额", "from": {"id": 3201, "is_bot": false, "first_name": "阿明", "language_code": "zh-hans"}, "chat": {"id": 3201, "type": "private"}}}"#,
+            updateID: 920_002)
+        #expect(await rig.waitFor { double.sentMessages(to: 3201).count == 2 })
+        try await rig.stop()
+        let replies = double.sentMessages(to: 3201)
+        #expect(replies.count == 2)
+        #expect(replies.last?.text != replies.first?.text, "the edit got the same fallback again")
+    }
 }

@@ -68,7 +68,12 @@ import Testing
                 fields.append(
                     "\"message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": \(pick(["1", "null", "\"1\""])), \"text\": \(pick(texts)), \"entities\": \(entities), \"x_new\": [1,{}]\(replied)\(media)}")
             case 1: fields.append("\"callback_query\": {\"id\": \(pick(["\"c\(n)\"", "5", "null"])), \"from\": \(from), \"data\": \(pick(texts)), \"message\": {\"message_id\": 3, \"chat\": \(chat)}}")
-            case 2: fields.append("\"edited_message\": {\"message_id\": 1}")
+            case 2:
+                fields.append(
+                    pick([
+                        "\"edited_message\": {\"message_id\": 1}", "\"edited_message\": null",
+                        "\"edited_message\": {\"message_id\": \(n), \"chat\": \(chat), \"from\": \(from), \"date\": 1, \"edit_date\": 2, \"text\": \(pick(texts))\(media)}",
+                    ]))
             default: fields.append("\"my_chat_member\": \(pick(texts))")
             }
             if generator.next() % 3 == 0 { fields.append("\"unknown_field\": \(pick(texts))") }

@@ -82,10 +82,25 @@ public final class Assistant: Sendable {
         let restOfAlbum = inbound.mediaGroup != nil && inbound.mediaGroup == conversation.mediaGroup
         if let group = inbound.mediaGroup { context.conversation.mediaGroup = group }
         switch inbound.kind {
+        case .text(let text) where inbound.isEdit:
+            // An edit of the last question whose answer left it open is answered again;
+            // any other edit is kept (and shown to a person who has the conversation).
+            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[edited] " + text, at: now)
+            if conversation.lastQuestionID == inbound.messageID, conversation.lastQuestionOpen {
+                context.conversation.lastQuestionOpen = false
+                let reply = try turn.respond(to: text)
+                if !reply.silent {
+                    outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+                }
+            } else if let ticket = try Tickets.open(db, chat: inbound.chatID) {
+                context.notifyOperators(.agentEdited, ["ticket": Tickets.reference(ticket), "chat": String(inbound.chatID), "text": String(text.prefix(500))])
+            }
         case .text(let text):
             try RecentMessages.remember(
                 db, chat: inbound.chatID, messageID: inbound.messageID, text: inbound.attachment.map { "[\($0.rawValue)] " + text } ?? text, at: now)
             guard !restOfAlbum else { break }
+            context.conversation.lastQuestionID = inbound.messageID
+            context.conversation.lastQuestionOpen = false
             if !conversation.languageFixed, prepared.command == nil, let detected = prepared.understanding?.language { context.language = detected }
             var reply = try turn.respond(to: text)
             // A screenshot or receipt with a caption about a payment problem, or one the bot

@@ -244,8 +244,10 @@ public enum BaohaoSchema {
             ALTER TABLE outbox ADD COLUMN late_notice INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE outbox ADD COLUMN expires_at TEXT;
             """),
-        Migration(version: 9, name: "the album a conversation last answered", sql: """
+        Migration(version: 9, name: "the album and the question a conversation last answered", sql: """
             ALTER TABLE conversations ADD COLUMN media_group TEXT;
+            ALTER TABLE conversations ADD COLUMN last_question_id INTEGER;
+            ALTER TABLE conversations ADD COLUMN last_question_open INTEGER NOT NULL DEFAULT 0;
             """),
     ]
 }

@@ -88,7 +88,7 @@ public struct BotAPI: Sendable {
             let offset: Int64
             let timeout: Int
             let limit: Int
-            let allowed_updates = ["message", "callback_query"]
+            let allowed_updates = ["message", "edited_message", "callback_query"]
         }
         let raw: [LenientUpdate] = try await call(
             "getUpdates", body: try Self.encode("getUpdates", P(offset: offset, timeout: timeoutSeconds, limit: limit)), timeoutSeconds: Double(timeoutSeconds) + 15,

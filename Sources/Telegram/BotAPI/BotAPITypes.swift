@@ -126,17 +126,21 @@ public struct Update: Decodable, Sendable, Equatable {
     public let updateID: Int64
     public let message: TelegramMessage?
     public let callbackQuery: CallbackQuery?
+    /// A message the customer edited: its new text.
+    public let editedMessage: TelegramMessage?
 
     enum CodingKeys: String, CodingKey {
         case message
         case updateID = "update_id"
         case callbackQuery = "callback_query"
+        case editedMessage = "edited_message"
     }
 
-    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?) {
+    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?, editedMessage: TelegramMessage? = nil) {
         self.updateID = updateID
         self.message = message
         self.callbackQuery = callbackQuery
+        self.editedMessage = editedMessage
     }
 }
 

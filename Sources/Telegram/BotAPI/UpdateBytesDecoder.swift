@@ -67,24 +67,26 @@ package struct UpdateBytesDecoder {
             return LenientUpdate(updateID: nil, update: nil)
         }
         var id: Field<Int64> = .null, message: Field<TelegramMessage> = .null, callback: Field<CallbackQuery> = .null
+        var edited: Field<TelegramMessage> = .null
         var seen: Set<Key> = []
         try object(depth: 2) { (d: inout Self, key) throws(Bail) in
             switch key {
-            case .updateID, .message, .callbackQuery: guard seen.insert(key).inserted else { throw Bail() }
+            case .updateID, .message, .callbackQuery, .editedMessage: guard seen.insert(key).inserted else { throw Bail() }
             default: break
             }
             switch key {
             case .updateID: id = try d.int64()
             case .message: message = try d.message(depth: 3)
+            case .editedMessage: edited = try d.message(depth: 3)
             case .callbackQuery: callback = try d.callbackQuery(depth: 3)
             default: try d.skipValue(depth: 3)
             }
         }
         let updateID: Int64? = if case .value(let v) = id { v } else { nil }
-        guard let updateID, let message = message.optional, let callback = callback.optional else {
+        guard let updateID, let message = message.optional, let callback = callback.optional, let edited = edited.optional else {
             return LenientUpdate(updateID: updateID, update: nil)
         }
-        return LenientUpdate(updateID: updateID, update: Update(updateID: updateID, message: message, callbackQuery: callback))
+        return LenientUpdate(updateID: updateID, update: Update(updateID: updateID, message: message, callbackQuery: callback, editedMessage: edited))
     }
 
     private mutating func message(depth: Int) throws(Bail) -> Field<TelegramMessage> {
@@ -245,7 +247,7 @@ package struct UpdateBytesDecoder {
     /// The object keys this decoder reads; every other key is `.other`.
     enum Key: Hashable {
         case ok, result, description, errorCode, parameters
-        case updateID, message, callbackQuery
+        case updateID, message, callbackQuery, editedMessage
         case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID
         case media(MessageMedia)
         case id, isBot, firstName, username, languageCode, type, data, offset, length
@@ -253,7 +255,7 @@ package struct UpdateBytesDecoder {
 
         static let table: [(StaticString, Key)] = [
             ("ok", .ok), ("result", .result), ("description", .description), ("error_code", .errorCode), ("parameters", .parameters),
-            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("message_id", .messageID),
+            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("edited_message", .editedMessage), ("message_id", .messageID),
             ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("caption", .caption),
             ("media_group_id", .mediaGroupID), ("photo", .media(.photo)), ("animation", .media(.animation)), ("video", .media(.video)),
             ("video_note", .media(.videoNote)), ("voice", .media(.voice)), ("audio", .media(.audio)), ("document", .media(.document)),

@@ -31,6 +31,13 @@ public struct UpdateHandler: Sendable {
     /// What the platform sent, as the assistant's inbound event; nil for what it does not
     /// handle, and for group messages not addressed to `bot` (`ChatAddressing`).
     public static func inbound(_ update: Update, bot: BotIdentity? = nil, operatorChat: Int64? = nil) -> Inbound? {
+        if let edited = update.editedMessage, edited.chat.id != 0, edited.text != nil || edited.caption != nil,
+            let text = ChatAddressing.text(of: edited, bot: bot, operatorChat: operatorChat)
+        {
+            return Inbound(
+                chatID: edited.chat.id, userID: edited.from?.id ?? edited.chat.id, languageHint: edited.from?.languageCode,
+                messageID: edited.messageID, kind: .text(text), isEdit: true)
+        }
         if let message = update.message, message.chat.id != 0 {
             let attachment = message.media.map(attachment)
             if let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {

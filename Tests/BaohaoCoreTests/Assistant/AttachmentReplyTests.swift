@@ -47,6 +47,27 @@ import BaohaoSupport
         #expect(replies == 2)
     }
 
+    /// An edit of the last question whose answer left it open (out of scope) is answered
+    /// again; an edit of an answered question is kept quietly; with a ticket open, the
+    /// operators see it as an edit.
+    @Test func anEditIsAnsweredAgainOnlyWhenTheFirstAnswerLeftItOpen() async throws {
+        let d = try await Dialogue()
+        let first = try await send(d, .text("明天天气怎么样"), id: 10)
+        #expect(first.text.contains(HTML.plainText(ShippedAssistantData.replies.text(.fallback, .zhHans)).prefix(8)), "\(first.text)")
+        let edit = Exchange(chat: 42, outputs: try await d.send(Inbound(chatID: 42, userID: 42, languageHint: "zh-hans", messageID: 10, kind: .text("怎么查余额"), isEdit: true)))
+        #expect(edit.replies.count == 1)
+        #expect(edit.replies.first?.answering == 10)
+        #expect(!edit.text.contains(HTML.plainText(ShippedAssistantData.replies.text(.fallback, .zhHans)).prefix(8)), "\(edit.text)")
+        // Answered now: a second edit is kept without a reply.
+        let again = Exchange(chat: 42, outputs: try await d.send(Inbound(chatID: 42, userID: 42, messageID: 10, kind: .text("怎么查余额呢"), isEdit: true)))
+        #expect(again.outputs.isEmpty)
+        // A person has the conversation: they see the edit.
+        _ = try await send(d, .text("转人工"), id: 11)
+        let edited = Exchange(chat: 42, outputs: try await d.send(Inbound(chatID: 42, userID: 42, messageID: 11, kind: .text("转人工，急"), isEdit: true)))
+        #expect(edited.replies.isEmpty)
+        #expect(edited.notices(to: Dialogue.operatorChat).map { HTML.plainText($0.html) } == ["[T000001] chat 42 修改了消息：转人工，急"])
+    }
+
     /// A caption is read like a text; a screenshot of a payment problem also offers a person.
     @Test func aCaptionIsAnsweredAndAPaymentScreenshotOffersAPerson() async throws {
         let d = try await Dialogue()

@@ -25,10 +25,14 @@ public struct Inbound: Sendable, Equatable {
     public var attachment: Attachment? = nil
     /// The album the message belongs to: an album gets one reply.
     public var mediaGroup: String? = nil
+    /// The customer edited message `messageID` to this text.
+    public var isEdit = false
 
     public init(
-        chatID: Int64, userID: Int64, languageHint: String? = nil, messageID: Int64, kind: Kind, attachment: Attachment? = nil, mediaGroup: String? = nil
+        chatID: Int64, userID: Int64, languageHint: String? = nil, messageID: Int64, kind: Kind, attachment: Attachment? = nil, mediaGroup: String? = nil,
+        isEdit: Bool = false
     ) {
+        self.isEdit = isEdit
         self.chatID = chatID
         self.userID = userID
         self.languageHint = languageHint

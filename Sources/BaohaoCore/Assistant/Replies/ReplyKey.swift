@@ -107,6 +107,7 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case operatorClosed = "operator.closed"
     case operatorUnknownTicket = "operator.unknown_ticket"
     case operatorOutage = "operator.outage"
+    case agentEdited = "agent.edited"
     case mediaPicture = "media.picture"
     case mediaVoice = "media.voice"
     case mediaSticker = "media.sticker"

@@ -13,9 +13,11 @@ extension Turn {
             return try route(candidate.label, target: candidate.target, context: message, text: text)
         case .clarify(let options):
             if let followUp = try followUp(message, text: text) { return followUp }
+            c.conversation.lastQuestionOpen = true
             return try faq.clarify(options, text: text, message: message)
         case .outOfScope:
             if let followUp = try followUp(message, text: text) { return followUp }
+            c.conversation.lastQuestionOpen = true
             try MissGroups.record(c.db, chat: c.chat, text: text, language: c.language, at: c.now)
             c.conversation.lastLabel = nil
             return Reply(html: c.t(.fallback), buttons: c.mainMenu())
