@@ -61,19 +61,7 @@ import Glibc
         _ arguments: [String], _ environment: [String: String], directory: String, name: String
     ) throws -> (status: Int32, out: String, err: String) {
         let (outPath, errPath) = (directory + "/\(name).out", directory + "/\(name).err")
-        var pid: pid_t = 0
-        let binary = CrashRestartTests.binary
-        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let result = posix_spawn(&pid, binary, &actions, nil, argv, envp)
-        guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
+        let pid = try BaohaoProcess.spawn(arguments, environment: environment, stdout: outPath, stderr: errPath)
         let status = InstanceLockTests.waitForExit(pid)
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         return (status, read(outPath), read(errPath))

@@ -80,18 +80,7 @@ import Glibc
 
     /// `baohao run` with its standard error written to `stderr`.
     static func spawn(_ environment: [String: String], stderr: String) throws -> pid_t {
-        var pid: pid_t = 0
-        let binary = CrashRestartTests.binary
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("run"), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        let result = posix_spawn(&pid, binary, &actions, nil, argv, envp)
-        guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
-        return pid
+        try BaohaoProcess.spawn(["run"], environment: environment, stderr: stderr, appendErrors: true)
     }
 
     /// The exit status of `pid` (or 128 + the signal that ended it).

@@ -118,18 +118,7 @@ import Testing
     /// without blocking a thread; returns its exit status (or 128 + the signal). Killed
     /// after `timeout` seconds.
     static func runProcess(_ arguments: [String], environment: [String: String], stdout: String, stderr: String, timeout: Double) async throws -> Int32 {
-        var pid: pid_t = 0
-        let binary = CrashRestartTests.binary
-        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let result = posix_spawn(&pid, binary, &actions, nil, argv, envp)
-        guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
+        let pid = try BaohaoProcess.spawn(arguments, environment: environment, stdout: stdout, stderr: stderr)
         let deadline = ContinuousClock.now + .seconds(timeout)
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {
