@@ -85,8 +85,15 @@ public final class MonitoringServer: Sendable {
     }
 
     private func start(context: UnsafeMutableRawPointer) -> OpaquePointer? {
-        var flags = MHD_USE_AUTO_INTERNAL_THREAD.rawValue
         let limit = UInt32(connectionLimit), timeout = UInt32(idleTimeoutSeconds)
+        /// The daemon on `socketAddress` (a `sockaddr_in` or `sockaddr_in6`).
+        func start<SocketAddress>(_ socketAddress: SocketAddress, flags: UInt32) -> OpaquePointer? {
+            withUnsafePointer(to: socketAddress) {
+                UnsafeRawPointer($0).withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    baohao_mhd_start(MHD_USE_AUTO_INTERNAL_THREAD.rawValue | flags, $0, handleRequest, context, limit, timeout)
+                }
+            }
+        }
         errno = 0
         switch address.family {
         case .ipv4:
@@ -94,18 +101,13 @@ public final class MonitoringServer: Sendable {
             socketAddress.sin_family = sa_family_t(AF_INET)
             socketAddress.sin_port = in_port_t(UInt16(address.port).bigEndian)
             withUnsafeMutableBytes(of: &socketAddress.sin_addr) { $0.copyBytes(from: address.bytes) }
-            return withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { baohao_mhd_start(flags, $0, handleRequest, context, limit, timeout) }
-            }
+            return start(socketAddress, flags: 0)
         case .ipv6:
-            flags |= MHD_USE_IPv6.rawValue
             var socketAddress = sockaddr_in6()
             socketAddress.sin6_family = sa_family_t(AF_INET6)
             socketAddress.sin6_port = in_port_t(UInt16(address.port).bigEndian)
             withUnsafeMutableBytes(of: &socketAddress.sin6_addr) { $0.copyBytes(from: address.bytes) }
-            return withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { baohao_mhd_start(flags, $0, handleRequest, context, limit, timeout) }
-            }
+            return start(socketAddress, flags: MHD_USE_IPv6.rawValue)
         }
     }
 

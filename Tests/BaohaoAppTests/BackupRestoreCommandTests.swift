@@ -65,7 +65,10 @@ import TestSupport
         let path = try await Self.database("busy", batches: 2_500)
         // The writer has a thread of its own, as the bot's database has: it goes on whatever
         // Swift's cooperative pool is busy with.
-        let writer = BatchWriter(path: path, firstBatch: 100_000)
+        // The bot's writes: batches of outbox items through a connection of their own.
+        let writer = BackgroundWriter(firstBatch: 100_000, open: { try Connection(path: path) }) { connection, number in
+            try connection.transaction { try Self.enqueueBatch(connection, number: number) }
+        }
         writer.waitFor(1)
         let before = try Self.outboxCount(path, live: true)
         let committedBefore = writer.committed.load(ordering: .acquiring)
@@ -262,43 +265,6 @@ import TestSupport
         let migrated = await run(["migrate"], database: path)
         let missing = (6...DatabaseCopy.latestSchemaVersion).map(String.init).joined(separator: ", ")
         #expect(migrated.io.out.contains("applied \(missing)"), "\(migrated.io.out)")
-    }
-}
-
-/// Queues batches of outbox items through its own connection, on its own thread, until stopped.
-final class BatchWriter: Sendable {
-    let committed = Atomic<Int>(0)
-    let failures = Mutex<[String]>([])
-    private let stop = Atomic<Bool>(false)
-    private let finished = Atomic<Bool>(false)
-
-    init(path: String, firstBatch: Int) {
-        let thread = Thread { [self] in
-            defer { finished.store(true, ordering: .releasing) }
-            do {
-                let connection = try Connection(path: path)
-                var number = firstBatch
-                while !stop.load(ordering: .acquiring) {
-                    try connection.transaction { try BackupRestoreCommandTests.enqueueBatch(connection, number: number) }
-                    number += 1
-                    committed.add(1, ordering: .releasing)
-                    usleep(200)  // a busy bot's pace, not a spinning core (the suite runs in parallel)
-                }
-            } catch {
-                failures.withLock { $0.append("\(error)") }
-            }
-        }
-        thread.start()
-    }
-
-    /// Waits until at least `count` batches are in.
-    func waitFor(_ count: Int) {
-        while committed.load(ordering: .acquiring) < count, failures.withLock({ $0.isEmpty }) { usleep(1_000) }
-    }
-
-    func stopAndWait() {
-        stop.store(true, ordering: .releasing)
-        while !finished.load(ordering: .acquiring) { usleep(1_000) }
     }
 }
 

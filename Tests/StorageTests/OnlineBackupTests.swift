@@ -28,44 +28,10 @@ private func rowCount(_ connection: Connection) throws -> Int {
     try connection.queryFirst("SELECT count(*) FROM t") { $0.int(0) } ?? -1
 }
 
-/// Writes batches through its own connection, on its own thread, until stopped.
-private final class Writer: Sendable {
-    let committed = Atomic<Int>(0)
-    let failures = Mutex<[String]>([])
-    private let stop = Atomic<Bool>(false)
-    private let finished = Atomic<Bool>(false)
-
-    init(path: String, firstBatch: Int) {
-        let thread = Thread { [self] in
-            defer { finished.store(true, ordering: .releasing) }
-            do {
-                let connection = try Connection(path: path)
-                var number = firstBatch
-                while !stop.load(ordering: .acquiring) {
-                    do {
-                        try connection.transaction { try insertBatch(connection, number: number) }
-                        number += 1
-                        committed.add(1, ordering: .releasing)
-                        usleep(200)  // a busy bot's pace, not a spinning core (the suite runs in parallel)
-                    } catch {
-                        failures.withLock { $0.append("\(error)") }
-                    }
-                }
-            } catch {
-                failures.withLock { $0.append("\(error)") }
-            }
-        }
-        thread.start()
-    }
-
-    /// Waits until at least `count` batches are in.
-    func waitFor(_ count: Int) {
-        while committed.load(ordering: .acquiring) < count, failures.withLock({ $0.isEmpty }) { usleep(1_000) }
-    }
-
-    func stopAndWait() {
-        stop.store(true, ordering: .releasing)
-        while !finished.load(ordering: .acquiring) { usleep(1_000) }
+/// The busy writer beside the backup: batches of `batch` rows, from `firstBatch` on.
+private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Connection> {
+    BackgroundWriter(firstBatch: firstBatch, open: { try Connection(path: path) }) { connection, number in
+        try connection.transaction { try insertBatch(connection, number: number) }
     }
 }
 
@@ -76,7 +42,7 @@ private final class Writer: Sendable {
     /// committing while the copy ran, without a single failure.
     @Test func aCopyMadeWhileAnotherConnectionWritesIsOneConsistentSnapshot() throws {
         let source = try filledDatabase(rows: 8_000)
-        let writer = Writer(path: source, firstBatch: 1_000_000)
+        let writer = busyWriter(source, firstBatch: 1_000_000)
         writer.waitFor(1)
         let copy = makeTemporaryDirectory() + "/copy.sqlite"
         let rowsAtStart = try rowCount(try Connection(path: source))

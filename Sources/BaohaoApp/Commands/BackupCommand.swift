@@ -29,25 +29,18 @@ enum BackupCommand {
             }
         }
         let temporary = DatabaseCopy.temporaryPath(beside: file)
-        DatabaseFile.remove(temporary)
-        let progress: OnlineBackup.Progress
-        let checked: DatabaseCopy.Checked
-        do {
+        let (progress, checked) = try await DatabaseCopy.writing(temporary, unchanged: "nothing was written to \(file)") {
+            let progress: OnlineBackup.Progress
             do {
                 progress = try await DatabaseCopy.copy({ try Connection(path: database) }, to: temporary)
             } catch let error as DatabaseError {
                 throw CommandFailure(exitCode: ExitCode.ioError, message: "backup of \(database) failed: \(error.message)")
             }
-            checked = try DatabaseCopy.check(temporary, name: "the copy of \(database)")
-            do { try DatabaseFile.moveIntoPlace(temporary, at: file) } catch {
+            let checked = try DatabaseCopy.check(temporary, name: "the copy of \(database)")
+            do throws(DatabaseError) { try DatabaseFile.moveIntoPlace(temporary, at: file) } catch {
                 throw CommandFailure(exitCode: ExitCode.ioError, message: error.message)
             }
-        } catch {
-            DatabaseFile.remove(temporary)
-            if let failure = error as? CommandFailure {
-                throw CommandFailure(exitCode: failure.exitCode, message: failure.message + "; nothing was written to \(file)")
-            }
-            throw error
+            return (progress, checked)
         }
         context.io.out(
             "backed up \(database) to \(file): \(checked.pages) pages of \(checked.pageSize) bytes (\(DatabaseCopy.size(checked.bytes))), schema version \(checked.schemaVersion), integrity check ok")

@@ -17,6 +17,22 @@ enum DatabaseCopy {
     }
 
     /// A path for a temporary file in the directory of `path`, so it can be renamed into place.
+    /// Runs `body`, which writes the file `temporary` (removed first if a killed run left
+    /// it). If `body` fails, `temporary` is removed too, and a command failure's message
+    /// ends with `unchanged` ("nothing was changed"): no half file is ever left behind.
+    static func writing<T>(_ temporary: String, unchanged: String, _ body: () async throws -> T) async throws -> T {
+        DatabaseFile.remove(temporary)
+        do {
+            return try await body()
+        } catch {
+            DatabaseFile.remove(temporary)
+            if let failure = error as? CommandFailure {
+                throw CommandFailure(exitCode: failure.exitCode, message: failure.message + "; " + unchanged)
+            }
+            throw error
+        }
+    }
+
     static func temporaryPath(beside path: String) -> String {
         let directory = DatabaseFile.directory(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? "baohao"

@@ -64,27 +64,18 @@ enum RestoreCommand {
         }
 
         let temporary = DatabaseCopy.temporaryPath(beside: database)
-        DatabaseFile.remove(temporary)
-        let checked: DatabaseCopy.Checked
-        let hadDatabase: Bool
-        do {
+        let (checked, hadDatabase) = try await DatabaseCopy.writing(temporary, unchanged: "nothing was changed") {
             do {
                 _ = try await DatabaseCopy.copy({ try Connection(immutableFileAt: file) }, to: temporary)
             } catch let error as DatabaseError {
                 throw CommandFailure(exitCode: ExitCode.dataError, message: "\(file) is not a usable SQLite database: \(error.resultDescription)")
             }
-            checked = try DatabaseCopy.check(temporary, name: file)
-            do {
-                hadDatabase = try DatabaseFile.replace(database, with: temporary, keepingPreviousAs: kept)
+            let checked = try DatabaseCopy.check(temporary, name: file)
+            do throws(DatabaseError) {
+                return (checked, try DatabaseFile.replace(database, with: temporary, keepingPreviousAs: kept))
             } catch {
                 throw CommandFailure(exitCode: error.isBusy ? ExitCode.busy : ExitCode.ioError, message: error.message)
             }
-        } catch {
-            DatabaseFile.remove(temporary)
-            if let failure = error as? CommandFailure {
-                throw CommandFailure(exitCode: failure.exitCode, message: failure.message + "; nothing was changed")
-            }
-            throw error
         }
 
         context.io.out(
