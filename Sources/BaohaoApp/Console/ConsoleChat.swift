@@ -65,6 +65,10 @@ struct ConsoleChat {
     private mutating func show(_ output: Outbound) {
         switch output {
         case .answerButton: return
+        case .copy(let copy):
+            io.out("[copied to chat \(copy.toChat): message \(copy.messageIDs.map(String.init).joined(separator: ", ")) of chat \(copy.fromChat)]")
+        case .topic(let change):
+            io.out("[ticket \(Tickets.reference(change.ticket)): topic \(change.action.rawValue)]")
         case .send(let message), .edit(_, let message):
             guard message.chatID == user else {
                 io.out("[to chat \(message.chatID)] " + HTML.plainText(message.html))

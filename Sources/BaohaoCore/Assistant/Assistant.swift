@@ -78,43 +78,90 @@ public final class Assistant: Sendable {
             language: conversation.language ?? LanguageDetector.language(forCode: inbound.languageHint) ?? settings.defaultLanguage)
         let turn = Turn(context: context, prepared: prepared.understanding)
         var outputs: [Outbound] = []
+        func send(_ reply: Reply) {
+            guard !reply.silent else { return }
+            outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+        }
+        let desk = SupportDesk(context: context)
+        let operatorChat = settings.operatorChatID
+        // A banned chat gets nothing (a press is only acknowledged, so its spinner stops).
+        if operatorChat != nil, inbound.chatID != operatorChat, try ChatBans.isBanned(db, chat: inbound.chatID) {
+            if case .button(_, let callbackID) = inbound.kind { return [.answerButton(callbackID: callbackID, text: nil)] }
+            return []
+        }
         // An album is one message: its first picture is answered, the rest only remembered.
         let restOfAlbum = inbound.mediaGroup != nil && inbound.mediaGroup == conversation.mediaGroup
         if let group = inbound.mediaGroup { context.conversation.mediaGroup = group }
+        if inbound.chatID == operatorChat, inbound.chatID != 0 {
+            // The operators' chat: a ticket's topic (or a reply to a ticket's post) is the
+            // desk's; a command is the console's; other talk among the operators is theirs.
+            let command: ChatCommand? = if case .text = inbound.kind { prepared.command } else { nil }
+            let text: String? = if case .text(let t) = inbound.kind { t } else { nil }
+            switch inbound.kind {
+            case .text, .attachment:
+                // Commands go through the router (which checks and audits the operator).
+                if let text, command != nil {
+                    send(try turn.respond(to: text))
+                } else if let reply = try desk.operatorMessage(command: nil, text: text) {
+                    send(reply)
+                } else if let text, conversation.activeFlow(at: now) != nil {
+                    send(try turn.respond(to: text))
+                }
+            case .button(let payload, let callbackID):
+                let reply = try turn.press(payload)
+                outputs.append(.answerButton(callbackID: callbackID, text: nil))
+                let message = OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)
+                outputs.append(reply.editsPressedMessage ? .edit(messageID: inbound.messageID, message) : .send(message))
+            case .membership: break
+            }
+            try context.conversation.save(db, at: now)
+            outputs += context.notices.map { .send($0) }
+            outputs += context.ticketOutputs
+            return outputs
+        }
         switch inbound.kind {
+        case .membership(let active):
+            try desk.membershipChanged(active: active)
         case .text(let text) where inbound.isEdit:
             // An edit of the last question whose answer left it open is answered again;
             // any other edit is kept (and shown to a person who has the conversation).
             try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[edited] " + text, at: now)
-            if conversation.lastQuestionID == inbound.messageID, conversation.lastQuestionOpen {
+            if let reply = try desk.relayFromCustomer(text: text, asksForAPerson: false) {
+                send(reply)
+            } else if conversation.lastQuestionID == inbound.messageID, conversation.lastQuestionOpen {
                 context.conversation.lastQuestionOpen = false
-                let reply = try turn.respond(to: text)
-                if !reply.silent {
-                    outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
-                }
-            } else if let ticket = try Tickets.open(db, chat: inbound.chatID) {
-                context.notifyOperators(.agentEdited, ["ticket": Tickets.reference(ticket), "chat": String(inbound.chatID), "text": String(text.prefix(500))])
+                send(try turn.respond(to: text))
             }
         case .text(let text):
             try RecentMessages.remember(
-                db, chat: inbound.chatID, messageID: inbound.messageID, text: inbound.attachment.map { "[\($0.rawValue)] " + text } ?? text, at: now)
-            guard !restOfAlbum else { break }
+                db, chat: inbound.chatID, messageID: inbound.messageID, text: inbound.attachment.map { "[\($0.rawValue)] " + text } ?? text,
+                media: inbound.attachment != nil, at: now)
+            guard !restOfAlbum else {
+                if let reply = try desk.relayFromCustomer(text: text, asksForAPerson: false) { send(reply) }
+                break
+            }
             context.conversation.lastQuestionID = inbound.messageID
             context.conversation.lastQuestionOpen = false
             if !conversation.languageFixed, prepared.command == nil, let detected = prepared.understanding?.language { context.language = detected }
             var reply = try turn.respond(to: text)
             // A screenshot or receipt with a caption about a payment problem, or one the bot
             // cannot place: a person can look at the picture.
-            if inbound.attachment != nil, prepared.understanding.map(Self.mayNeedAPerson) ?? false,
+            if inbound.attachment != nil, !reply.silent, prepared.understanding.map(Self.mayNeedAPerson) ?? false,
                 !reply.buttons.joined().contains(where: { $0.payload == ButtonPayload.menu(.agent).encoded })
             {
                 reply.buttons.append([OutboundButton(context.label(.menuAgent), .menu(.agent))])
             }
-            if !reply.silent {
-                outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+            if !reply.silent, operatorChat != nil {
+                try RecentMessages.noteAnswer(db, chat: inbound.chatID, messageID: inbound.messageID, answer: HTML.plainText(reply.html))
             }
+            send(reply)
         case .attachment(let attachment):
-            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[\(attachment.rawValue)]", at: now)
+            try RecentMessages.remember(db, chat: inbound.chatID, messageID: inbound.messageID, text: "[\(attachment.rawValue)]", media: true, at: now)
+            // While a person has the conversation, the picture goes to them.
+            if let reply = try desk.relayFromCustomer(text: nil, asksForAPerson: false) {
+                send(reply)
+                break
+            }
             guard !restOfAlbum else { break }
             let person = [[OutboundButton(context.label(.menuAgent), .menu(.agent))]]
             let (key, buttons): (ReplyKey, [[OutboundButton]]) =
@@ -136,6 +183,7 @@ public final class Assistant: Sendable {
         context.conversation.language = context.language
         try context.conversation.save(db, at: now)
         outputs += context.notices.map { .send($0) }
+        outputs += context.ticketOutputs
         return outputs
     }
 }
@@ -181,7 +229,7 @@ public struct PreparedInbound: Sendable {
         switch inbound.kind {
         case .text: command?.mayChangeKnowledge ?? false
         case .button(let payload, _): ButtonPayload(encoded: payload)?.mayChangeKnowledge ?? false
-        case .attachment: false
+        case .attachment, .membership: false
         }
     }
 

@@ -21,6 +21,10 @@ public struct AssistantSettings: Sendable, Equatable {
     public var digestMinute: Int
     /// The labelled questions file replayed before FAQ changes (nil: only stored ones).
     public var regressionSetFile: String?
+    /// Ticket timers and reopening.
+    public var tickets: TicketSettings
+    /// The bot's username, for links that open a private chat with it.
+    public var botUsername: String
 
     public init(configuration c: BotConfiguration) {
         operators = Set(c.operators)
@@ -33,5 +37,7 @@ public struct AssistantSettings: Sendable, Equatable {
         quietEndMinute = c.alerts.quietHoursEndMinute
         digestMinute = c.alerts.digestMinute
         regressionSetFile = c.regressionSetFile
+        tickets = c.tickets
+        botUsername = c.botUsername
     }
 }

@@ -51,6 +51,7 @@ public struct BotConfiguration: Sendable, Equatable {
     public var alerts = AlertSettings()
     public var rateLimits = RateLimitSettings()
     public var delivery = DeliverySettings()
+    public var tickets = TicketSettings()
     public var metrics = MetricsSettings()
     public var telegram = TelegramSettings()
 
@@ -64,6 +65,21 @@ public struct DeliverySettings: Sendable, Equatable {
     public var replyTTLSeconds = 6 * 3600
     /// Anything else (reminders, notices), seconds (24 h).
     public var otherTTLSeconds = 24 * 3600
+
+    public init() {}
+}
+
+/// How the operators' tickets are watched and when a closed one comes back.
+public struct TicketSettings: Sendable, Equatable {
+    /// An open ticket unanswered this long is flagged in its topic, minutes (first and next response).
+    public var flagAfterMinutes = 10
+    /// … and this long, in the operators' chat's general topic, minutes.
+    public var escalateAfterMinutes = 30
+    /// A customer who writes within this long of their ticket being closed reopens it (the
+    /// message goes to the operators); later, the bot answers as usual, hours.
+    public var reopenWithinHours = 24
+    /// How often open tickets are checked against the timers, seconds (not in bot.json).
+    public var checkIntervalSeconds = 30
 
     public init() {}
 }

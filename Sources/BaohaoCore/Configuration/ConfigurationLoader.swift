@@ -136,6 +136,15 @@ public struct ConfigurationLoader: Sendable {
             if let v = sub.integer("other_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.otherTTLSeconds = v }
             reader.absorb(sub)
         }
+        if var sub = reader.object("tickets") {
+            if let v = sub.integer("flag_after_minutes", in: 1...1440) { config.tickets.flagAfterMinutes = v }
+            if let v = sub.integer("escalate_after_minutes", in: 1...10_080) { config.tickets.escalateAfterMinutes = v }
+            if let v = sub.integer("reopen_within_hours", in: 0...720) { config.tickets.reopenWithinHours = v }
+            if config.tickets.escalateAfterMinutes < config.tickets.flagAfterMinutes {
+                sub.fail("escalate_after_minutes", "must not be shorter than flag_after_minutes (\(config.tickets.flagAfterMinutes))")
+            }
+            reader.absorb(sub)
+        }
         if var sub = reader.object("metrics") {
             let allowRemote = sub.bool("allow_remote")
             // "127.0.0.1:9464", "9464", or the port as a number.

@@ -53,4 +53,18 @@ public struct DeliveryNotices: Sendable {
             html: ["duration"])
         return OutboundMessage(chatID: chat, html: html)
     }
+
+    /// Leads the card in a topic made again after the old one was deleted.
+    public func topicRecreated(ticket: Int64) -> String {
+        replies.text(.ticketTopicRecreated, defaultLanguage, ["ticket": Tickets.reference(ticket)])
+    }
+
+    /// Said in the ticket's topic when a message for its customer cannot be delivered (the
+    /// customer blocked the bot, or Telegram refused it), replying to the operator's message.
+    public func unreachable(ticket: Int64, reason: String, replyTo: Int64?) -> OutboundMessage? {
+        guard let operatorChatID else { return nil }
+        return OutboundMessage(
+            chatID: operatorChatID, html: replies.text(.ticketUnreachable, defaultLanguage, ["reason": reason]),
+            ticket: TicketLink(ticket: ticket, replyTo: replyTo))
+    }
 }

@@ -34,7 +34,7 @@ public enum Outbox {
         public var message: OutboundMessage? {
             switch outbound {
             case .send(let m), .edit(_, let m): m
-            case .answerButton: nil
+            case .answerButton, .copy, .topic: nil
             }
         }
     }
@@ -163,6 +163,11 @@ public enum Outbox {
         try db.execute(
             "UPDATE outbox SET state = 'dead', error = ?, sent_at = ? WHERE chat_id = ? AND state = 'pending' AND priority = ?", "chat inactive: \(reason)",
             now.description, chat, Priority.bulk.rawValue)
+    }
+
+    /// The user allowed the bot again (`my_chat_member`): the chat is no longer inactive.
+    public static func noteChatActive(_ db: Connection, chat: Int64) throws {
+        try db.execute("UPDATE chat_state SET inactive_since = NULL, inactive_reason = NULL WHERE chat_id = ?", chat)
     }
 
     /// A message from the chat: it is active again, and later replies may need to quote.

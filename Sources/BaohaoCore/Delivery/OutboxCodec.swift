@@ -10,7 +10,14 @@ enum OutboxCodec {
 
     static func encode(_ outbound: Outbound) -> String {
         switch outbound {
-        case .send(let m): return "s" + String(field) + message(m)
+        case .send(let m):
+            guard let t = m.ticket else { return "s" + String(field) + message(m) }
+            let link = [String(t.ticket), t.counterpart.map(String.init) ?? "", t.isCard ? "1" : "0", t.replyTo.map(String.init) ?? ""].joined(separator: ",")
+            return "t" + String(field) + link + String(field) + message(m)
+        case .copy(let c):
+            return ["c", String(c.ticket), c.direction.rawValue, String(c.fromChat), c.messageIDs.map(String.init).joined(separator: ","), String(c.toChat),
+                c.replyTo.map(String.init) ?? "", clean(c.reaction ?? "")].joined(separator: String(field))
+        case .topic(let t): return ["o", String(t.chatID), String(t.ticket), t.action.rawValue].joined(separator: String(field))
         case .edit(let id, let m): return "e" + String(field) + String(id) + String(field) + message(m)
         case .answerButton(let id, let text): return "a" + String(field) + clean(id) + String(field) + (text.map { "1" + clean($0) } ?? "0")
         }
@@ -68,6 +75,31 @@ enum OutboxCodec {
         let kind = parts[0].count == 1 ? bytes[parts[0].lowerBound] : 0
         switch kind {
         case UInt8(ascii: "s"): return .send(try message(parts[1...]))
+        case UInt8(ascii: "t"):
+            // t <link> <chat> <answering> <buttons> <html>
+            let all = ranges(bytes, whole, on: field, maxSplits: 5)
+            let link = string(all[1]).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard all.count == 6, link.count == 4, let ticket = Int64(link[0]) else { throw DecodeError(description: "bad outbox ticket message") }
+            var m = try message(all[2...])
+            m.ticket = TicketLink(ticket: ticket, counterpart: Int64(link[1]), isCard: link[2] == "1", replyTo: Int64(link[3]))
+            return .send(m)
+        case UInt8(ascii: "c"):
+            let all = ranges(bytes, whole, on: field).map(string)
+            guard all.count == 8, let ticket = Int64(all[1]), let direction = MessageCopy.Direction(rawValue: all[2]), let from = Int64(all[3]),
+                let to = Int64(all[5])
+            else { throw DecodeError(description: "bad outbox copy") }
+            let ids = all[4].split(separator: ",").compactMap { Int64($0) }
+            guard !ids.isEmpty else { throw DecodeError(description: "bad outbox copy") }
+            return .copy(
+                MessageCopy(
+                    ticket: ticket, direction: direction, fromChat: from, messageIDs: ids, toChat: to, replyTo: Int64(all[6]),
+                    reaction: all[7].isEmpty ? nil : all[7]))
+        case UInt8(ascii: "o"):
+            let all = ranges(bytes, whole, on: field).map(string)
+            guard all.count == 4, let chat = Int64(all[1]), let ticket = Int64(all[2]), let action = TopicChange.Action(rawValue: all[3]) else {
+                throw DecodeError(description: "bad outbox topic change")
+            }
+            return .topic(TopicChange(chatID: chat, ticket: ticket, action: action))
         case UInt8(ascii: "e"):
             // e <id> <chat> <answering> <buttons> <html>: re-split to keep the html whole.
             let all = ranges(bytes, whole, on: field, maxSplits: 5)

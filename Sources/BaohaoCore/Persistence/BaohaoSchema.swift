@@ -249,5 +249,44 @@ public enum BaohaoSchema {
             ALTER TABLE conversations ADD COLUMN last_question_id INTEGER;
             ALTER TABLE conversations ADD COLUMN last_question_open INTEGER NOT NULL DEFAULT 0;
             """),
+        Migration(version: 10, name: "tickets in forum topics: states, owners, timers, the message map, canned replies, bans", sql: """
+            ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'waiting', 'closed'));
+            UPDATE tickets SET state = 'closed' WHERE closed_at IS NOT NULL;
+            ALTER TABLE tickets ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE tickets ADD COLUMN customer_username TEXT;
+            ALTER TABLE tickets ADD COLUMN owner_id INTEGER;
+            ALTER TABLE tickets ADD COLUMN owner_name TEXT;
+            ALTER TABLE tickets ADD COLUMN awaiting_since TEXT;
+            ALTER TABLE tickets ADD COLUMN first_response_at TEXT;
+            ALTER TABLE tickets ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tickets ADD COLUMN topic_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE tickets ADD COLUMN thread_id INTEGER;
+            ALTER TABLE tickets ADD COLUMN card_html TEXT NOT NULL DEFAULT '';
+            ALTER TABLE tickets ADD COLUMN card_message_id INTEGER;
+            CREATE INDEX tickets_by_thread ON tickets(thread_id) WHERE thread_id IS NOT NULL;
+            CREATE INDEX tickets_awaiting ON tickets(awaiting_since) WHERE state = 'open';
+            CREATE TABLE ticket_messages (
+                id INTEGER PRIMARY KEY,
+                ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                customer_message_id INTEGER,
+                operator_message_id INTEGER,
+                at TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX ticket_messages_by_operator ON ticket_messages(operator_message_id);
+            CREATE INDEX ticket_messages_by_customer ON ticket_messages(ticket_id, customer_message_id);
+            CREATE TABLE canned_replies (
+                name TEXT PRIMARY KEY,
+                text TEXT NOT NULL,
+                author TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE chat_bans (
+                chat_id INTEGER PRIMARY KEY,
+                author TEXT NOT NULL,
+                at TEXT NOT NULL
+            ) STRICT;
+            ALTER TABLE recent_messages ADD COLUMN answer TEXT;
+            ALTER TABLE recent_messages ADD COLUMN media INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 }

@@ -88,7 +88,7 @@ public struct BotAPI: Sendable {
             let offset: Int64
             let timeout: Int
             let limit: Int
-            let allowed_updates = ["message", "edited_message", "callback_query"]
+            let allowed_updates = ["message", "edited_message", "callback_query", "my_chat_member"]
         }
         let raw: [LenientUpdate] = try await call(
             "getUpdates", body: try Self.encode("getUpdates", P(offset: offset, timeout: timeoutSeconds, limit: limit)), timeoutSeconds: Double(timeoutSeconds) + 15,
@@ -111,12 +111,23 @@ public struct BotAPI: Sendable {
         let reply_parameters: ReplyParameters?
     }
 
-    nonisolated(nonsending) public func sendMessage(chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil) async throws {
+    /// Sends a text; returns the new message's id when `returningID` (otherwise 0: the
+    /// result is not decoded, which keeps the hottest request cheap). `thread` posts it in
+    /// that forum topic.
+    @discardableResult
+    nonisolated(nonsending) public func sendMessage(
+        chatID: Int64, text: String, html: Bool = true, keyboard: InlineKeyboardMarkup? = nil, replyTo: Int64? = nil, thread: Int64? = nil,
+        returningID: Bool = false
+    ) async throws -> Int64 {
         // Written by hand, as bytes: the hottest request, and JSONEncoder costs more than the rest of it.
         var json: [UInt8] = []
         json.reserveCapacity(text.utf8.count + 160)
         json += #"{"chat_id":"#.utf8
         json += String(chatID).utf8
+        if let thread {
+            json += #","message_thread_id":"#.utf8
+            json += String(thread).utf8
+        }
         json += #","text":"#.utf8
         JSONText.appendQuoted(text, to: &json)
         if html { json += #","parse_mode":"HTML""#.utf8 }
@@ -144,7 +155,86 @@ public struct BotAPI: Sendable {
             json += "]}".utf8
         }
         json.append(UInt8(ascii: "}"))
-        _ = try await call("sendMessage", body: json, as: Ignored.self)
+        guard returningID else {
+            _ = try await call("sendMessage", body: json, as: Ignored.self)
+            return 0
+        }
+        return try await call("sendMessage", body: json, as: SentMessageID.self).messageID
+    }
+
+    /// What the bot reads of a message it sent (or of `copyMessage`'s MessageId): its id.
+    struct SentMessageID: Decodable {
+        let messageID: Int64
+        enum CodingKeys: String, CodingKey { case messageID = "message_id" }
+    }
+
+    public struct ForumTopic: Decodable, Sendable {
+        public let messageThreadID: Int64
+        enum CodingKeys: String, CodingKey { case messageThreadID = "message_thread_id" }
+    }
+
+    /// Makes a forum topic named `name` in `chatID`; returns its thread id.
+    nonisolated(nonsending) public func createForumTopic(chatID: Int64, name: String) async throws -> Int64 {
+        struct P: Encodable {
+            let chat_id: Int64
+            let name: String
+        }
+        return try await call("createForumTopic", P(chat_id: chatID, name: name), as: ForumTopic.self).messageThreadID
+    }
+
+    struct TopicParameters: Encodable {
+        let chat_id: Int64
+        let message_thread_id: Int64
+    }
+
+    nonisolated(nonsending) public func closeForumTopic(chatID: Int64, thread: Int64) async throws {
+        _ = try await call("closeForumTopic", TopicParameters(chat_id: chatID, message_thread_id: thread), as: Bool.self)
+    }
+
+    nonisolated(nonsending) public func reopenForumTopic(chatID: Int64, thread: Int64) async throws {
+        _ = try await call("reopenForumTopic", TopicParameters(chat_id: chatID, message_thread_id: thread), as: Bool.self)
+    }
+
+    /// Copies `messageIDs` of `fromChat` to `chatID` (one message with copyMessage, several
+    /// with copyMessages, which keeps an album one); returns the new ids in order.
+    nonisolated(nonsending) public func copyMessages(chatID: Int64, fromChat: Int64, messageIDs: [Int64], thread: Int64? = nil, replyTo: Int64? = nil) async throws -> [Int64] {
+        struct Reply: Encodable {
+            let message_id: Int64
+            let allow_sending_without_reply = true
+        }
+        struct One: Encodable {
+            let chat_id: Int64
+            let from_chat_id: Int64
+            let message_id: Int64
+            let message_thread_id: Int64?
+            let reply_parameters: Reply?
+        }
+        struct Many: Encodable {
+            let chat_id: Int64
+            let from_chat_id: Int64
+            let message_ids: [Int64]
+            let message_thread_id: Int64?
+        }
+        if messageIDs.count == 1 {
+            let one = One(chat_id: chatID, from_chat_id: fromChat, message_id: messageIDs[0], message_thread_id: thread, reply_parameters: replyTo.map { Reply(message_id: $0) })
+            return [try await call("copyMessage", one, as: SentMessageID.self).messageID]
+        }
+        let many = Many(chat_id: chatID, from_chat_id: fromChat, message_ids: messageIDs, message_thread_id: thread)
+        return try await call("copyMessages", many, as: [SentMessageID].self).map(\.messageID)
+    }
+
+    /// Sets one emoji reaction on a message (a receipt).
+    nonisolated(nonsending) public func setMessageReaction(chatID: Int64, messageID: Int64, emoji: String) async throws {
+        struct Reaction: Encodable {
+            let type = "emoji"
+            let emoji: String
+        }
+        struct P: Encodable {
+            let chat_id: Int64
+            let message_id: Int64
+            let reaction: [Reaction]
+        }
+        _ = try await call("setMessageReaction", P(chat_id: chatID, message_id: messageID, reaction: [Reaction(emoji: emoji)]), as: Bool.self)
     }
 
     public struct EditMessageText: Encodable, Sendable {

@@ -46,18 +46,27 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
     public let mediaGroupID: String?
     /// What the message carries besides text (the first of `MessageMedia.allCases` present).
     public let media: MessageMedia?
+    /// The forum topic (or reply thread) the message belongs to.
+    public let messageThreadID: Int64?
+    /// True when the message was posted in a forum topic.
+    public let isTopicMessage: Bool?
 
     enum CodingKeys: String, CodingKey {
         case from, chat, date, text, entities, caption
         case messageID = "message_id"
         case replyToMessage = "reply_to_message"
         case mediaGroupID = "media_group_id"
+        case messageThreadID = "message_thread_id"
+        case isTopicMessage = "is_topic_message"
     }
 
     public init(
         messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?,
-        replyToMessage: RepliedMessage? = nil, caption: String? = nil, mediaGroupID: String? = nil, media: MessageMedia? = nil
+        replyToMessage: RepliedMessage? = nil, caption: String? = nil, mediaGroupID: String? = nil, media: MessageMedia? = nil,
+        messageThreadID: Int64? = nil, isTopicMessage: Bool? = nil
     ) {
+        self.messageThreadID = messageThreadID
+        self.isTopicMessage = isTopicMessage
         self.messageID = messageID
         self.from = from
         self.chat = chat
@@ -81,6 +90,8 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
         replyToMessage = try c.decodeIfPresent(RepliedMessage.self, forKey: .replyToMessage)
         caption = try c.decodeIfPresent(String.self, forKey: .caption)
         mediaGroupID = try c.decodeIfPresent(String.self, forKey: .mediaGroupID)
+        messageThreadID = try c.decodeIfPresent(Int64.self, forKey: .messageThreadID)
+        isTopicMessage = try c.decodeIfPresent(Bool.self, forKey: .isTopicMessage)
         // Only whether each kind is there (and not null) matters.
         let kinds = try decoder.container(keyedBy: MessageMedia.Key.self)
         media = try MessageMedia.allCases.first { try kinds.decodeIfPresent(AnyJSONValue.self, forKey: MessageMedia.Key(kind: $0)) != nil }
@@ -108,11 +119,48 @@ struct AnyJSONValue: Decodable {
     init(from decoder: any Decoder) throws {}
 }
 
-/// The part of a replied-to message the bot reads: its sender (is it the bot itself?).
+/// The part of a replied-to message the bot reads: its id, its sender (is it the bot
+/// itself?) and its words (an operator's `/canned add` keeps them).
 public struct RepliedMessage: Codable, Sendable, Equatable {
+    public let messageID: Int64?
     public let from: TelegramUser?
+    public let text: String?
+    public let caption: String?
 
-    public init(from: TelegramUser?) { self.from = from }
+    enum CodingKeys: String, CodingKey {
+        case from, text, caption
+        case messageID = "message_id"
+    }
+
+    public init(messageID: Int64? = nil, from: TelegramUser?, text: String? = nil, caption: String? = nil) {
+        self.messageID = messageID
+        self.from = from
+        self.text = text
+        self.caption = caption
+    }
+}
+
+/// A change of the bot's own membership in a chat (`my_chat_member`): in a private chat,
+/// "kicked" means the user blocked the bot and "member" that they allowed it again.
+public struct ChatMemberUpdated: Decodable, Sendable, Equatable {
+    public struct Member: Decodable, Sendable, Equatable {
+        public let status: String
+    }
+
+    public let chat: TelegramChat
+    public let from: TelegramUser?
+    public let newChatMember: Member
+
+    enum CodingKeys: String, CodingKey {
+        case chat, from
+        case newChatMember = "new_chat_member"
+    }
+
+    public init(chat: TelegramChat, from: TelegramUser?, newChatMember: Member) {
+        self.chat = chat
+        self.from = from
+        self.newChatMember = newChatMember
+    }
 }
 
 public struct CallbackQuery: Decodable, Sendable, Equatable {
@@ -128,15 +176,19 @@ public struct Update: Decodable, Sendable, Equatable {
     public let callbackQuery: CallbackQuery?
     /// A message the customer edited: its new text.
     public let editedMessage: TelegramMessage?
+    /// The bot was blocked or allowed again.
+    public let myChatMember: ChatMemberUpdated?
 
     enum CodingKeys: String, CodingKey {
         case message
         case updateID = "update_id"
         case callbackQuery = "callback_query"
         case editedMessage = "edited_message"
+        case myChatMember = "my_chat_member"
     }
 
-    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?, editedMessage: TelegramMessage? = nil) {
+    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?, editedMessage: TelegramMessage? = nil, myChatMember: ChatMemberUpdated? = nil) {
+        self.myChatMember = myChatMember
         self.updateID = updateID
         self.message = message
         self.callbackQuery = callbackQuery

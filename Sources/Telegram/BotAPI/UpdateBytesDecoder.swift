@@ -78,6 +78,8 @@ package struct UpdateBytesDecoder {
             case .updateID: id = try d.int64()
             case .message: message = try d.message(depth: 3)
             case .editedMessage: edited = try d.message(depth: 3)
+            // Rare: JSONDecoder decides.
+            case .myChatMember: throw Bail()
             case .callbackQuery: callback = try d.callbackQuery(depth: 3)
             default: try d.skipValue(depth: 3)
             }
@@ -94,6 +96,7 @@ package struct UpdateBytesDecoder {
         var date: Field<Int64> = .null, text: Field<String> = .null, entities: Field<[MessageEntity]> = .null
         var replied: Field<RepliedMessage> = .null, caption: Field<String> = .null, mediaGroup: Field<String> = .null
         var media: Set<MessageMedia> = []
+        var thread: Field<Int64> = .null, isTopic: Field<Bool> = .null
         return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
             switch key {
             case .media(let kind):
@@ -113,29 +116,36 @@ package struct UpdateBytesDecoder {
             case .text: text = try d.string()
             case .entities: entities = try d.entities(depth: depth + 1)
             case .replyToMessage: replied = try d.repliedMessage(depth: depth + 1)
+            case .messageThreadID: thread = try d.int64()
+            case .isTopicMessage: isTopic = try d.bool()
             default: return false
             }
             return true
         } build: {
             guard case .value(let id) = id, case .value(let chat) = chat, let from = from.optional, let date = date.optional,
                 let text = text.optional, let entities = entities.optional, let replied = replied.optional, let caption = caption.optional,
-                let mediaGroup = mediaGroup.optional
+                let mediaGroup = mediaGroup.optional, let thread = thread.optional, let isTopic = isTopic.optional
             else { return nil }
             return TelegramMessage(
                 messageID: id, from: from, chat: chat, date: date, text: text, entities: entities, replyToMessage: replied, caption: caption,
-                mediaGroupID: mediaGroup, media: MessageMedia.allCases.first { media.contains($0) })
+                mediaGroupID: mediaGroup, media: MessageMedia.allCases.first { media.contains($0) }, messageThreadID: thread, isTopicMessage: isTopic)
         }
     }
 
     private mutating func repliedMessage(depth: Int) throws(Bail) -> Field<RepliedMessage> {
-        var from: Field<TelegramUser> = .null
+        var from: Field<TelegramUser> = .null, id: Field<Int64> = .null, text: Field<String> = .null, caption: Field<String> = .null
         return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
-            guard key == .from else { return false }
-            from = try d.user(depth: depth + 1)
+            switch key {
+            case .from: from = try d.user(depth: depth + 1)
+            case .messageID: id = try d.int64()
+            case .text: text = try d.string()
+            case .caption: caption = try d.string()
+            default: return false
+            }
             return true
         } build: {
-            guard let from = from.optional else { return nil }
-            return RepliedMessage(from: from)
+            guard let from = from.optional, let id = id.optional, let text = text.optional, let caption = caption.optional else { return nil }
+            return RepliedMessage(messageID: id, from: from, text: text, caption: caption)
         }
     }
 
@@ -247,15 +257,16 @@ package struct UpdateBytesDecoder {
     /// The object keys this decoder reads; every other key is `.other`.
     enum Key: Hashable {
         case ok, result, description, errorCode, parameters
-        case updateID, message, callbackQuery, editedMessage
-        case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID
+        case updateID, message, callbackQuery, editedMessage, myChatMember
+        case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID, messageThreadID, isTopicMessage
         case media(MessageMedia)
         case id, isBot, firstName, username, languageCode, type, data, offset, length
         case other
 
         static let table: [(StaticString, Key)] = [
             ("ok", .ok), ("result", .result), ("description", .description), ("error_code", .errorCode), ("parameters", .parameters),
-            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("edited_message", .editedMessage), ("message_id", .messageID),
+            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("edited_message", .editedMessage), ("my_chat_member", .myChatMember), ("message_id", .messageID),
+            ("message_thread_id", .messageThreadID), ("is_topic_message", .isTopicMessage),
             ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("caption", .caption),
             ("media_group_id", .mediaGroupID), ("photo", .media(.photo)), ("animation", .media(.animation)), ("video", .media(.video)),
             ("video_note", .media(.videoNote)), ("voice", .media(.voice)), ("audio", .media(.audio)), ("document", .media(.document)),

@@ -162,6 +162,8 @@ public actor OutboxSender {
         case .send(let items): picked = items
         }
         let lateNotices = try await lateNotices(picked, at: wallNow)
+        let routes = try await ticketRoutes(picked)
+        let operatorChat = notices?.operatorChatID
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
@@ -179,7 +181,10 @@ public actor OutboxSender {
                     await api.client.perform { _ in
                         var out: [SenderState.Attempt] = []
                         for item in share {
-                            let attempt = await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
+                            let attempt =
+                                Self.ticketTarget(item, operatorChat: operatorChat).isTicketItem
+                                ? await Self.deliverTicketItem(item, api: api, route: routes[item.id])
+                                : await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
                             if case .success = attempt.result {
                                 journal?.record(item.id)
                             } else if attempt.madeProgress {
@@ -218,6 +223,84 @@ public actor OutboxSender {
         }
     }
 
+    /// The topics of the picked ticket items that go to the operators' chat, by item id.
+    private func ticketRoutes(_ picked: [Outbox.Item]) async throws -> [Int64: TicketRoute] {
+        guard let notices, let operatorChat = notices.operatorChatID else { return [:] }
+        let wanted = picked.compactMap { item in Self.ticketTarget(item, operatorChat: operatorChat).topicOf.map { (item.id, $0) } }
+        guard !wanted.isEmpty else { return [:] }
+        return try await database.read { db in
+            var routes: [Int64: TicketRoute] = [:]
+            for (item, ticket) in wanted {
+                guard let topic = try Tickets.topic(db, id: ticket) else { continue }
+                routes[item] = TicketRoute(topic: topic, recreatedNotice: notices.topicRecreated(ticket: ticket))
+            }
+            return routes
+        }
+    }
+
+    /// A ticket item's aftermath, in the round's transaction: the topic made or lost, the
+    /// message map, the card's id; and, for what could not reach the customer, a word in the topic.
+    static func recordTicketAttempt(_ attempt: SenderState.Attempt, outcome: DeliveryOutcome, notices: DeliveryNotices?, db: Connection, at now: Instant) throws {
+        let item = attempt.item
+        let ticket: Int64
+        switch item.outbound {
+        case .send(let m):
+            guard let link = m.ticket else { return }
+            ticket = link.ticket
+        case .copy(let c): ticket = c.ticket
+        case .topic(let t): ticket = t.ticket
+        case .edit, .answerButton: return
+        }
+        switch attempt.topicChange {
+        case .made(let thread, let card)?:
+            try Tickets.setThread(db, id: ticket, thread: thread)
+            if let card {
+                try Tickets.setCardMessage(db, id: ticket, messageID: card)
+                try TicketMessages.record(db, ticket: ticket, customer: nil, operator: card, at: now)
+            }
+        case .noTopics?: try Tickets.setThread(db, id: ticket, thread: 0)
+        case .gone?: try Tickets.setThread(db, id: ticket, thread: nil)
+        case nil: break
+        }
+        let operatorChat = notices?.operatorChatID
+        if case .delivered = outcome {
+            switch item.outbound {
+            case .send(let m):
+                guard let link = m.ticket, let first = attempt.posted.first else { return }
+                if m.chatID == operatorChat {
+                    if link.isCard { try Tickets.setCardMessage(db, id: ticket, messageID: first) }
+                    for id in attempt.posted { try TicketMessages.record(db, ticket: ticket, customer: link.counterpart, operator: id, at: now) }
+                } else {
+                    try TicketMessages.record(db, ticket: ticket, customer: first, operator: link.counterpart, at: now)
+                }
+            case .copy(let c):
+                for (source, copy) in zip(c.messageIDs, attempt.posted) {
+                    switch c.direction {
+                    case .toOperators: try TicketMessages.record(db, ticket: ticket, customer: source, operator: copy, at: now)
+                    case .toCustomer: try TicketMessages.record(db, ticket: ticket, customer: copy, operator: source, at: now)
+                    }
+                }
+            default: break
+            }
+            return
+        }
+        // What was for the customer and will not reach them: the operators hear it in the topic.
+        let reason: String
+        switch outcome {
+        case .chatInactive(let r), .dead(let r): reason = r
+        default: return
+        }
+        let operatorMessage: Int64?
+        switch item.outbound {
+        case .send(let m) where m.chatID != operatorChat: operatorMessage = m.ticket?.counterpart
+        case .copy(let c) where c.direction == .toCustomer: operatorMessage = c.messageIDs.first
+        default: return
+        }
+        if let notice = notices?.unreachable(ticket: ticket, reason: reason, replyTo: operatorMessage) {
+            try Outbox.enqueue(db, notice, priority: .live, at: now)
+        }
+    }
+
     /// Writes the round's outcomes (decided by `SenderState.settle`) in one transaction.
     private func apply(_ results: [SenderState.Attempt]) async throws {
         let now = clock.now()
@@ -235,10 +318,16 @@ public actor OutboxSender {
         }
         let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext, progress = settlement.progress
         let notices = self.notices, lifetime = state.lifetime, outageEnded = outage
+        let operatorChat = notices?.operatorChatID
+        let ticketAttempts = results.filter { Self.ticketTarget($0.item, operatorChat: operatorChat).isTicketItem }
         // If this write fails, the journal still holds the accepted sends: recover them first.
         recovered = false
         let (deliveredCount, next) = try await database.write { db in
             try db.transaction {
+                for attempt in ticketAttempts {
+                    let outcome = outcomes.first { $0.item.id == attempt.item.id }?.outcome ?? .retryLater
+                    try Self.recordTicketAttempt(attempt, outcome: outcome, notices: notices, db: db, at: now)
+                }
                 var count = 0
                 for (item, outcome) in outcomes {
                     switch outcome {
@@ -314,6 +403,8 @@ public actor OutboxSender {
             switch item.outbound {
             case .answerButton(let id, let text):
                 try await api.answerCallbackQuery(id: id, text: text)
+            case .copy, .topic:
+                return await deliverTicketItem(item, api: api, route: nil)
             case .send(let message):
                 if let lateNotice, partsSent == 0, !noticeSent, let question = message.answering {
                     try await withPlainTextFallback(lateNotice) { text, isHTML in

@@ -44,6 +44,11 @@ struct SenderState: Sendable {
         var partsSent: Int
         /// Whether the late-reply notice went before the parts.
         var lateNotice: Bool
+        /// For a ticket's message or copy: the ids it got in the destination chat.
+        var posted: [Int64] = []
+        /// The ticket's topic was made (again) or found missing during the attempt: stored
+        /// whatever the attempt's result, so a retry does not make another.
+        var topicChange: TopicOutcome? = nil
 
         init(_ item: Outbox.Item, _ result: Result<Void, BotAPIError>, partsSent: Int? = nil, lateNotice: Bool? = nil) {
             self.item = item

@@ -24,6 +24,8 @@ public final class TelegramBot: Sendable {
         /// How often due reminders are looked for.
         public var alertCheckIntervalSeconds: Double
         public var faqCheckIntervalSeconds: Double
+        /// How often open tickets are checked against their response timers.
+        public var ticketCheckIntervalSeconds: Double
         /// Where `/healthz` and `/metrics` are served; nil serves nothing (`metrics.listen`).
         public var metricsListen: ListenAddress?
         /// How often the health probe writes to the database and reads the outbox depth.
@@ -43,6 +45,7 @@ public final class TelegramBot: Sendable {
             maximumBackoffSeconds = c.telegram.maximumBackoffSeconds
             alertCheckIntervalSeconds = Double(c.alerts.checkIntervalSeconds)
             faqCheckIntervalSeconds = c.telegram.faqCheckIntervalSeconds
+            ticketCheckIntervalSeconds = Double(c.tickets.checkIntervalSeconds)
             metricsListen = c.metrics.listen
             healthProbeIntervalSeconds = c.telegram.healthProbeIntervalSeconds
             healthAPIFailureLimit = c.telegram.healthAPIFailureLimit
@@ -122,6 +125,25 @@ public final class TelegramBot: Sendable {
         }
     }
 
+    /// Flags tickets left unanswered (`TicketWatch`) every `ticketCheckIntervalSeconds` until cancelled.
+    func ticketLoop() async {
+        let assistant = handler.assistant
+        let watch = TicketWatch(settings: assistant.settings, replies: assistant.knowledge.replies)
+        while !Task.isCancelled {
+            let now = clock.now()
+            do {
+                let queued = try await database.write { db in try db.transaction { try watch.tick(db, now: now) } }
+                if queued > 0 {
+                    logger.info("tickets.flagged", ["count": .int(Int64(queued))])
+                    await sender.wake()
+                }
+            } catch {
+                logger.error("tickets.check_failed", ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(nanoseconds: UInt64(settings.ticketCheckIntervalSeconds * 1e9))
+        }
+    }
+
     /// Installs FAQ changes made outside this process (`baohao faq import`, `rollback`) until cancelled.
     func faqLoop() async {
         let assistant = handler.assistant
@@ -177,6 +199,7 @@ public final class TelegramBot: Sendable {
             group.addTask { await self.sender.run() }
             if let alerts = self.alerts { group.addTask { await self.alertLoop(alerts) } }
             group.addTask { await self.faqLoop() }
+            if handler.assistant.settings.operatorChatID != nil { group.addTask { await self.ticketLoop() } }
             group.addTask {
                 for await number in shutdown {
                     self.logger.info("bot.signal", ["signal": .int(Int64(number))])

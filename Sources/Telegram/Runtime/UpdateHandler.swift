@@ -34,30 +34,67 @@ public struct UpdateHandler: Sendable {
         if let edited = update.editedMessage, edited.chat.id != 0, edited.text != nil || edited.caption != nil,
             let text = ChatAddressing.text(of: edited, bot: bot, operatorChat: operatorChat)
         {
-            return Inbound(
+            return details(Inbound(
                 chatID: edited.chat.id, userID: edited.from?.id ?? edited.chat.id, languageHint: edited.from?.languageCode,
-                messageID: edited.messageID, kind: .text(text), isEdit: true)
+                messageID: edited.messageID, kind: .text(text), isEdit: true), edited)
         }
         if let message = update.message, message.chat.id != 0 {
             let attachment = message.media.map(attachment)
             if let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {
-                return Inbound(
+                return details(Inbound(
                     chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
-                    messageID: message.messageID, kind: .text(text), attachment: attachment, mediaGroup: message.mediaGroupID)
+                    messageID: message.messageID, kind: .text(text), attachment: attachment, mediaGroup: message.mediaGroupID), message)
             }
-            // A picture, voice note, sticker … without words: answered in a private chat only.
-            if message.text == nil, message.caption == nil, let attachment, message.chat.type == "private" {
-                return Inbound(
+            // A picture, voice note, sticker … without words: answered in a private chat,
+            // and relayed from the operators' chat when it is for a ticket.
+            if message.text == nil, message.caption == nil, let attachment, message.chat.type == "private" || message.chat.id == operatorChat {
+                return details(Inbound(
                     chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode,
-                    messageID: message.messageID, kind: .attachment(attachment), mediaGroup: message.mediaGroupID)
+                    messageID: message.messageID, kind: .attachment(attachment), mediaGroup: message.mediaGroupID), message)
             }
         }
         if let query = update.callbackQuery, let message = query.message, let data = query.data {
-            return Inbound(
+            var inbound = Inbound(
                 chatID: message.chat.id, userID: query.from.id, languageHint: query.from.languageCode, messageID: message.messageID,
                 kind: .button(payload: data, callbackID: query.id))
+            inbound.firstName = query.from.firstName
+            inbound.username = query.from.username
+            inbound.isGroup = message.chat.type == "group" || message.chat.type == "supergroup"
+            return inbound
+        }
+        // In a private chat, "kicked" is the user blocking the bot; "member" allowing it again.
+        if let member = update.myChatMember, member.chat.type == "private", member.chat.id != 0 {
+            let active = member.newChatMember.status != "kicked" && member.newChatMember.status != "left"
+            return Inbound(chatID: member.chat.id, userID: member.from?.id ?? member.chat.id, messageID: 0, kind: .membership(active: active))
         }
         return nil
+    }
+
+    /// The sender's names, the topic, the replied message and the chat's kind.
+    private static func details(_ inbound: Inbound, _ message: TelegramMessage) -> Inbound {
+        var inbound = inbound
+        inbound.firstName = message.from?.firstName
+        inbound.username = message.from?.username
+        if message.isTopicMessage == true { inbound.threadID = message.messageThreadID }
+        inbound.replyToMessageID = message.replyToMessage?.messageID
+        inbound.replyToText = message.replyToMessage.flatMap { $0.text ?? $0.caption }
+        inbound.isGroup = message.chat.type == "group" || message.chat.type == "supergroup"
+        return inbound
+    }
+
+    /// Each album's messages in the batch, so the album is relayed as one: every member
+    /// learns the ids of all (in order).
+    static func groupAlbums(_ inbounds: [Inbound?]) -> [Inbound?] {
+        var albums: [String: [Int64]] = [:]
+        for case let inbound? in inbounds where !inbound.isEdit {
+            if let group = inbound.mediaGroup { albums["\(inbound.chatID)/\(group)", default: []].append(inbound.messageID) }
+        }
+        guard albums.values.contains(where: { $0.count > 1 }) else { return inbounds }
+        return inbounds.map { inbound in
+            guard var inbound, !inbound.isEdit, let group = inbound.mediaGroup, let ids = albums["\(inbound.chatID)/\(group)"], ids.count > 1 else { return inbound }
+            inbound.albumMessageIDs = ids.sorted()
+            return inbound
+        }
     }
 
     /// What the assistant is told a message carries besides text.
@@ -145,7 +182,7 @@ public struct UpdateHandler: Sendable {
             let inbound = prepared.inbound
             switch inbound.kind {
             case .text, .attachment: try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID)
-            case .button: break
+            case .button, .membership: break
             }
             let outputs = try assistant.handle(prepared, in: db)
             for output in outputs { try Outbox.enqueue(db, output, priority: .live, at: now) }
@@ -165,7 +202,7 @@ public struct UpdateHandler: Sendable {
     /// time goes into `timing`.
     static func prepare(_ updates: [Update], assistant: Assistant, bot: BotIdentity? = nil, timing: MetricHistogram? = nil) async -> [PreparedInbound?] {
         let operatorChat = assistant.settings.operatorChatID
-        let inbounds = updates.map { inbound($0, bot: bot, operatorChat: operatorChat) }
+        let inbounds = groupAlbums(updates.map { inbound($0, bot: bot, operatorChat: operatorChat) })
         let lanes = min(processorCount, max(1, inbounds.count / 8))
         if lanes <= 1 { return inbounds.map { $0.map { prepare($0, assistant: assistant, timing: timing) } } }
         return await withTaskGroup(of: (Int, [PreparedInbound?]).self) { group in

@@ -14,8 +14,8 @@ struct OperatorConsole {
         case .unanswered: return try unanswered()
         case .stats: return try stats()
         case .operators(let words): return try operators(words)
-        case .reply(let ticket, let text): return try Handoff(context: context).operatorReply(ticket: ticket, text: text)
-        case .close(let ticket): return try Handoff(context: context).operatorReply(ticket: ticket, text: nil)
+        case .reply, .close, .assign, .canned, .cannedSend, .ban, .unban:
+            return try SupportDesk(context: context).operatorMessage(command: command, text: nil) ?? usage()
         default: return usage()
         }
     }

@@ -19,6 +19,8 @@ final class TurnContext {
     var language: Language
     /// Messages for other chats (operators, a ticket's customer).
     var notices: [OutboundMessage] = []
+    /// A ticket's traffic, in order: its card and posts, copies both ways, topic changes, card edits.
+    var ticketOutputs: [Outbound] = []
     /// The chat's lines as the FAQ answer read them (once per turn; answering changes no line).
     private var linesForAnswers: [LineView]?
 

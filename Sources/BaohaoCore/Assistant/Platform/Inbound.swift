@@ -7,6 +7,8 @@ public struct Inbound: Sendable, Equatable {
         /// Something other than text, without a caption (a caption comes as `.text`, with
         /// `attachment` set).
         case attachment(Attachment)
+        /// The user blocked the bot (false) or allowed it again (true): `my_chat_member`.
+        case membership(active: Bool)
     }
 
     /// What a message carries besides text, as far as the reply goes.
@@ -27,6 +29,19 @@ public struct Inbound: Sendable, Equatable {
     public var mediaGroup: String? = nil
     /// The customer edited message `messageID` to this text.
     public var isEdit = false
+    /// The forum topic the message was posted in (nil outside topics).
+    public var threadID: Int64? = nil
+    /// The message this one replies to, and its text (or caption).
+    public var replyToMessageID: Int64? = nil
+    public var replyToText: String? = nil
+    /// The sender's first name and username (without "@"), as the platform shows them.
+    public var firstName: String? = nil
+    public var username: String? = nil
+    /// For the first message of an album: the ids of the album's messages that came with
+    /// it, in order (the album is relayed as one).
+    public var albumMessageIDs: [Int64] = []
+    /// The message is in a group chat rather than a private one.
+    public var isGroup = false
 
     public init(
         chatID: Int64, userID: Int64, languageHint: String? = nil, messageID: Int64, kind: Kind, attachment: Attachment? = nil, mediaGroup: String? = nil,

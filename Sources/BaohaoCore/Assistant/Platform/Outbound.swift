@@ -19,12 +19,83 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
     /// The customer message this answers. When the chat has sent more messages before this
     /// one goes out, the adapter quotes it.
     public let answering: Int64?
+    /// The ticket the message belongs to. To the operators' chat it goes in the ticket's
+    /// topic; to the customer, a failure is reported in that topic.
+    public var ticket: TicketLink? = nil
 
-    public init(chatID: Int64, html: String, buttons: [[OutboundButton]] = [], answering: Int64? = nil) {
+    public init(chatID: Int64, html: String, buttons: [[OutboundButton]] = [], answering: Int64? = nil, ticket: TicketLink? = nil) {
         self.chatID = chatID
         self.html = html
         self.buttons = buttons
         self.answering = answering
+        self.ticket = ticket
+    }
+}
+
+/// A message's place in a ticket, for the sender: which topic, and what to record once it is sent.
+public struct TicketLink: Sendable, Equatable, Codable {
+    public let ticket: Int64
+    /// The message on the other side this one stands for (the customer's message an
+    /// operators' post is about, the operator's command a reply to the customer came from):
+    /// recorded in the message map once sent, so replies quote across.
+    public var counterpart: Int64?
+    /// The ticket's card: its message id is kept, to edit the card when the ticket changes.
+    public var isCard = false
+    /// The message in the destination chat this one replies to (in a topic: the copy of the
+    /// customer's message it is about).
+    public var replyTo: Int64?
+
+    public init(ticket: Int64, counterpart: Int64? = nil, isCard: Bool = false, replyTo: Int64? = nil) {
+        self.ticket = ticket
+        self.counterpart = counterpart
+        self.isCard = isCard
+        self.replyTo = replyTo
+    }
+}
+
+/// Messages copied from one chat to another for a ticket (the customer's into the topic, an
+/// operator's to the customer): they arrive as the bot's own, media and all; an album stays one.
+public struct MessageCopy: Sendable, Equatable, Codable {
+    public enum Direction: String, Sendable, Codable {
+        case toOperators = "o", toCustomer = "c"
+    }
+
+    public let ticket: Int64
+    public let direction: Direction
+    public let fromChat: Int64
+    /// One message, or an album's messages in order.
+    public let messageIDs: [Int64]
+    public let toChat: Int64
+    /// The message in the destination chat the copy replies to (a quote kept across).
+    public var replyTo: Int64?
+    /// Set on the source message once the copy arrived: the sender's receipt.
+    public var reaction: String?
+
+    public init(ticket: Int64, direction: Direction, fromChat: Int64, messageIDs: [Int64], toChat: Int64, replyTo: Int64? = nil, reaction: String? = nil) {
+        self.ticket = ticket
+        self.direction = direction
+        self.fromChat = fromChat
+        self.messageIDs = messageIDs
+        self.toChat = toChat
+        self.replyTo = replyTo
+        self.reaction = reaction
+    }
+}
+
+/// A change to a ticket's topic in the operators' chat.
+public struct TopicChange: Sendable, Equatable, Codable {
+    public enum Action: String, Sendable, Codable {
+        case close, reopen
+    }
+
+    public let chatID: Int64
+    public let ticket: Int64
+    public let action: Action
+
+    public init(chatID: Int64, ticket: Int64, action: Action) {
+        self.chatID = chatID
+        self.ticket = ticket
+        self.action = action
     }
 }
 
@@ -35,6 +106,10 @@ public enum Outbound: Sendable, Equatable, Codable {
     case edit(messageID: Int64, OutboundMessage)
     /// Acknowledge a button press, with an optional short notice.
     case answerButton(callbackID: String, text: String?)
+    /// Copy messages between a customer and a ticket's topic.
+    case copy(MessageCopy)
+    /// Close or reopen a ticket's topic.
+    case topic(TopicChange)
 }
 
 extension Outbound {
@@ -43,6 +118,8 @@ extension Outbound {
         switch self {
         case .send(let m), .edit(_, let m): m.chatID
         case .answerButton: nil
+        case .copy(let c): c.toChat
+        case .topic(let t): t.chatID
         }
     }
 }

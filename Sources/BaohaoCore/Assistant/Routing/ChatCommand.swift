@@ -26,8 +26,17 @@ public enum ChatCommand: Sendable, Equatable {
     case operators(String)
     /// `/reply TICKET text`.
     case reply(ticket: String, text: String)
-    /// `/close TICKET`.
+    /// `/close TICKET`, or `/close` in a ticket's topic.
     case close(ticket: String)
+    /// `/assign` in a ticket's topic: the operator who sends it owns the ticket.
+    case assign
+    /// `/canned`, `/canned add NAME` (in reply to the text to keep), `/canned remove NAME`.
+    case canned(String)
+    /// `/c NAME` in a ticket's topic: the saved reply goes to the customer.
+    case cannedSend(String)
+    /// `/ban` in a ticket's topic, or `/ban CHAT`; `/unban` likewise.
+    case ban(String)
+    case unban(String)
     /// A command the bot does not have (answered with the help).
     case unknown(String)
 
@@ -54,7 +63,7 @@ public enum ChatCommand: Sendable, Equatable {
     /// refused (audited) and the sender gets the customer's assistant instead.
     public var isOperatorOnly: Bool {
         switch self {
-        case .faq(.some), .unanswered, .stats, .operators, .reply, .close: true
+        case .faq(.some), .unanswered, .stats, .operators, .reply, .close, .assign, .canned, .cannedSend, .ban, .unban: true
         default: false
         }
     }
@@ -82,6 +91,7 @@ public enum ChatCommand: Sendable, Equatable {
         /faq delete ID · /faq history ID · /faq rollback ID VERSION · /faq test QUESTION · /faq cancel
         /faq variant ID CARRIER|REGION (add or change that carrier's answer) · /faq deletevariant ID VARIANT
         /unanswered · /stats · /op add ID · /op remove ID · /op list
+        Tickets (in a ticket's topic, or in reply to the bot's post about it): reply to answer · !note · /close · /assign · /c NAME · /canned [add NAME|remove NAME] · /ban · /unban
         FIELD: question.zh-Hans|question.zh-Hant|question.en · phrasings · answer.zh-Hans|answer.zh-Hant|answer.en · topic · tags · threshold · variant.VARIANT.answer.en (…) · variant.VARIANT.tags
         """
 
@@ -112,6 +122,11 @@ public enum ChatCommand: Sendable, Equatable {
         case .operators: "op"
         case .reply: "reply"
         case .close: "close"
+        case .assign: "assign"
+        case .canned: "canned"
+        case .cannedSend: "c"
+        case .ban: "ban"
+        case .unban: "unban"
         case .unknown(let name): name
         }
     }
@@ -126,6 +141,7 @@ public enum ChatCommand: Sendable, Equatable {
             case .operators(let words): words
             case .reply(let ticket, let text): text.isEmpty ? ticket : ticket + " " + text
             case .close(let ticket): ticket
+            case .canned(let words), .cannedSend(let words), .ban(let words), .unban(let words): words
             default: nil
             }
         guard let argument, !argument.isEmpty else { return "/" + name }
@@ -161,6 +177,11 @@ public enum ChatCommand: Sendable, Equatable {
             let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
             self = .reply(ticket: parts.first ?? "", text: parts.count > 1 ? parts[1].trimmingWhitespace : "")
         case "close": self = .close(ticket: argument.split(separator: " ").first.map(String.init) ?? "")
+        case "assign": self = .assign
+        case "canned": self = .canned(argument)
+        case "c": self = .cannedSend(argument)
+        case "ban": self = .ban(argument)
+        case "unban": self = .unban(argument)
         default: self = .unknown(name)
         }
     }

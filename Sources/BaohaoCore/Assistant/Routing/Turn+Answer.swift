@@ -45,6 +45,11 @@ extension Turn {
         c.conversation.lastLabel = label
         c.conversation.lastEntry = nil
         if let intent = ActionIntent(rawValue: label) {
+            if c.inbound.isGroup, [.checkBalance, .renew, .cancel, .bindNumber, .alertsSubscribe, .humanAgent].contains(intent) {
+                // The how-to answers everyone may read; anything about the asker's own line is for a private chat.
+                if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id] { return try faq.answer(matched: entry, message: message, question: text) }
+                return privately()
+            }
             // FAQ entries about renewing, cancelling or the balance answer from live data
             // when the chat has a line; otherwise with the entry's text.
             if case .faq(let id)? = target, let entry = c.knowledge.faqByID[id], [.renew, .cancel, .checkBalance].contains(intent),
@@ -58,7 +63,7 @@ extension Turn {
             case .cancel: return try lines.cancel(message)
             case .bindNumber: return try binding.overview()
             case .alertsSubscribe: return try alerts.show()
-            case .humanAgent: return try handoff.humanAgent()
+            case .humanAgent: return try desk.humanAgent()
             case .greeting: return Reply(html: c.t(.greeting), buttons: c.mainMenu())
             case .thanks: return Reply(html: c.t(.thanks))
             case .help: return Reply(html: c.t(.help), buttons: c.mainMenu())

@@ -13,7 +13,7 @@ struct Turn {
     var binding: BindingDialogue { BindingDialogue(context: context) }
     var alerts: AlertSettingsDialogue { AlertSettingsDialogue(context: context) }
     var faq: FAQDialogue { FAQDialogue(context: context) }
-    var handoff: Handoff { Handoff(context: context) }
+    var desk: SupportDesk { SupportDesk(context: context) }
     var console: OperatorConsole { OperatorConsole(context: context) }
 
     // MARK: - Text
@@ -22,17 +22,14 @@ struct Turn {
     func respond(to raw: String) throws -> Reply {
         let text = raw.trimmingWhitespace
         if let command = ChatCommand(text: text) { return try run(command, typed: text) }
-        if let flow = context.conversation.activeFlow(at: context.now), let reply = try continueFlow(flow, text: text) { return reply }
-        context.conversation.flow = nil
         let understood = prepared.flatMap { $0.text == text ? $0 : nil }
         let decision = understood?.decision ?? context.knowledge.classifier.classify(text)
-        // A person has the conversation: the text goes to them, and the bot stays quiet (it
-        // said so when the ticket opened); asking for a person again is answered.
+        // A person has the conversation: the message goes to them, and the bot stays quiet
+        // (it said so when the ticket opened); asking for a person again is answered.
         // (Without an operators' chat nobody would read it: the bot goes on answering.)
-        if context.settings.operatorChatID != nil, try Tickets.open(context.db, chat: context.chat) != nil, decision.label != ActionIntent.humanAgent.rawValue {
-            try handoff.forwardToOpenTicket(text, label: decision.label)
-            return Reply(html: "", silent: true)
-        }
+        if let reply = try desk.relayFromCustomer(text: text, asksForAPerson: decision.label == ActionIntent.humanAgent.rawValue) { return reply }
+        if let flow = context.conversation.activeFlow(at: context.now), let reply = try continueFlow(flow, text: text) { return reply }
+        context.conversation.flow = nil
         return try answer(decision, text: text, context: understood?.context)
     }
 
@@ -47,9 +44,22 @@ struct Turn {
         return try runForCustomer(command)
     }
 
+    /// In a group, a question about the asker's own line is answered only in private: the
+    /// bot never shows a number, balance or expiry there, nor binds or opens a ticket.
+    func privately() -> Reply {
+        let link = "https://t.me/\(context.settings.botUsername)?start=group"
+        return Reply(html: context.t(.groupPrivate, ["link": link]))
+    }
+
     private func runForCustomer(_ command: ChatCommand) throws -> Reply {
         let c = context
         c.conversation.flow = nil
+        if c.inbound.isGroup {
+            switch command {
+            case .balance, .renew, .cancel, .bind, .unbind, .alerts, .agent, .start(code: .some): return privately()
+            default: break
+            }
+        }
         let none = MessageContext(decision: nil)
         switch command {
         case .start(let code?): return try binding.redeem(code)
@@ -67,8 +77,9 @@ struct Turn {
             if let code, let chosen = Language(rawValue: code) ?? LanguageDetector.supportedLanguage(forCode: code) { return setLanguage(chosen, edit: false) }
             return Reply(html: c.t(.langPick), buttons: [Language.allCases.map { OutboundButton(TurnContext.languageName($0), .language($0)) }])
         case .faq: return faq.topics()
-        case .agent: return try handoff.humanAgent()
-        case .help, .menu, .unanswered, .stats, .operators, .reply, .close, .unknown: return Reply(html: c.t(.help), buttons: c.mainMenu())
+        case .agent: return try desk.humanAgent()
+        case .help, .menu, .unanswered, .stats, .operators, .reply, .close, .assign, .canned, .cannedSend, .ban, .unban, .unknown:
+            return Reply(html: c.t(.help), buttons: c.mainMenu())
         }
     }
 
@@ -96,12 +107,20 @@ struct Turn {
             }
         }
         let none = MessageContext(decision: nil)
+        if c.inbound.isGroup {
+            switch payload {
+            case .menu(.balance), .menu(.renew), .menu(.cancel), .menu(.agent), .line, .renewalOrder, .confirmCancel, .abortCancel, .unbind, .alertSetting,
+                .snoozeAlerts, .stopAlerts:
+                return privately()
+            default: break
+            }
+        }
         switch payload {
         case .menu(.balance): return try lines.balance(none)
         case .menu(.renew): return try lines.renew(none)
         case .menu(.cancel): return try lines.cancel(none)
         case .menu(.faq): return faq.topics()
-        case .menu(.agent): return try handoff.humanAgent()
+        case .menu(.agent): return try desk.humanAgent()
         case .line(let purpose, let choice): return try lines.pressed(purpose, choice)
         case .renewalOrder(let number, let pick): return try lines.order(number: number, pick: pick)
         case .confirmCancel(let id): return try lines.answerCancel(flowID: id, confirmed: true)
