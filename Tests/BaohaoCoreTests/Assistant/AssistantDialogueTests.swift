@@ -131,9 +131,12 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
         _ = try await d.say("我充了钱但是没到账 <b>急</b>")
         let opened = try await d.say("我要找人工客服")
         #expect(opened.text == plain(.agentOpened, .zhHans, ["ticket": "T000001"]))
-        let ticket = try #require(opened.notices(to: Dialogue.operatorChat).first)
-        #expect(ticket.html.contains("我充了钱但是没到账 &lt;b&gt;急&lt;/b&gt;"))
-        #expect(!ticket.html.contains("<b>急"))
+        // The card opens the ticket's topic: the last messages, escaped, and the state.
+        let card = try #require(opened.notices(to: Dialogue.operatorChat).first)
+        #expect(card.ticket == TicketLink(ticket: 1, isCard: true))
+        #expect(card.html.contains("我充了钱但是没到账 &lt;b&gt;急&lt;/b&gt;"))
+        #expect(!card.html.contains("<b>急"))
+        #expect(HTML.plainText(card.html).hasPrefix("🎫 T000001 · 🟠 待回复 · 负责人：—"), "\(HTML.plainText(card.html))")
 
         let again = try await d.say("有人吗？真人客服")
         #expect(again.text == plain(.agentAlready, .zhHans, ["ticket": "T000001"]))
@@ -149,31 +152,44 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
 
         let reply = try await d.say("/reply T000001 已经帮您查到，<i>稍等</i>", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
         let toCustomer = try #require(reply.notices(to: 42).first)
-        #expect(toCustomer.html.contains("已经帮您查到，&lt;i&gt;稍等&lt;/i&gt;"))
-        #expect(HTML.plainText(toCustomer.html).contains("T000001"))
+        #expect(toCustomer.html == "已经帮您查到，&lt;i&gt;稍等&lt;/i&gt;")
+        #expect(toCustomer.ticket?.ticket == 1)
+        // The topic shows what went, and the ticket now waits for the customer, owned by who answered.
+        let shown = reply.outputs.compactMap { if case .send(let m) = $0, m.chatID == Dialogue.operatorChat, m.ticket?.ticket == 1 { HTML.plainText(m.html) } else { nil } }
+        #expect(shown == ["↪️ 已发送给客户：\n已经帮您查到，<i>稍等</i>"])
+        let state = try await d.database.read { db in try Tickets.load(db, id: 1) }
+        #expect(state?.lifecycle.state == .waiting)
+        #expect(state?.lifecycle.ownerID == Dialogue.operatorUser)
 
         let closed = try await d.say("/close T000001", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
         let closing = HTML.plainText(closed.notices(to: 42).first?.html ?? "")
         #expect(closing == plain(.agentClosed, .zhHans, ["ticket": "T000001"]))
-        let unknown = try await d.say("/reply T000001 more", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
-        #expect(unknown.text == plain(.operatorUnknownTicket, .zhHans, ["ticket": "T000001"]))
+        #expect(closed.outputs.contains(.topic(TopicChange(chatID: Dialogue.operatorChat, ticket: 1, action: .close))))
+        let unknown = try await d.say("/reply T000099 more", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
+        #expect(unknown.text == plain(.operatorUnknownTicket, .zhHans, ["ticket": "T000099"]))
     }
 
-    /// While a person has the conversation the bot does not answer for them: a question goes
-    /// to the operators and gets no bot reply; commands still work; once the ticket is
-    /// closed, the bot answers again.
+    /// While a person has the conversation the bot does not answer for them: a question is
+    /// copied to the operators and gets no bot reply; commands still work. A message soon
+    /// after the ticket closes reopens it; a day later, the bot answers again.
     @Test func whileAPersonHasTheConversationTheBotStaysQuiet() async throws {
         let d = try await Dialogue()
         let opened = try await d.say("转人工")
         #expect(opened.text.contains("我不再自动回答"), "the customer is told once: \(opened.text)")
+        let id = d.nextMessageID
         let question = try await d.say("我的余额还有多少")
         #expect(question.replies.isEmpty, "the bot answered over the person: \(question.text)")
-        #expect(question.notices(to: Dialogue.operatorChat).map { HTML.plainText($0.html) } == ["[T000001] chat 42：我的余额还有多少"])
+        #expect(question.outputs == [.copy(MessageCopy(ticket: 1, direction: .toOperators, fromChat: 42, messageIDs: [id], toChat: Dialogue.operatorChat, reaction: "👀"))])
         let command = try await d.say("/help")
         #expect(command.text == plain(.help, .zhHans))
         let again = try await d.say("有人吗？真人客服")
         #expect(again.text == plain(.agentAlready, .zhHans, ["ticket": "T000001"]))
         _ = try await d.say("/close T000001", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
+        let soon = try await d.say("还有一个问题")
+        #expect(soon.text == plain(.agentReopened, .zhHans, ["ticket": "T000001"]))
+        #expect(soon.outputs.contains(.topic(TopicChange(chatID: Dialogue.operatorChat, ticket: 1, action: .reopen))))
+        _ = try await d.say("/close T000001", chat: Dialogue.operatorChat, user: Dialogue.operatorUser)
+        d.clock.advance(seconds: 25 * 3600)
         let after = try await d.say("我的余额还有多少")
         #expect(after.replies.count == 1)
         #expect(after.notices(to: Dialogue.operatorChat).isEmpty)
@@ -218,7 +234,7 @@ private func plain(_ key: ReplyKey, _ language: Language, _ values: [String: Str
             let exchange = try await d.say(text)
             if personHasIt, !text.hasPrefix("/"), exchange.replies.isEmpty {
                 // A person has the conversation: the text went to the operators instead.
-                #expect(exchange.outputs.contains { if case .send(let m) = $0 { m.chatID != 42 && m.html.contains(String(text.prefix(10))) } else { false } }, "\(text.prefix(20)) went nowhere")
+                #expect(exchange.outputs.contains { if case .copy(let c) = $0 { c.toChat == Dialogue.operatorChat && c.fromChat == 42 } else { false } }, "\(text.prefix(20)) went nowhere")
                 continue
             }
             #expect(exchange.replies.count == 1, "\(text.prefix(20)): \(exchange.replies.count) replies")

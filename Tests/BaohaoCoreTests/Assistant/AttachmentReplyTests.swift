@@ -65,7 +65,7 @@ import BaohaoSupport
         _ = try await send(d, .text("转人工"), id: 11)
         let edited = Exchange(chat: 42, outputs: try await d.send(Inbound(chatID: 42, userID: 42, messageID: 11, kind: .text("转人工，急"), isEdit: true)))
         #expect(edited.replies.isEmpty)
-        #expect(edited.notices(to: Dialogue.operatorChat).map { HTML.plainText($0.html) } == ["[T000001] chat 42 修改了消息：转人工，急"])
+        #expect(edited.notices(to: Dialogue.operatorChat).map { HTML.plainText($0.html) } == ["✏️ 客户修改了这条消息：\n转人工，急"])
     }
 
     /// A caption is read like a text; a screenshot of a payment problem also offers a person.

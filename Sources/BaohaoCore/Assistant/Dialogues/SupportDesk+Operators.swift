@@ -89,7 +89,9 @@ extension SupportDesk {
 
     private func close(_ reference: String) throws -> Reply {
         let c = context
-        guard var ticket = try ticket(named: reference) else { return Reply(html: c.t(.operatorUnknownTicket, ["ticket": reference])) }
+        guard var ticket = try ticket(named: reference) else {
+            return Reply(html: reference.isEmpty ? op(.ticketCommandNeedsTopic) : c.t(.operatorUnknownTicket, ["ticket": reference]))
+        }
         guard ticket.lifecycle.state != .closed else { return respond(ticket, op(.operatorClosed, ["ticket": ticket.reference])) }
         let effects = ticket.lifecycle.apply(.closed, at: c.now)
         // Said in the topic before it closes, and to the customer.
