@@ -145,6 +145,8 @@ public struct RepliedMessage: Codable, Sendable, Equatable {
 public struct ChatMemberUpdated: Decodable, Sendable, Equatable {
     public struct Member: Decodable, Sendable, Equatable {
         public let status: String
+
+        public init(status: String) { self.status = status }
     }
 
     public let chat: TelegramChat

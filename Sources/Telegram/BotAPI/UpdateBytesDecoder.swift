@@ -67,28 +67,28 @@ package struct UpdateBytesDecoder {
             return LenientUpdate(updateID: nil, update: nil)
         }
         var id: Field<Int64> = .null, message: Field<TelegramMessage> = .null, callback: Field<CallbackQuery> = .null
-        var edited: Field<TelegramMessage> = .null
+        var edited: Field<TelegramMessage> = .null, member: Field<ChatMemberUpdated> = .null
         var seen: Set<Key> = []
         try object(depth: 2) { (d: inout Self, key) throws(Bail) in
             switch key {
-            case .updateID, .message, .callbackQuery, .editedMessage: guard seen.insert(key).inserted else { throw Bail() }
+            case .updateID, .message, .callbackQuery, .editedMessage, .myChatMember: guard seen.insert(key).inserted else { throw Bail() }
             default: break
             }
             switch key {
             case .updateID: id = try d.int64()
             case .message: message = try d.message(depth: 3)
             case .editedMessage: edited = try d.message(depth: 3)
-            // Rare: JSONDecoder decides.
-            case .myChatMember: throw Bail()
+            case .myChatMember: member = try d.chatMemberUpdated(depth: 3)
             case .callbackQuery: callback = try d.callbackQuery(depth: 3)
             default: try d.skipValue(depth: 3)
             }
         }
         let updateID: Int64? = if case .value(let v) = id { v } else { nil }
-        guard let updateID, let message = message.optional, let callback = callback.optional, let edited = edited.optional else {
+        guard let updateID, let message = message.optional, let callback = callback.optional, let edited = edited.optional, let member = member.optional else {
             return LenientUpdate(updateID: updateID, update: nil)
         }
-        return LenientUpdate(updateID: updateID, update: Update(updateID: updateID, message: message, callbackQuery: callback, editedMessage: edited))
+        return LenientUpdate(
+            updateID: updateID, update: Update(updateID: updateID, message: message, callbackQuery: callback, editedMessage: edited, myChatMember: member))
     }
 
     private mutating func message(depth: Int) throws(Bail) -> Field<TelegramMessage> {
@@ -146,6 +146,31 @@ package struct UpdateBytesDecoder {
         } build: {
             guard let from = from.optional, let id = id.optional, let text = text.optional, let caption = caption.optional else { return nil }
             return RepliedMessage(messageID: id, from: from, text: text, caption: caption)
+        }
+    }
+
+    private mutating func chatMemberUpdated(depth: Int) throws(Bail) -> Field<ChatMemberUpdated> {
+        var chat: Field<TelegramChat> = .null, from: Field<TelegramUser> = .null, member: Field<ChatMemberUpdated.Member> = .null
+        return try fields(depth: depth) { (d: inout Self, key) throws(Bail) in
+            switch key {
+            case .chat: chat = try d.chat(depth: depth + 1)
+            case .from: from = try d.user(depth: depth + 1)
+            case .newChatMember:
+                var status: Field<String> = .null
+                member = try d.fields(depth: depth + 1) { (d: inout Self, key) throws(Bail) in
+                    guard key == .status else { return false }
+                    status = try d.string()
+                    return true
+                } build: {
+                    guard case .value(let status) = status else { return nil }
+                    return ChatMemberUpdated.Member(status: status)
+                }
+            default: return false
+            }
+            return true
+        } build: {
+            guard case .value(let chat) = chat, let from = from.optional, case .value(let member) = member else { return nil }
+            return ChatMemberUpdated(chat: chat, from: from, newChatMember: member)
         }
     }
 
@@ -260,7 +285,7 @@ package struct UpdateBytesDecoder {
         case updateID, message, callbackQuery, editedMessage, myChatMember
         case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID, messageThreadID, isTopicMessage
         case media(MessageMedia)
-        case id, isBot, firstName, username, languageCode, type, data, offset, length
+        case id, isBot, firstName, username, languageCode, type, data, offset, length, newChatMember, status
         case other
 
         static let table: [(StaticString, Key)] = [
@@ -273,7 +298,7 @@ package struct UpdateBytesDecoder {
             ("sticker", .media(.sticker)), ("venue", .media(.venue)), ("location", .media(.location)), ("contact", .media(.contact)),
             ("poll", .media(.poll)), ("dice", .media(.dice)), ("id", .id),
             ("is_bot", .isBot), ("first_name", .firstName), ("username", .username), ("language_code", .languageCode),
-            ("type", .type), ("data", .data), ("offset", .offset), ("length", .length),
+            ("type", .type), ("data", .data), ("offset", .offset), ("length", .length), ("new_chat_member", .newChatMember), ("status", .status),
         ]
 
         /// The key spelled by `raw` (its bytes between the quotes, with no escapes).
