@@ -1,6 +1,6 @@
 extension BotAPIDouble {
-    /// A send that produced a message (sendMessage, or editMessageText), when the double
-    /// accepted it.
+    /// A send that produced a message (sendMessage, editMessageText, sendPhoto, sendDocument,
+    /// copyMessage, or one message of copyMessages), when the double accepted it.
     public struct AcceptedSend: Sendable, Equatable {
         public let chatID: Int64
         /// Lower-cased method name.
@@ -31,13 +31,34 @@ extension BotAPIDouble {
     func floodControlLocked(_ method: String, _ parameters: [String: String], chat: Int64) -> HTTPResponse? {
         let now = monotonicSeconds()
         if let retryAfter = state.floodControl?.admit(chat: chat, at: now) {
-            state.tooManyRequestsSent += 1
-            state.tooManyRequestsByChat[chat, default: 0] += 1
-            let response = HTTPResponse.error(429, "Too Many Requests: retry after \(retryAfter)", retryAfter: retryAfter)
-            recordLocked(method, parameters, response.status)
-            return response
+            return tooManyRequestsLocked(method, parameters, chat: chat, retryAfter: retryAfter)
         }
         state.acceptedSends.append(AcceptedSend(chatID: chat, method: method, at: now))
         return nil
+    }
+
+    /// The same for a call that creates `count` messages at once (copyMessages): all of them are
+    /// admitted, or none is (a refused call counts nothing) and the 429 is for the first that does not fit.
+    func floodControlLocked(_ method: String, _ parameters: [String: String], chat: Int64, count: Int) -> HTTPResponse? {
+        if count == 1 { return floodControlLocked(method, parameters, chat: chat) }
+        let now = monotonicSeconds()
+        if var trial = state.floodControl {
+            for _ in 0..<count {
+                if let retryAfter = trial.admit(chat: chat, at: now) {
+                    return tooManyRequestsLocked(method, parameters, chat: chat, retryAfter: retryAfter)
+                }
+            }
+            state.floodControl = trial
+        }
+        for _ in 0..<count { state.acceptedSends.append(AcceptedSend(chatID: chat, method: method, at: now)) }
+        return nil
+    }
+
+    private func tooManyRequestsLocked(_ method: String, _ parameters: [String: String], chat: Int64, retryAfter: Int) -> HTTPResponse {
+        state.tooManyRequestsSent += 1
+        state.tooManyRequestsByChat[chat, default: 0] += 1
+        let response = HTTPResponse.error(429, "Too Many Requests: retry after \(retryAfter)", retryAfter: retryAfter)
+        recordLocked(method, parameters, response.status)
+        return response
     }
 }

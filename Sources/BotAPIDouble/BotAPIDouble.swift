@@ -3,15 +3,19 @@ import Foundation
 import Glibc
 
 /// A Telegram Bot API server double: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets, one thread per
-/// connection) that answers getUpdates, sendMessage and friends with the Bot API's shapes and error strings.
-/// Tests inject what users do (`injectMessage`, `injectCallback`), make calls fail (`failNext`, `blockChat`)
-/// and observe what the bot did (`sentMessages`, `calls`).
+/// connection) that answers getUpdates, sendMessage and friends — media sends, copies, reactions, forum
+/// topics — with the Bot API's shapes and error strings.
+/// Tests inject what users do (`injectMessage`, `injectEdit`, `injectCallback`, `injectMyChatMember`, and in
+/// forums `createTopic`, `closeTopic`, `deleteTopic`), make calls fail (`failNext`, `blockChat`) and observe
+/// what the bot did (`sentMessages`, `calls`, `topics(in:)`, `reactions(chatID:)`).
 public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable state is in `state`, only touched with `lock` held
     public struct SentMessage: Sendable, Equatable {
-        /// Assigned by the double, increasing per chat, starting at 1000.
+        /// Assigned by the double, increasing per chat: from 1000 on, or, in a chat registered with
+        /// `makeForum`/`makeGroup`, the next id of the chat's single sequence.
         public let messageID: Int64
         public let chatID: Int64
-        /// The raw `text` parameter as received.
+        /// The raw `text` parameter as received; for a copied text message the copied text (after entity
+        /// parsing); "" for media (see `caption`).
         public let text: String
         public let parseMode: String?
         /// The reply_markup value as (compact) JSON text, if any.
@@ -24,6 +28,38 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         public let disableLinkPreview: Bool
         /// True for editMessageText (messageID is then the edited message).
         public let isEdit: Bool
+        /// The forum topic the message went to (nil: General, or a chat without topics).
+        public var threadID: Int64? = nil
+        /// What the message is: `.text` for sendMessage/editMessageText and copied texts, else the media.
+        public var kind: Kind = .text
+        /// The file id of a photo (its largest size), document, voice, video, video note or sticker.
+        public var fileID: String? = nil
+        /// The caption of a media message: the raw `caption` parameter of sendPhoto/sendDocument, the
+        /// new caption of a copy, or the caption the copied message had (nil: none). `text` is "" for media.
+        public var caption: String? = nil
+        /// For copyMessage/copyMessages: the message this is a copy of.
+        public var copiedFrom: MessageRef? = nil
+        /// The media_group_id of a message that belongs to an album (copied albums get a new one).
+        public var mediaGroupID: String? = nil
+
+        /// What kind of message was sent.
+        public enum Kind: String, Sendable {
+            case text, photo, document, voice, video, videoNote, sticker, location, contact
+        }
+    }
+
+    /// A message by chat and id.
+    public struct MessageRef: Sendable, Equatable {
+        /// The chat the message is in.
+        public let chatID: Int64
+        /// The message's id in that chat.
+        public let messageID: Int64
+
+        /// A reference to message `messageID` of `chatID`.
+        public init(chatID: Int64, messageID: Int64) {
+            self.chatID = chatID
+            self.messageID = messageID
+        }
     }
 
     public struct RecordedCall: Sendable, Equatable {
@@ -226,35 +262,6 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
 
     // MARK: - Injecting what users do
 
-    /// Queues a message update from a user; returns its update_id.
-    @discardableResult
-    public func injectMessage(
-        chatID: Int64, userID: Int64? = nil, text: String, languageCode: String? = "zh-hans", chatType: String = "private"
-    ) -> Int64 {
-        let user = userID ?? defaultUserID(chatID: chatID)
-        let date = unixTime()
-        return lock.withLock {
-            if let languageCode { state.userLanguages[user] = languageCode } else { state.userLanguages[user] = nil }
-            let chatText = chatJSON(chatID: chatID, type: chatType, userID: user)
-            let messageID = { (chat: inout ChatRecord) -> Int64 in
-                chat.json = chatText
-                chat.nextUserMessageID += 1
-                return chat.nextUserMessageID - 1
-            }(&state.chats[chatID, default: ChatRecord()])
-            let updateID = state.nextUpdateID
-            var json = "{\"update_id\":\(updateID),\"message\":{\"message_id\":\(messageID),\"from\":"
-            json += userJSON(user, languageCode: languageCode)
-            json += ",\"chat\":" + chatText + ",\"date\":\(date),\"text\":"
-            appendJSONString(text, to: &json)
-            if let length = botCommandLength(text) {
-                json += ",\"entities\":[{\"offset\":0,\"length\":\(length),\"type\":\"bot_command\"}]"
-            }
-            json += "}}"
-            enqueueLocked(json, updateID: updateID)
-            return updateID
-        }
-    }
-
     /// Queues a callback query (a user pressed an inline button under message `messageID`).
     @discardableResult
     public func injectCallback(chatID: Int64, userID: Int64? = nil, messageID: Int64, data: String) -> (updateID: Int64, callbackID: String) {
@@ -264,19 +271,17 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
             state.callbackSequence += 1
             let callbackID = String(4_278_655_576_057_490_000 + state.callbackSequence)
             let chat = state.chats[chatID]
-            let chatText = chat?.json ?? defaultChatJSON(chatID)
-            let message = chat?.botMessages[messageID]
             var json = "{\"update_id\":\(state.nextUpdateID),\"callback_query\":{\"id\":"
             appendJSONString(callbackID, to: &json)
-            json += ",\"from\":" + userJSON(user, languageCode: state.userLanguages[user])
-            json += ",\"message\":{\"message_id\":\(messageID),\"from\":" + botUserJSON + ",\"chat\":" + chatText
-            json += ",\"date\":\(message?.date ?? now)"
-            if let edited = message?.editDate { json += ",\"edit_date\":\(edited)" }
-            json += ",\"text\":"
-            appendJSONString(message?.text ?? "", to: &json)
-            if let message, !message.entities.isEmpty { json += ",\"entities\":" + entitiesJSON(message.entities) }
-            if let markup = message?.markupJSON { json += ",\"reply_markup\":" + markup }
-            json += "},\"chat_instance\":"
+            json += ",\"from\":" + userJSON(profileLocked(user))
+            if let message = chat?.botMessages[messageID] {
+                json += ",\"message\":" + messageJSONLocked(chat: chatID, id: messageID, message)
+            } else {
+                // A message the double never saw: an empty text.
+                json += ",\"message\":{\"message_id\":\(messageID),\"from\":" + botUserJSON
+                json += ",\"chat\":" + (chat?.json ?? defaultChatJSON(chatID)) + ",\"date\":\(now),\"text\":\"\"}"
+            }
+            json += ",\"chat_instance\":"
             appendJSONString(String(chatID &* 2_654_435_761 &+ 7_919), to: &json)
             json += ",\"data\":"
             appendJSONString(data, to: &json)
@@ -325,8 +330,9 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         }
     }
 
-    /// From now on sendMessage, editMessageText and sendChatAction to `chatID` get
-    /// 403 "Forbidden: bot was blocked by the user".
+    /// From now on sendMessage, editMessageText, sendChatAction, sendPhoto, sendDocument, copyMessage
+    /// and copyMessages to `chatID` get 403 "Forbidden: bot was blocked by the user"
+    /// (until `injectMyChatMember(chatID:newStatus: "member")`).
     public func blockChat(_ chatID: Int64) {
         lock.withLock {
             state.blockedChats.insert(chatID)
@@ -341,11 +347,13 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
 
     // MARK: - Observing what the bot did
 
-    /// Successful sendMessage and editMessageText calls, in order.
+    /// Every message the bot created or edited, in order: successful sendMessage, editMessageText,
+    /// sendPhoto, sendDocument and copyMessage calls, and one entry per message copyMessages created.
     public func sentMessages() -> [SentMessage] {
         lock.withLock { state.sent }
     }
 
+    /// `sentMessages()` to one chat.
     public func sentMessages(to chatID: Int64) -> [SentMessage] {
         lock.withLock { state.sentByChat[chatID] ?? [] }
     }
@@ -414,7 +422,7 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         changedLocked()
     }
 
-    private func enqueueLocked(_ json: String, updateID: Int64) {
+    func enqueueLocked(_ json: String, updateID: Int64) {
         state.insertPending(PendingUpdate(id: updateID, json: json))
         if updateID >= state.nextUpdateID { state.nextUpdateID = updateID + 1 }
         changedLocked()
@@ -426,15 +434,6 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
     var botUserJSON: String {
         var json = "{\"id\":\(botID),\"is_bot\":true,\"first_name\":\"Baohao\",\"username\":"
         appendJSONString(botUsername, to: &json)
-        return json + "}"
-    }
-
-    func userJSON(_ userID: Int64, languageCode: String?) -> String {
-        var json = "{\"id\":\(userID),\"is_bot\":false,\"first_name\":\"User \(userID)\""
-        if let languageCode {
-            json += ",\"language_code\":"
-            appendJSONString(languageCode, to: &json)
-        }
         return json + "}"
     }
 
@@ -456,7 +455,7 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         return chatJSON(chatID: chatID, type: type, userID: chatID)
     }
 
-    private func defaultUserID(chatID: Int64) -> Int64 {
+    func defaultUserID(chatID: Int64) -> Int64 {
         chatID > 0 ? chatID : (chatID == .min ? 1 : -chatID)
     }
 }

@@ -34,6 +34,8 @@ extension BotAPIDouble {
     static let knownMethods: Set<String> = [
         "getme", "getupdates", "deletewebhook", "getwebhookinfo", "setmycommands", "getmycommands",
         "deletemycommands", "sendmessage", "editmessagetext", "answercallbackquery", "sendchataction",
+        "sendphoto", "senddocument", "copymessage", "copymessages", "setmessagereaction", "getchat",
+        "createforumtopic", "editforumtopic", "closeforumtopic", "reopenforumtopic", "deleteforumtopic",
     ]
 
     static let chatActions: Set<String> = [
@@ -123,6 +125,26 @@ extension BotAPIDouble {
             return answerCallbackQuery(parameters)
         case "sendchataction":
             return sendChatAction(parameters)
+        case "sendphoto":
+            return sendPhoto(parameters)
+        case "senddocument":
+            return sendDocument(parameters)
+        case "copymessage":
+            return copyMessage(parameters)
+        case "copymessages":
+            return copyMessages(parameters)
+        case "setmessagereaction":
+            return setMessageReaction(parameters)
+        case "getchat":
+            return getChat(parameters)
+        case "createforumtopic":
+            return createForumTopic(parameters)
+        case "editforumtopic":
+            return editForumTopic(parameters)
+        case "closeforumtopic", "reopenforumtopic":
+            return setForumTopicClosed(method, parameters, closed: method == "closeforumtopic")
+        case "deleteforumtopic":
+            return deleteForumTopic(parameters)
         default:
             return respond(method, parameters, .error(404, "Not Found"))
         }
@@ -410,54 +432,39 @@ extension BotAPIDouble {
 
     private func sendMessage(_ parameters: [String: String]) -> HTTPResponse {
         let method = "sendmessage"
-        let text: PreparedText, markup: PreparedMarkup?, chat: Int64
+        let text: PreparedText, markup: PreparedMarkup?, chat: Int64, reply: ReplyRequest
         do throws(APIError) {
             (text, markup) = try prepareContent(parameters)
             chat = try chatID(parameters).get()
+            reply = try replyRequest(parameters).get()
         } catch {
             return respond(method, parameters, error.response)
         }
-
-        var replyTo: Int64?
-        var replyChat = chat
-        var allowWithoutReply = parseBotAPIBool(parameters["allow_sending_without_reply"] ?? "")
-        if let raw = parameters["reply_parameters"], !raw.isEmpty {
-            guard let value = JSONParser.parse(raw), value.isObject else {
-                return respond(method, parameters, APIError.badRequest("can't parse reply parameters JSON object").response)
-            }
-            replyTo = value["message_id"]?.int64Value
-            if let other = value["chat_id"]?.int64Value { replyChat = other }
-            if value["allow_sending_without_reply"]?.boolValue == true { allowWithoutReply = true }
-        } else if let raw = parameters["reply_to_message_id"], let id = parseInteger(raw), id != 0 {
-            replyTo = id
-        }
+        let thread = requestedThread(parameters)
         let disablePreview = linkPreviewDisabled(parameters)
         let date = unixTime()
 
         return lock.withLock {
             func fail(_ error: APIError) -> HTTPResponse { failLocked(method, parameters, error) }
-            if state.blockedChats.contains(chat) { return fail(.blocked) }
-            if let replyTo, !allowWithoutReply, state.chats[replyChat]?.knows(messageID: replyTo) != true {
-                return fail(.badRequest("message to be replied not found"))
+            let placement: Placement
+            switch placeLocked(chat: chat, thread: thread, reply: reply) {
+            case .success(let value): placement = value
+            case .failure(let error): return fail(error)
             }
             if text.codePoints > 4096 { return fail(.badRequest("message is too long")) }
+            if let error = topicClosedLocked(chat: chat, thread: placement.threadID) { return fail(error) }
             if let refused = floodControlLocked(method, parameters, chat: chat) { return refused }
 
             let stored = StoredMessage(
                 text: text.formatted.text, entities: text.formatted.entities, markupJSON: markup?.json,
-                date: date, editDate: nil, linkPreviewDisabled: disablePreview)
-            // Mutated in place: copying a ChatRecord out and back would copy its message table every time.
-            let (messageID, chatText) = { (record: inout ChatRecord) -> (Int64, String?) in
-                let messageID = record.nextBotMessageID
-                record.nextBotMessageID += 1
-                record.botMessages[messageID] = stored
-                return (messageID, record.json)
-            }(&state.chats[chat, default: ChatRecord()])
+                date: date, editDate: nil, linkPreviewDisabled: disablePreview, threadID: placement.threadID,
+                replyTo: placement.replyTo)
+            let messageID = storeBotMessageLocked(chat: chat, stored)
             addSentLocked(SentMessage(
                 messageID: messageID, chatID: chat, text: text.raw, parseMode: text.parseMode,
-                replyMarkupJSON: markup?.json, callbackData: markup?.callbackData ?? [], replyToMessageID: replyTo,
-                disableLinkPreview: disablePreview, isEdit: false))
-            let response = HTTPResponse.ok(messageJSON(messageID, chatJSON: chatText ?? defaultChatJSON(chat), stored))
+                replyMarkupJSON: markup?.json, callbackData: markup?.callbackData ?? [], replyToMessageID: reply.messageID,
+                disableLinkPreview: disablePreview, isEdit: false, threadID: placement.threadID))
+            let response = HTTPResponse.ok(messageJSONLocked(chat: chat, id: messageID, stored))
             recordLocked(method, parameters, response.status)
             return response
         }
@@ -474,17 +481,6 @@ extension BotAPIDouble {
     func addSentLocked(_ message: SentMessage) {
         state.sent.append(message)
         state.sentByChat[message.chatID, default: []].append(message)
-    }
-
-    func messageJSON(_ messageID: Int64, chatJSON: String, _ message: StoredMessage) -> String {
-        var json = "{\"message_id\":\(messageID),\"from\":" + botUserJSON + ",\"chat\":" + chatJSON + ",\"date\":\(message.date)"
-        if let editDate = message.editDate { json += ",\"edit_date\":\(editDate)" }
-        json += ",\"text\":"
-        appendJSONString(message.text, to: &json)
-        if !message.entities.isEmpty { json += ",\"entities\":" + entitiesJSON(message.entities) }
-        if message.linkPreviewDisabled { json += ",\"link_preview_options\":{\"is_disabled\":true}" }
-        if let markup = message.markupJSON { json += ",\"reply_markup\":" + markup }
-        return json + "}"
     }
 
     // MARK: - editMessageText
@@ -514,6 +510,7 @@ extension BotAPIDouble {
                 }
                 return fail(.badRequest("message to edit not found"))
             }
+            if stored.media != nil { return fail(.badRequest("there is no text in the message to edit")) }
             if text.codePoints > 4096 { return fail(.badRequest("message is too long")) }
             if stored.text == text.formatted.text && stored.entities == text.formatted.entities && stored.markupJSON == markup?.json {
                 return fail(.badRequest(
@@ -526,12 +523,11 @@ extension BotAPIDouble {
             stored.editDate = date
             stored.linkPreviewDisabled = disablePreview
             state.chats[chat]?.botMessages[messageID] = stored  // in place
-            let chatText = state.chats[chat]?.json ?? defaultChatJSON(chat)
             addSentLocked(SentMessage(
                 messageID: messageID, chatID: chat, text: text.raw, parseMode: text.parseMode,
                 replyMarkupJSON: markup?.json, callbackData: markup?.callbackData ?? [], replyToMessageID: nil,
-                disableLinkPreview: disablePreview, isEdit: true))
-            let response = HTTPResponse.ok(messageJSON(messageID, chatJSON: chatText, stored))
+                disableLinkPreview: disablePreview, isEdit: true, threadID: stored.threadID))
+            let response = HTTPResponse.ok(messageJSONLocked(chat: chat, id: messageID, stored))
             recordLocked(method, parameters, response.status)
             return response
         }

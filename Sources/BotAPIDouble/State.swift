@@ -27,7 +27,17 @@ struct State {
     // Chats and messages.
     var chats: [Int64: ChatRecord] = [:]
     var userLanguages: [Int64: String] = [:]
+    /// Users as their latest injected message showed them.
+    var userProfiles: [Int64: UserProfile] = [:]
     var blockedChats: Set<Int64> = []
+    /// The bot's membership as the last `injectMyChatMember` set it, by chat.
+    var botMemberStatus: [Int64: String] = [:]
+    /// File ids the double has shown (injected media, photo sizes, sent files) and their type.
+    var knownFiles: [String: FileType] = [:]
+    /// The file names of documents the double has shown, by file id.
+    var documentNames: [String: String] = [:]
+    /// Numbers the media_group_id of copied albums.
+    var mediaGroupSequence: Int64 = 0
     var sent: [BotAPIDouble.SentMessage] = []
     var sentByChat: [Int64: [BotAPIDouble.SentMessage]] = [:]
 
@@ -103,25 +113,108 @@ struct PendingUpdate {
 
 /// What the double knows about one chat.
 struct ChatRecord {
-    /// The chat object as the last injected message showed it.
+    /// The chat object: as `makeForum`/`makeGroup` registered it, else as the last injected message showed it.
     var json: String?
-    /// Ids of the bot's messages: 1000, 1001, …
+    /// Ids of the bot's messages in chats not registered as groups: 1000, 1001, …
     var nextBotMessageID: Int64 = 1000
-    /// Ids of injected user messages: 1, 2, …
+    /// Ids of injected user messages in chats not registered as groups: 1, 2, …
     var nextUserMessageID: Int64 = 1
     var botMessages: [Int64: StoredMessage] = [:]
+    /// Injected user messages and service messages (a topic's creation), by id.
+    var otherMessages: [Int64: StoredMessage] = [:]
+    /// Set by `makeForum`/`makeGroup`: then every message takes the next id of one sequence.
+    var group: GroupSettings?
+    /// The next id of a registered group's single sequence (1 is Telegram's General topic).
+    var nextSharedMessageID: Int64 = 2
+    var topics: [Int64: TopicRecord] = [:]
+    /// Thread ids in the order the topics were created.
+    var topicOrder: [Int64] = []
+    var lastInjectedMessageID: Int64?
+    /// The bot's reactions by message id (emoji, in order).
+    var reactions: [Int64: [String]] = [:]
+
+    var isForum: Bool { group?.isForum == true }
 
     func knows(messageID: Int64) -> Bool {
-        botMessages[messageID] != nil || (messageID >= 1 && messageID < nextUserMessageID)
+        botMessages[messageID] != nil || otherMessages[messageID] != nil
+    }
+
+    func message(_ messageID: Int64) -> StoredMessage? {
+        botMessages[messageID] ?? otherMessages[messageID]
+    }
+
+    /// The id for a new message: from the shared sequence in a registered group, else from the
+    /// bot's or the users' own numbering.
+    mutating func allocateMessageID(fromBot: Bool) -> Int64 {
+        if group != nil {
+            nextSharedMessageID += 1
+            return nextSharedMessageID - 1
+        }
+        if fromBot {
+            nextBotMessageID += 1
+            return nextBotMessageID - 1
+        }
+        nextUserMessageID += 1
+        return nextUserMessageID - 1
+    }
+
+    /// Whether the bot may act on `topic` without the manage-topics right: it created it.
+    func botMayManage(_ topic: TopicRecord) -> Bool {
+        group?.botCanManageTopics == true || topic.createdByBot
     }
 }
 
-/// A message the bot sent, as it stands now.
+/// A supergroup registered with `makeForum` or `makeGroup`.
+struct GroupSettings {
+    var title: String
+    var isForum: Bool
+    var botCanManageTopics: Bool
+}
+
+/// A forum topic; its thread id is the id of its creation service message.
+struct TopicRecord {
+    var name: String
+    var iconColor: Int
+    var isClosed = false
+    var isDeleted = false
+    var createdByBot: Bool
+}
+
+/// A user as injected messages show them.
+struct UserProfile: Equatable {
+    var id: Int64
+    var firstName: String
+    var username: String?
+    var languageCode: String?
+}
+
+/// Who sent a stored message.
+enum MessageSender: Equatable {
+    case bot
+    case user(UserProfile)
+}
+
+/// The content of a service message.
+enum ServiceContent: Equatable {
+    case forumTopicCreated(name: String, iconColor: Int)
+}
+
+/// A message as it stands now: the bot's, an injected user's, or a service message.
 struct StoredMessage {
+    /// The text, or the caption of a media message ("" for none).
     var text: String
+    /// The entities of `text` (caption entities of a media message).
     var entities: [TextEntity]
     var markupJSON: String?
     var date: Int
     var editDate: Int?
     var linkPreviewDisabled: Bool
+    /// nil: a text (or service) message.
+    var media: BotAPIDouble.Media? = nil
+    var sender: MessageSender = .bot
+    var threadID: Int64? = nil
+    /// The replied message, in the same chat.
+    var replyTo: Int64? = nil
+    var mediaGroupID: String? = nil
+    var service: ServiceContent? = nil
 }
