@@ -25,7 +25,24 @@ import Testing
         #expect(await rig.waitFor { d.sentMessages(to: customer).count == 1 })
         d.injectMessage(chatID: customer, text: "转人工", firstName: name)
         #expect(await rig.waitFor { d.sentMessages(to: customer).count == 2 && d.topics(in: operators).count == before + 1 })
-        return d.topics(in: operators).last
+        let topic = d.topics(in: operators).last
+        // The card follows the topic's creation.
+        if let thread = topic?.threadID {
+            #expect(await rig.waitFor { !posts(d, in: thread).isEmpty })
+            try await waitUntilRecorded(rig) { db in try Tickets.byThread(db, thread: thread) != nil }
+        }
+        return topic
+    }
+
+    /// Waits (up to 6 s) until the bot has recorded what `recorded` asks: it records a sent
+    /// message's topic and counterpart right after the round that sent it, and an operator
+    /// answers long after that, but a test can be quicker.
+    static func waitUntilRecorded(_ rig: TelegramRig, _ recorded: @escaping @Sendable (Connection) throws -> Bool) async throws {
+        for _ in 0..<600 {
+            if try await rig.database.read(recorded) { return }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        Issue.record("the bot never recorded it")
     }
 
     static func posts(_ d: BotAPIDouble, in thread: Int64) -> [BotAPIDouble.SentMessage] {
@@ -99,6 +116,7 @@ import Testing
         let posts = Self.posts(d, in: remade.threadID)
         #expect(posts.first?.text.contains("重新创建") == true && posts.first?.text.contains("T000001") == true, "\(posts.first?.text ?? "")")
         // The operators answer in the new topic, and it reaches the customer.
+        try await Self.waitUntilRecorded(rig) { db in try Tickets.byThread(db, thread: remade.threadID) != nil }
         d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "在的", threadID: remade.threadID, firstName: "Ann")
         #expect(await rig.waitFor { d.sentMessages(to: 43).contains { $0.text == "在的" } })
         try await rig.stop()
@@ -110,8 +128,9 @@ import Testing
         let d = rig.double
         rig.start()
         let customers = (0..<10).map { Int64(7000 + $0) }
-        var topicOf: [Int64: Int64] = [:]
-        for customer in customers { topicOf[customer] = try #require(try await Self.openTicket(rig, customer: customer, name: "客\(customer)")).threadID }
+        var opened: [Int64: Int64] = [:]
+        for customer in customers { opened[customer] = try #require(try await Self.openTicket(rig, customer: customer, name: "客\(customer)")).threadID }
+        let topicOf = opened
         for round in 0..<3 {
             for customer in customers { d.injectMessage(chatID: customer, text: "第\(round)条 来自 \(customer)", firstName: "客\(customer)") }
         }
@@ -142,6 +161,7 @@ import Testing
         #expect(await rig.waitFor { d.sentMessages(to: Self.operators).contains { $0.copiedFrom?.messageID == question } })
         let copy = try #require(d.sentMessages(to: Self.operators).first { $0.copiedFrom?.messageID == question })
         #expect(copy.threadID == nil)
+        try await Self.waitUntilRecorded(rig) { db in try TicketMessages.byOperatorMessage(db, copy.messageID) != nil }
         d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "帮您看一下", chatType: "supergroup", replyTo: copy.messageID, firstName: "Ann")
         #expect(await rig.waitFor { d.sentMessages(to: 44).contains { $0.text == "帮您看一下" } })
         #expect(d.sentMessages(to: 44).first { $0.text == "帮您看一下" }?.replyToMessageID == question)

@@ -12,7 +12,8 @@ public enum Outbox {
         public let id: Int64
         /// The chat, or 0 for a button acknowledgement.
         public let chatID: Int64
-        public let outbound: Outbound
+        /// (A variable: the sender fills in a copy's quote just before sending.)
+        public var outbound: Outbound
         public let priority: Priority
         public let attempts: Int
         /// The newest message id the chat has sent (to quote an older one being answered).

@@ -16,7 +16,7 @@ enum OutboxCodec {
             return "t" + String(field) + link + String(field) + message(m)
         case .copy(let c):
             return ["c", String(c.ticket), c.direction.rawValue, String(c.fromChat), c.messageIDs.map(String.init).joined(separator: ","), String(c.toChat),
-                c.replyTo.map(String.init) ?? "", clean(c.reaction ?? "")].joined(separator: String(field))
+                c.replyTo.map(String.init) ?? "", clean(c.reaction ?? ""), c.quoting.map(String.init) ?? ""].joined(separator: String(field))
         case .topic(let t): return ["o", String(t.chatID), String(t.ticket), t.action.rawValue].joined(separator: String(field))
         case .edit(let id, let m): return "e" + String(field) + String(id) + String(field) + message(m)
         case .answerButton(let id, let text): return "a" + String(field) + clean(id) + String(field) + (text.map { "1" + clean($0) } ?? "0")
@@ -85,7 +85,7 @@ enum OutboxCodec {
             return .send(m)
         case UInt8(ascii: "c"):
             let all = ranges(bytes, whole, on: field).map(string)
-            guard all.count == 8, let ticket = Int64(all[1]), let direction = MessageCopy.Direction(rawValue: all[2]), let from = Int64(all[3]),
+            guard all.count == 9, let ticket = Int64(all[1]), let direction = MessageCopy.Direction(rawValue: all[2]), let from = Int64(all[3]),
                 let to = Int64(all[5])
             else { throw DecodeError(description: "bad outbox copy") }
             let ids = all[4].split(separator: ",").compactMap { Int64($0) }
@@ -93,7 +93,7 @@ enum OutboxCodec {
             return .copy(
                 MessageCopy(
                     ticket: ticket, direction: direction, fromChat: from, messageIDs: ids, toChat: to, replyTo: Int64(all[6]),
-                    reaction: all[7].isEmpty ? nil : all[7]))
+                    reaction: all[7].isEmpty ? nil : all[7], quoting: Int64(all[8])))
         case UInt8(ascii: "o"):
             let all = ranges(bytes, whole, on: field).map(string)
             guard all.count == 4, let chat = Int64(all[1]), let ticket = Int64(all[2]), let action = TopicChange.Action(rawValue: all[3]) else {

@@ -156,11 +156,12 @@ public actor OutboxSender {
             prefetched = nil
             if usable.isEmpty { return .goOn }
         }
-        let picked: [Outbox.Item]
+        let planned: [Outbox.Item]
         switch state.plan(usable, at: monotonicSeconds()) {
         case .skip(let next): return next
-        case .send(let items): picked = items
+        case .send(let items): planned = items
         }
+        let picked = try await resolveQuotes(planned)
         let lateNotices = try await lateNotices(picked, at: wallNow)
         let routes = try await ticketRoutes(picked)
         let operatorChat = notices?.operatorChatID
@@ -220,6 +221,22 @@ public actor OutboxSender {
             var texts: [Int64: String] = [:]
             for (item, question, delay) in late { texts[item.id] = try notices.lateReply(db, chat: item.chatID, question: question, delaySeconds: delay) }
             return texts
+        }
+    }
+
+    /// Copies that quote a message whose counterpart was unknown when they were queued: the
+    /// counterpart now (earlier rounds have recorded theirs), or no quote.
+    private func resolveQuotes(_ picked: [Outbox.Item]) async throws -> [Outbox.Item] {
+        guard picked.contains(where: { if case .copy(let c) = $0.outbound { c.quoting != nil } else { false } }) else { return picked }
+        return try await database.read { db in
+            try picked.map { item in
+                guard case .copy(var copy) = item.outbound, copy.quoting != nil else { return item }
+                copy.replyTo = try copy.counterpartOfQuoted(db)
+                copy.quoting = nil
+                var resolved = item
+                resolved.outbound = .copy(copy)
+                return resolved
+            }
         }
     }
 

@@ -61,7 +61,10 @@ extension SupportDesk {
             let ids = inbound.albumMessageIDs.isEmpty ? [inbound.messageID] : inbound.albumMessageIDs
             let quote = try inbound.replyToMessageID.flatMap { try TicketMessages.operatorCounterpart(c.db, ticket: ticket.id, customer: $0) }
             c.ticketOutputs.append(
-                .copy(MessageCopy(ticket: ticket.id, direction: .toOperators, fromChat: c.chat, messageIDs: ids, toChat: chat, replyTo: quote, reaction: Self.customerReceipt)))
+                .copy(
+                    MessageCopy(
+                        ticket: ticket.id, direction: .toOperators, fromChat: c.chat, messageIDs: ids, toChat: chat, replyTo: quote, reaction: Self.customerReceipt,
+                        quoting: quote == nil ? inbound.replyToMessageID : nil)))
         }
         try settle(&ticket, effects)
         if wasClosed { return Reply(html: c.t(.agentReopened, ["ticket": ticket.reference])) }

@@ -56,7 +56,10 @@ extension SupportDesk {
         let ids = c.inbound.albumMessageIDs.isEmpty ? [c.inbound.messageID] : c.inbound.albumMessageIDs
         let quote = try c.inbound.replyToMessageID.flatMap { try TicketMessages.customerCounterpart(c.db, ticket: ticket.id, operator: $0) }
         c.ticketOutputs.append(
-            .copy(MessageCopy(ticket: ticket.id, direction: .toCustomer, fromChat: chat, messageIDs: ids, toChat: ticket.chatID, replyTo: quote, reaction: Self.operatorReceipt)))
+            .copy(
+                MessageCopy(
+                    ticket: ticket.id, direction: .toCustomer, fromChat: chat, messageIDs: ids, toChat: ticket.chatID, replyTo: quote, reaction: Self.operatorReceipt,
+                    quoting: quote == nil ? c.inbound.replyToMessageID : nil)))
         var ticket = ticket
         try settle(&ticket, ticket.lifecycle.apply(.operatorAnswered(id: c.inbound.userID, name: operatorName), at: c.now))
         return Reply(html: "", silent: true)

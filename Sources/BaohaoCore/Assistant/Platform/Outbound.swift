@@ -1,3 +1,4 @@
+public import Storage
 /// A button under a message. Its payload comes back in the press: a `ButtonPayload`
 /// encoded (see `init(_:_:)` there, which keeps it within the Bot API's 64 bytes).
 public struct OutboundButton: Sendable, Equatable, Codable {
@@ -70,8 +71,15 @@ public struct MessageCopy: Sendable, Equatable, Codable {
     public var replyTo: Int64?
     /// Set on the source message once the copy arrived: the sender's receipt.
     public var reaction: String?
+    /// The message in the source chat the copied one replies to, when its counterpart was not
+    /// known yet when the copy was queued: the sender looks it up just before sending (by then
+    /// every earlier copy of the ticket is recorded).
+    public var quoting: Int64?
 
-    public init(ticket: Int64, direction: Direction, fromChat: Int64, messageIDs: [Int64], toChat: Int64, replyTo: Int64? = nil, reaction: String? = nil) {
+    public init(
+        ticket: Int64, direction: Direction, fromChat: Int64, messageIDs: [Int64], toChat: Int64, replyTo: Int64? = nil, reaction: String? = nil,
+        quoting: Int64? = nil
+    ) {
         self.ticket = ticket
         self.direction = direction
         self.fromChat = fromChat
@@ -79,6 +87,16 @@ public struct MessageCopy: Sendable, Equatable, Codable {
         self.toChat = toChat
         self.replyTo = replyTo
         self.reaction = reaction
+        self.quoting = quoting
+    }
+
+    /// The message the copy should reply to in the destination chat, through the message map.
+    public func counterpartOfQuoted(_ db: Connection) throws -> Int64? {
+        guard let quoting else { return replyTo }
+        switch direction {
+        case .toOperators: return try TicketMessages.operatorCounterpart(db, ticket: ticket, customer: quoting)
+        case .toCustomer: return try TicketMessages.customerCounterpart(db, ticket: ticket, operator: quoting)
+        }
     }
 }
 
