@@ -59,10 +59,17 @@ extension SupportDesk {
             .copy(
                 MessageCopy(
                     ticket: ticket.id, direction: .toCustomer, fromChat: chat, messageIDs: ids, toChat: ticket.chatID, replyTo: quote, reaction: Self.operatorReceipt,
-                    quoting: quote == nil ? c.inbound.replyToMessageID : nil)))
+                    quoting: quote == nil ? try unmappedReply() : nil)))
         var ticket = ticket
         try settle(&ticket, ticket.lifecycle.apply(.operatorAnswered(id: c.inbound.userID, name: operatorName), at: c.now))
         return Reply(html: "", silent: true)
+    }
+
+    /// The message the operator replied to, when the map knows nothing of it yet (its
+    /// counterpart may be recorded by the time the copy goes): nil for the bot's own posts.
+    private func unmappedReply() throws -> Int64? {
+        guard let replied = context.inbound.replyToMessageID, try TicketMessages.byOperatorMessage(context.db, replied) == nil else { return nil }
+        return replied
     }
 
     /// A text from the operators to the customer (`/reply`, `/c`), shown in the topic as sent.
