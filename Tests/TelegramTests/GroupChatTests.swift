@@ -36,4 +36,22 @@ import Testing
         #expect(texts.count == 2, "\(texts)")
         #expect(double.pendingUpdateCount == 0, "every update confirmed, answered or not")
     }
+
+    /// In a group a question about the asker's own line (`/balance@BaohaoBot`, or a mention
+    /// asking the balance) gets a link to a private chat (`SupportDeskTests` binds a line to
+    /// the group itself and checks it is never shown).
+    @Test func aLineIsNeverShownInAGroup() async throws {
+        let rig = try await TelegramRig()
+        let double = rig.double
+        rig.start()
+        double.injectRawUpdate(
+            Self.groupMessage(update: 900_101, message: 20, text: "/balance@BaohaoBot", extra: #", "entities": [{"type": "bot_command", "offset": 0, "length": 18}]"#),
+            updateID: 900_101)
+        double.injectRawUpdate(Self.groupMessage(update: 900_102, message: 21, text: "@BaohaoBot 我的余额还有多少", extra: #", "entities": [{"type": "mention", "offset": 0, "length": 10}]"#), updateID: 900_102)
+        #expect(await rig.waitFor { double.sentMessages(to: -1001234).count == 2 })
+        try await rig.stop()
+        for reply in double.sentMessages(to: -1001234) {
+            #expect(reply.text.contains("https://t.me/BaohaoBot?start=group"), "\(reply.text)")
+        }
+    }
 }

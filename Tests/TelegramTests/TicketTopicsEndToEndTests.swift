@@ -191,4 +191,47 @@ import Testing
         #expect(await rig.waitFor { Self.posts(d, in: topic.threadID).contains { $0.text.contains("解除屏蔽") } })
         try await rig.stop()
     }
+
+    /// `/assign`, a canned reply saved from a message and sent with `/c`, then `/ban`: as the
+    /// topic and the customer see them.
+    @Test func assignCannedRepliesAndBanInTheTopic() async throws {
+        let rig = try await Self.rig()
+        let d = rig.double
+        rig.start()
+        let topic = try #require(try await Self.openTicket(rig, customer: 46, name: "阿珍"))
+        let card = try #require(Self.posts(d, in: topic.threadID).first)
+        d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "/assign", threadID: topic.threadID, firstName: "Ann")
+        #expect(await rig.waitFor { d.sentMessages(to: Self.operators).contains { $0.isEdit && $0.messageID == card.messageID && $0.text.contains("负责人：Ann") } })
+        d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "{name}您好，{line}的续费已经到账。", threadID: topic.threadID, firstName: "Ann")
+        let template = try #require(d.lastInjectedMessageID(chatID: Self.operators))
+        #expect(await rig.waitFor { d.sentMessages(to: 46).contains { $0.text.hasPrefix("{name}") } }, "an operator's message goes as written")
+        d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "/canned add paid", threadID: topic.threadID, replyTo: template, firstName: "Ann")
+        #expect(await rig.waitFor { Self.posts(d, in: topic.threadID).contains { $0.text.contains("已保存快捷回复 paid") } })
+        d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "/c paid", threadID: topic.threadID, firstName: "Ann")
+        #expect(await rig.waitFor { d.sentMessages(to: 46).contains { $0.text == "阿珍您好，—的续费已经到账。" } }, "\(d.sentMessages(to: 46).map(\.text))")
+        #expect(await rig.waitFor { Self.posts(d, in: topic.threadID).contains { $0.text.contains("已发送给客户") } })
+        d.injectMessage(chatID: Self.operators, userID: Self.ann, text: "/ban", threadID: topic.threadID, firstName: "Ann")
+        #expect(await rig.waitFor { Self.posts(d, in: topic.threadID).contains { $0.text.contains("已封禁") } })
+        let before = d.sentMessages().count
+        d.injectMessage(chatID: 46, text: "你们骗子", firstName: "阿珍")
+        #expect(await rig.waitFor { d.pendingUpdateCount == 0 && d.confirmedOffset > 0 })
+        try await rig.stop()
+        #expect(d.sentMessages().count == before, "a banned chat gets nothing, and nothing of it is relayed")
+    }
+
+    /// An open ticket left unanswered is flagged in its topic after 10 minutes and in the
+    /// general topic after 30 (the rig's clock is moved on; the watch runs every 0.2 s).
+    @Test func anUnansweredTicketIsFlagged() async throws {
+        let rig = try await Self.rig()
+        rig.settings.ticketCheckIntervalSeconds = 0.2
+        let d = rig.double
+        rig.start()
+        let topic = try #require(try await Self.openTicket(rig, customer: 47, name: "Sam"))
+        rig.clock.advance(seconds: 11 * 60)
+        #expect(await rig.waitFor { Self.posts(d, in: topic.threadID).contains { $0.text.contains("⏰ 首次回复已等待 11 分钟") } })
+        rig.clock.advance(seconds: 20 * 60)
+        #expect(await rig.waitFor { d.sentMessages(to: Self.operators).contains { $0.threadID == nil && $0.text.contains("🚨 工单 T000001（Sam）首次回复已等待 31 分钟") } })
+        try await rig.stop()
+        #expect(d.sentMessages(to: Self.operators).filter { $0.text.contains("⏰") || $0.text.contains("🚨") }.count == 2, "each flag once")
+    }
 }
