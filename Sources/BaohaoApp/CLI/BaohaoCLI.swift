@@ -60,6 +60,9 @@ public enum BaohaoCLI {
         case ["chat"]: return try await ConsoleChatCommand.run(context)
         case ["outbox", "status"]: return try await OutboxCommand.run(context)
         case ["outbox", "retry"]: return try await OutboxCommand.retry(context)
+        case ["orders", "list"]: return try await OrdersCommands.list(context)
+        case ["orders", "show"]: return try await OrdersCommands.show(context)
+        case ["payments", "refund"]: return try await OrdersCommands.refund(context)
         case let path where path.first == "alerts": return try await AlertsCommands.run(context)
         case let path where path.first == "lines": return try await LinesCommands.run(context)
         case let path where path.first == "faq": return try await FAQCommands.run(context)
@@ -85,7 +88,7 @@ struct CommandContext: Sendable {
 
     /// A logger at the configured level whose redactor knows the token.
     func logger(for configuration: BotConfiguration) -> Logger {
-        Logger(level: configuration.logLevel, redactor: Redactor(secrets: configuration.token.map { [$0.secret] } ?? []))
+        Logger(level: configuration.logLevel, redactor: Redactor(secrets: (configuration.token.map { [$0.secret] } ?? []) + (configuration.payments.providerToken.map { [$0.secret] } ?? [])))
     }
 }
 

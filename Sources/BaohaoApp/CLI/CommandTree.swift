@@ -58,6 +58,26 @@ enum CommandTree {
                         ]),
                 ]),
             CommandSpec(
+                "orders", "Renewal orders: from the invoice to the renewal applied (or refused, expired, refunded).",
+                subcommands: [
+                    CommandSpec(
+                        "list", "The newest orders first: reference, state, line (masked), option, amount, created.",
+                        options: [
+                            OptionSpec("--state", value: "STATE", "Only orders in this state (created, invoiced, prechecked, paid, applied, expired, refused, refunded)."),
+                            OptionSpec("--limit", value: "N", "At most N orders (default 50)."),
+                        ]),
+                    CommandSpec("show", "One order: its state, amount, every time it changed state, its charge ids.", arguments: [ArgumentSpec("REF", "the order reference")]),
+                ]),
+            CommandSpec(
+                "payments", "Payments made in the chat.",
+                subcommands: [
+                    CommandSpec(
+                        "refund", "Give a payment back: Stars through Telegram (refundStarPayment, needs BOT_TOKEN); a provider's payment is recorded as refunded, to be refunded at the provider.",
+                        discussion: "The order becomes refunded, the line's ledger gets a row with both charge ids, and the customer is told. The line's expiry is left as it is.",
+                        arguments: [ArgumentSpec("CHARGE_ID", "the telegram_payment_charge_id (orders show REF prints it)")],
+                        options: [OptionSpec("--reason", value: "TEXT", "Why (required; kept in the ledger and the order).")]),
+                ]),
+            CommandSpec(
                 "outbox", "The delivery queue.",
                 subcommands: [
                     CommandSpec("status", "Pending, sent and dead-lettered counts, the oldest waiting item's age, inactive chats, and the latest dead letters."),

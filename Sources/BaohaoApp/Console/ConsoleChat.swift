@@ -69,6 +69,10 @@ struct ConsoleChat {
             io.out("[copied to chat \(copy.toChat): message \(copy.messageIDs.map(String.init).joined(separator: ", ")) of chat \(copy.fromChat)]")
         case .topic(let change):
             io.out("[ticket \(Tickets.reference(change.ticket)): topic \(change.action.rawValue)]")
+        case .invoice(let invoice):
+            io.out("[invoice \(invoice.reference): \(invoice.title), \(invoice.amount) \(invoice.currency)]")
+        case .refundStars(let refund):
+            io.out("[refund of order \(refund.reference)]")
         case .send(let message), .edit(_, let message):
             guard message.chatID == user else {
                 io.out("[to chat \(message.chatID)] " + HTML.plainText(message.html))

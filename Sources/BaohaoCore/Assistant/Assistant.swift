@@ -112,7 +112,7 @@ public final class Assistant: Sendable {
                 outputs.append(.answerButton(callbackID: callbackID, text: nil))
                 let message = OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)
                 outputs.append(reply.editsPressedMessage ? .edit(messageID: inbound.messageID, message) : .send(message))
-            case .membership: break
+            case .membership, .preCheckout, .payment: break
             }
             try context.conversation.save(db, at: now)
             outputs += context.notices.map { .send($0) }
@@ -177,8 +177,20 @@ public final class Assistant: Sendable {
         case .button(let payload, let callbackID):
             let reply = try turn.press(payload)
             outputs.append(.answerButton(callbackID: callbackID, text: nil))
-            let message = OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)
-            outputs.append(reply.editsPressedMessage ? .edit(messageID: inbound.messageID, message) : .send(message))
+            if let invoice = reply.invoice {
+                outputs.append(.invoice(invoice))
+            } else {
+                let message = OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)
+                outputs.append(reply.editsPressedMessage ? .edit(messageID: inbound.messageID, message) : .send(message))
+            }
+        case .preCheckout(let query):
+            if let reply = try PaymentDesk(context: context).recordPrecheck(query) {
+                outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons)))
+            }
+        case .payment(let payment):
+            if let reply = try PaymentDesk(context: context).applyPayment(payment), !reply.silent {
+                outputs.append(.send(OutboundMessage(chatID: inbound.chatID, html: reply.html, buttons: reply.buttons, answering: inbound.messageID)))
+            }
         }
         context.conversation.language = context.language
         try context.conversation.save(db, at: now)
@@ -229,7 +241,7 @@ public struct PreparedInbound: Sendable {
         switch inbound.kind {
         case .text: command?.mayChangeKnowledge ?? false
         case .button(let payload, _): ButtonPayload(encoded: payload)?.mayChangeKnowledge ?? false
-        case .attachment, .membership: false
+        case .attachment, .membership, .preCheckout, .payment: false
         }
     }
 

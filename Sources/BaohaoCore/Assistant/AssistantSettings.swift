@@ -25,6 +25,10 @@ public struct AssistantSettings: Sendable, Equatable {
     public var tickets: TicketSettings
     /// The bot's username, for links that open a private chat with it.
     public var botUsername: String
+    /// Invoices instead of the payment link (provider or Stars), or off.
+    public var paymentMode: PaymentSettings.Mode
+    /// How long an order can be paid.
+    public var orderTTLSeconds: Int64
 
     public init(configuration c: BotConfiguration) {
         operators = Set(c.operators)
@@ -39,5 +43,7 @@ public struct AssistantSettings: Sendable, Equatable {
         regressionSetFile = c.regressionSetFile
         tickets = c.tickets
         botUsername = c.botUsername
+        paymentMode = c.payments.mode
+        orderTTLSeconds = Int64(c.payments.orderTTLSeconds)
     }
 }

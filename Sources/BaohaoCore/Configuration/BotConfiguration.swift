@@ -52,6 +52,7 @@ public struct BotConfiguration: Sendable, Equatable {
     public var rateLimits = RateLimitSettings()
     public var delivery = DeliverySettings()
     public var tickets = TicketSettings()
+    public var payments = PaymentSettings()
     public var metrics = MetricsSettings()
     public var telegram = TelegramSettings()
 
@@ -65,6 +66,30 @@ public struct DeliverySettings: Sendable, Equatable {
     public var replyTTLSeconds = 6 * 3600
     /// Anything else (reminders, notices), seconds (24 h).
     public var otherTTLSeconds = 24 * 3600
+
+    public init() {}
+}
+
+/// Renewals paid in the chat (Telegram Payments). Off unless `mode` says otherwise; then a
+/// customer who picks a renewal option gets an invoice instead of the payment link.
+public struct PaymentSettings: Sendable, Equatable {
+    public enum Mode: String, Sendable, Equatable {
+        /// The payment link of `paymentLinkTemplate`, as before.
+        case off
+        /// A payment provider connected in @BotFather, in the option's own currency.
+        case provider
+        /// Telegram Stars (`XTR`), at each option's `stars` price in the catalogue.
+        case stars
+    }
+
+    /// `payments.mode`.
+    public var mode: Mode = .off
+    /// The provider's token: from `BAOHAO_PAYMENT_TOKEN`, or the file `payment_token_file`
+    /// names, never from bot.json. Required in provider mode.
+    public var providerToken: PaymentToken?
+    public var tokenFile: String?
+    /// How long an order can be paid, seconds (`payments.order_ttl`, default 24 h).
+    public var orderTTLSeconds = 24 * 3600
 
     public init() {}
 }

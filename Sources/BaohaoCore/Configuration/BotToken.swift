@@ -33,3 +33,22 @@ extension String {
         return String(self[start...end])
     }
 }
+
+/// A payment provider token (from @BotFather's Payments). Like `BotToken`, it shows
+/// `[REDACTED]` however it is printed; only `secret` reveals it, for `sendInvoice` and the
+/// log redactor. It never comes from bot.json.
+public struct PaymentToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public let secret: String
+
+    /// Any non-empty token without spaces or control characters (providers' formats differ:
+    /// `284685063:TEST:…`, `350862534:LIVE:…`); nil otherwise.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingASCIIWhitespace()
+        guard !trimmed.isEmpty, trimmed.count <= 256, trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
+        secret = trimmed
+    }
+
+    public var description: String { "[REDACTED]" }
+    public var debugDescription: String { "[REDACTED]" }
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}

@@ -51,6 +51,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         readToken(into: &config, problems: &problems)
+        readPaymentToken(into: &config, problems: &problems)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         config.intentsDirectory = locate(config.intentsDirectory)
         config.carriersFile = locate(config.carriersFile)
@@ -83,6 +84,7 @@ public struct ConfigurationLoader: Sendable {
         var reader = JSONObjectReader(source: path, path: "", value: root)
         if let v = reader.string("api_base_url") { setBaseURL(v, source: path, key: "api_base_url", config: &config, problems: &reader.problems) }
         if let v = reader.string("token_file") { config.tokenFile = v }
+        if let v = reader.string("payment_token_file") { config.payments.tokenFile = v }
         if let v = reader.string("database_path") {
             if v.isEmpty { reader.fail("database_path", "must not be empty") } else { config.databasePath = v }
         }
@@ -134,6 +136,16 @@ public struct ConfigurationLoader: Sendable {
         if var sub = reader.object("delivery") {
             if let v = sub.integer("reply_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.replyTTLSeconds = v }
             if let v = sub.integer("other_ttl_seconds", in: 60...(7 * 86_400)) { config.delivery.otherTTLSeconds = v }
+            reader.absorb(sub)
+        }
+        if var sub = reader.object("payments") {
+            if let v = sub.string("mode") {
+                if let mode = PaymentSettings.Mode(rawValue: v) { config.payments.mode = mode } else { sub.fail("mode", "'\(v)' is not one of off, provider, stars") }
+            }
+            if sub.has("provider_token") {
+                sub.fail("provider_token", "the payment token never lives in bot.json: set BAOHAO_PAYMENT_TOKEN or payment_token_file")
+            }
+            if let v = sub.duration("order_ttl", in: 60...(30 * 86_400)) { config.payments.orderTTLSeconds = v }
             reader.absorb(sub)
         }
         if var sub = reader.object("tickets") {
@@ -197,6 +209,28 @@ public struct ConfigurationLoader: Sendable {
             if let level = LogLevel(name: v) { config.logLevel = level } else {
                 problems.append(.init(source: source, key: "BAOHAO_LOG_LEVEL", reason: "'\(v)' is not one of debug, info, warning, error"))
             }
+        }
+    }
+
+    /// The payment token, from `BAOHAO_PAYMENT_TOKEN` or `payment_token_file`; provider mode needs one.
+    private func readPaymentToken(into config: inout BotConfiguration, problems: inout [ConfigurationProblem]) {
+        if let raw = environment["BAOHAO_PAYMENT_TOKEN"] {
+            if let token = PaymentToken(raw) { config.payments.providerToken = token } else {
+                problems.append(.init(source: "environment", key: "BAOHAO_PAYMENT_TOKEN", reason: "not a payment token (empty, or holds spaces)"))
+            }
+        } else if let file = config.payments.tokenFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(.init(source: file, key: "payment_token_file", reason: "cannot read the payment token file"))
+                return
+            }
+            if let token = PaymentToken(String(decoding: data, as: UTF8.self)) { config.payments.providerToken = token } else {
+                problems.append(.init(source: file, key: "payment_token_file", reason: "the file does not hold a payment token"))
+            }
+        }
+        let tokenProblem = problems.contains { $0.key == "BAOHAO_PAYMENT_TOKEN" || $0.key == "payment_token_file" }
+        if config.payments.mode == .provider, config.payments.providerToken == nil, !tokenProblem {
+            problems.append(
+                .init(source: "environment", key: "payments.mode", reason: "provider mode needs the provider's token: set BAOHAO_PAYMENT_TOKEN or payment_token_file"))
         }
     }
 

@@ -64,3 +64,29 @@ extension JSONObjectReader {
         return value
     }
 }
+
+extension JSONObjectReader {
+    /// Whether the object has `key` at all (marked as read: the caller reports it).
+    mutating func has(_ key: String) -> Bool { takeValue(key) != nil }
+
+    /// A length of time in seconds: an integer of seconds, or a string such as `"24h"`,
+    /// `"90m"`, `"3600s"`, `"2d"`.
+    mutating func duration(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = takeValue(key) else { return nil }
+        let seconds: Int?
+        switch value {
+        case .integer(let i): seconds = Int(exactly: i)
+        case .string(let text):
+            let unit = text.last.map(String.init) ?? ""
+            let multiplier = ["s": 1, "m": 60, "h": 3600, "d": 86_400][unit]
+            seconds = multiplier.flatMap { m in Int(text.dropLast()).map { $0 * m } }
+        default: seconds = nil
+        }
+        guard let seconds else {
+            fail(key, "expected seconds or a duration such as \"24h\", \"90m\", \"2d\", found \(value.typeName == "string" ? "'\(value)'" : value.typeName)")
+            return nil
+        }
+        guard range.contains(seconds) else { fail(key, "\(seconds) s is out of range \(range.lowerBound)...\(range.upperBound) s"); return nil }
+        return seconds
+    }
+}

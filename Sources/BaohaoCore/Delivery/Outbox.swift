@@ -35,7 +35,7 @@ public enum Outbox {
         public var message: OutboundMessage? {
             switch outbound {
             case .send(let m), .edit(_, let m): m
-            case .answerButton, .copy, .topic: nil
+            case .answerButton, .copy, .topic, .invoice, .refundStars: nil
             }
         }
     }

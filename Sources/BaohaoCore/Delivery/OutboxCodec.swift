@@ -18,6 +18,11 @@ enum OutboxCodec {
             return ["c", String(c.ticket), c.direction.rawValue, String(c.fromChat), c.messageIDs.map(String.init).joined(separator: ","), String(c.toChat),
                 c.replyTo.map(String.init) ?? "", clean(c.reaction ?? ""), c.quoting.map(String.init) ?? ""].joined(separator: String(field))
         case .topic(let t): return ["o", String(t.chatID), String(t.ticket), t.action.rawValue].joined(separator: String(field))
+        case .invoice(let i):
+            return ["i", String(i.chatID), clean(i.reference), clean(i.title), clean(i.description), clean(i.label), clean(i.currency), String(i.amount)]
+                .joined(separator: String(field))
+        case .refundStars(let r):
+            return ["r", String(r.userID), clean(r.chargeID), clean(r.reference), String(r.operatorChat), clean(r.reason)].joined(separator: String(field))
         case .edit(let id, let m): return "e" + String(field) + String(id) + String(field) + message(m)
         case .answerButton(let id, let text): return "a" + String(field) + clean(id) + String(field) + (text.map { "1" + clean($0) } ?? "0")
         }
@@ -94,6 +99,14 @@ enum OutboxCodec {
                 MessageCopy(
                     ticket: ticket, direction: direction, fromChat: from, messageIDs: ids, toChat: to, replyTo: Int64(all[6]),
                     reaction: all[7].isEmpty ? nil : all[7], quoting: Int64(all[8])))
+        case UInt8(ascii: "i"):
+            let all = ranges(bytes, whole, on: field).map(string)
+            guard all.count == 8, let chat = Int64(all[1]), let amount = Int64(all[7]) else { throw DecodeError(description: "bad outbox invoice") }
+            return .invoice(InvoiceRequest(chatID: chat, reference: all[2], title: all[3], description: all[4], label: all[5], currency: all[6], amount: amount))
+        case UInt8(ascii: "r"):
+            let all = ranges(bytes, whole, on: field, maxSplits: 5).map(string)
+            guard all.count == 6, let user = Int64(all[1]), let chat = Int64(all[4]) else { throw DecodeError(description: "bad outbox refund") }
+            return .refundStars(StarRefund(userID: user, chargeID: all[2], reference: all[3], reason: all[5], operatorChat: chat))
         case UInt8(ascii: "o"):
             let all = ranges(bytes, whole, on: field).map(string)
             guard all.count == 4, let chat = Int64(all[1]), let ticket = Int64(all[2]), let action = TopicChange.Action(rawValue: all[3]) else {

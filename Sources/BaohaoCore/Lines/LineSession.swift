@@ -99,7 +99,8 @@ public struct LineSession {
 
     // MARK: - Changing
 
-    public func renew(_ number: PhoneNumber, _ choice: RenewalChoice, reference: String, by actor: LineActor) throws -> RenewalReceipt {
+    /// `paymentNote`: how it was paid (the charge ids of a payment in the chat), kept in the ledger row.
+    public func renew(_ number: PhoneNumber, _ choice: RenewalChoice, reference: String, by actor: LineActor, paymentNote: String? = nil) throws -> RenewalReceipt {
         try once(reference: reference, kind: "renew", fingerprint: "renew|\(number)|\(choice)") {
             let line = try visibleLine(number, actor)
             let (carrier, plan) = try policy(line)
@@ -123,11 +124,27 @@ public struct LineSession {
             try appendLedger(
                 line: line, actor: actor, reason: reason, reference: reference, delta: effect.balanceDelta.minorUnits,
                 balanceAfter: balance.minorUnits, expiresAfter: effect.newExpiry, requestAfter: line.request,
-                detail: "\(choice), paid \(effect.price.display): \(effect.explanation)")
+                detail: "\(choice), paid \(effect.price.display): \(effect.explanation)" + (paymentNote.map { "; " + $0 } ?? ""))
             return RenewalReceipt(
                 reference: reference, number: number, choice: choice, priceMinor: effect.price.minorUnits, currency: effect.price.currency,
                 previousExpiry: line.expiresOn, newExpiry: effect.newExpiry, balanceAfterMinor: balance.minorUnits,
                 explanation: effect.explanation)
+        }
+    }
+
+    /// Records the refund of a payment for `number` (a ledger row; the balance and expiry are
+    /// left as they are: taking back a renewal is the operators' call). Once per reference.
+    public func recordRefund(_ number: PhoneNumber, reference: String, detail: String, by actor: LineActor) throws -> LedgerEntry {
+        try once(reference: reference, kind: "refund", fingerprint: "refund|\(number)") {
+            let line = try db.queryFirst("SELECT \(StoredLine.columns("l")) FROM lines l WHERE l.number = ?", number.e164, map: StoredLine.init)
+            guard let line else { throw LineError.notFound(number.e164) }
+            try appendLedger(
+                line: line, actor: actor, reason: "refund", reference: reference, delta: 0, balanceAfter: line.balanceMinor, expiresAfter: line.expiresOn,
+                requestAfter: line.request, detail: String(detail.prefix(500)))
+            return LedgerEntry(
+                at: now, actor: actor.description, reason: "refund", reference: reference, balanceDeltaMinor: 0, balanceAfterMinor: line.balanceMinor,
+                currency: line.currency, expiresBefore: line.expiresOn, expiresAfter: line.expiresOn, requestBefore: line.request?.rawValue,
+                requestAfter: line.request?.rawValue, detail: String(detail.prefix(500)))
         }
     }
 

@@ -288,5 +288,25 @@ public enum BaohaoSchema {
             ALTER TABLE recent_messages ADD COLUMN answer TEXT;
             ALTER TABLE recent_messages ADD COLUMN media INTEGER NOT NULL DEFAULT 0;
             """),
+        Migration(version: 11, name: "renewal orders paid in the chat: states, invoices, charges, refunds", sql: """
+            ALTER TABLE renewal_orders ADD COLUMN state TEXT NOT NULL DEFAULT 'created'
+                CHECK (state IN ('created', 'invoiced', 'prechecked', 'paid', 'applied', 'expired', 'refused', 'refunded'));
+            UPDATE renewal_orders SET state = 'applied' WHERE paid_at IS NOT NULL;
+            ALTER TABLE renewal_orders ADD COLUMN mode TEXT NOT NULL DEFAULT 'link' CHECK (mode IN ('link', 'provider', 'stars'));
+            ALTER TABLE renewal_orders ADD COLUMN invoice_amount INTEGER;
+            ALTER TABLE renewal_orders ADD COLUMN invoice_currency TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN user_id INTEGER;
+            ALTER TABLE renewal_orders ADD COLUMN expires_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN updated_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN invoiced_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN invoice_message_id INTEGER;
+            ALTER TABLE renewal_orders ADD COLUMN prechecked_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN applied_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN refunded_at TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN telegram_charge_id TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN provider_charge_id TEXT;
+            ALTER TABLE renewal_orders ADD COLUMN reason TEXT;
+            CREATE UNIQUE INDEX renewal_orders_by_charge ON renewal_orders(telegram_charge_id) WHERE telegram_charge_id IS NOT NULL;
+            """),
     ]
 }

@@ -88,7 +88,7 @@ public struct BotAPI: Sendable {
             let offset: Int64
             let timeout: Int
             let limit: Int
-            let allowed_updates = ["message", "edited_message", "callback_query", "my_chat_member"]
+            let allowed_updates = ["message", "edited_message", "callback_query", "my_chat_member", "pre_checkout_query"]
         }
         let raw: [LenientUpdate] = try await call(
             "getUpdates", body: try Self.encode("getUpdates", P(offset: offset, timeout: timeoutSeconds, limit: limit)), timeoutSeconds: Double(timeoutSeconds) + 15,
@@ -221,6 +221,49 @@ public struct BotAPI: Sendable {
         }
         let many = Many(chat_id: chatID, from_chat_id: fromChat, message_ids: messageIDs, message_thread_id: thread)
         return try await call("copyMessages", many, as: [SentMessageID].self).map(\.messageID)
+    }
+
+    public struct LabeledPrice: Encodable, Sendable {
+        let label: String
+        let amount: Int64
+    }
+
+    /// Sends an invoice; returns its message id. `providerToken` is empty for Telegram Stars.
+    nonisolated(nonsending) public func sendInvoice(
+        chatID: Int64, title: String, description: String, payload: String, providerToken: String, currency: String, prices: [(label: String, amount: Int64)]
+    ) async throws -> Int64 {
+        struct P: Encodable {
+            let chat_id: Int64
+            let title: String
+            let description: String
+            let payload: String
+            let provider_token: String
+            let currency: String
+            let prices: [LabeledPrice]
+        }
+        let p = P(
+            chat_id: chatID, title: title, description: description, payload: payload, provider_token: providerToken, currency: currency,
+            prices: prices.map { LabeledPrice(label: $0.label, amount: $0.amount) })
+        return try await call("sendInvoice", p, as: SentMessageID.self).messageID
+    }
+
+    /// Says yes (or no, with the reason the user reads) to a pre-checkout query.
+    nonisolated(nonsending) public func answerPreCheckoutQuery(id: String, ok: Bool, errorMessage: String? = nil) async throws {
+        struct P: Encodable {
+            let pre_checkout_query_id: String
+            let ok: Bool
+            let error_message: String?
+        }
+        _ = try await call("answerPreCheckoutQuery", P(pre_checkout_query_id: id, ok: ok, error_message: ok ? nil : errorMessage), timeoutSeconds: 5, as: Bool.self)
+    }
+
+    /// Gives back the Stars of a payment.
+    nonisolated(nonsending) public func refundStarPayment(userID: Int64, chargeID: String) async throws {
+        struct P: Encodable {
+            let user_id: Int64
+            let telegram_payment_charge_id: String
+        }
+        _ = try await call("refundStarPayment", P(user_id: userID, telegram_payment_charge_id: chargeID), as: Bool.self)
     }
 
     /// Sets one emoji reaction on a message (a receipt).

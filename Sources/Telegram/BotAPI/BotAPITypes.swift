@@ -50,6 +50,8 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
     public let messageThreadID: Int64?
     /// True when the message was posted in a forum topic.
     public let isTopicMessage: Bool?
+    /// A payment Telegram confirmed (a service message from the payer).
+    public let successfulPayment: SuccessfulPaymentObject?
 
     enum CodingKeys: String, CodingKey {
         case from, chat, date, text, entities, caption
@@ -58,13 +60,15 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
         case mediaGroupID = "media_group_id"
         case messageThreadID = "message_thread_id"
         case isTopicMessage = "is_topic_message"
+        case successfulPayment = "successful_payment"
     }
 
     public init(
         messageID: Int64, from: TelegramUser?, chat: TelegramChat, date: Int64?, text: String?, entities: [MessageEntity]?,
         replyToMessage: RepliedMessage? = nil, caption: String? = nil, mediaGroupID: String? = nil, media: MessageMedia? = nil,
-        messageThreadID: Int64? = nil, isTopicMessage: Bool? = nil
+        messageThreadID: Int64? = nil, isTopicMessage: Bool? = nil, successfulPayment: SuccessfulPaymentObject? = nil
     ) {
+        self.successfulPayment = successfulPayment
         self.messageThreadID = messageThreadID
         self.isTopicMessage = isTopicMessage
         self.messageID = messageID
@@ -92,6 +96,7 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
         mediaGroupID = try c.decodeIfPresent(String.self, forKey: .mediaGroupID)
         messageThreadID = try c.decodeIfPresent(Int64.self, forKey: .messageThreadID)
         isTopicMessage = try c.decodeIfPresent(Bool.self, forKey: .isTopicMessage)
+        successfulPayment = try c.decodeIfPresent(SuccessfulPaymentObject.self, forKey: .successfulPayment)
         // Only whether each kind is there (and not null) matters.
         let kinds = try decoder.container(keyedBy: MessageMedia.Key.self)
         media = try MessageMedia.allCases.first { try kinds.decodeIfPresent(AnyJSONValue.self, forKey: MessageMedia.Key(kind: $0)) != nil }
@@ -140,6 +145,38 @@ public struct RepliedMessage: Codable, Sendable, Equatable {
     }
 }
 
+/// `successful_payment`: what was paid, for which payload, with both charge ids.
+public struct SuccessfulPaymentObject: Decodable, Sendable, Equatable {
+    public let currency: String
+    public let totalAmount: Int64
+    public let invoicePayload: String
+    public let telegramPaymentChargeID: String
+    public let providerPaymentChargeID: String
+
+    enum CodingKeys: String, CodingKey {
+        case currency
+        case totalAmount = "total_amount"
+        case invoicePayload = "invoice_payload"
+        case telegramPaymentChargeID = "telegram_payment_charge_id"
+        case providerPaymentChargeID = "provider_payment_charge_id"
+    }
+}
+
+/// `pre_checkout_query`: the user pressed Pay; the bot has 10 seconds to say yes or no.
+public struct PreCheckoutQueryObject: Decodable, Sendable, Equatable {
+    public let id: String
+    public let from: TelegramUser
+    public let currency: String
+    public let totalAmount: Int64
+    public let invoicePayload: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, from, currency
+        case totalAmount = "total_amount"
+        case invoicePayload = "invoice_payload"
+    }
+}
+
 /// A change of the bot's own membership in a chat (`my_chat_member`): in a private chat,
 /// "kicked" means the user blocked the bot and "member" that they allowed it again.
 public struct ChatMemberUpdated: Decodable, Sendable, Equatable {
@@ -180,6 +217,8 @@ public struct Update: Decodable, Sendable, Equatable {
     public let editedMessage: TelegramMessage?
     /// The bot was blocked or allowed again.
     public let myChatMember: ChatMemberUpdated?
+    /// The user pressed Pay on an invoice.
+    public let preCheckoutQuery: PreCheckoutQueryObject?
 
     enum CodingKeys: String, CodingKey {
         case message
@@ -187,9 +226,14 @@ public struct Update: Decodable, Sendable, Equatable {
         case callbackQuery = "callback_query"
         case editedMessage = "edited_message"
         case myChatMember = "my_chat_member"
+        case preCheckoutQuery = "pre_checkout_query"
     }
 
-    public init(updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?, editedMessage: TelegramMessage? = nil, myChatMember: ChatMemberUpdated? = nil) {
+    public init(
+        updateID: Int64, message: TelegramMessage?, callbackQuery: CallbackQuery?, editedMessage: TelegramMessage? = nil, myChatMember: ChatMemberUpdated? = nil,
+        preCheckoutQuery: PreCheckoutQueryObject? = nil
+    ) {
+        self.preCheckoutQuery = preCheckoutQuery
         self.myChatMember = myChatMember
         self.updateID = updateID
         self.message = message

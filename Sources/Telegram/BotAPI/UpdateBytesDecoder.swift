@@ -79,6 +79,8 @@ package struct UpdateBytesDecoder {
             case .message: message = try d.message(depth: 3)
             case .editedMessage: edited = try d.message(depth: 3)
             case .myChatMember: member = try d.chatMemberUpdated(depth: 3)
+            // Payments are rare: JSONDecoder decides.
+            case .preCheckoutQuery: throw Bail()
             case .callbackQuery: callback = try d.callbackQuery(depth: 3)
             default: try d.skipValue(depth: 3)
             }
@@ -117,6 +119,7 @@ package struct UpdateBytesDecoder {
             case .entities: entities = try d.entities(depth: depth + 1)
             case .replyToMessage: replied = try d.repliedMessage(depth: depth + 1)
             case .messageThreadID: thread = try d.int64()
+            case .successfulPayment: throw Bail()
             case .isTopicMessage: isTopic = try d.bool()
             default: return false
             }
@@ -282,15 +285,16 @@ package struct UpdateBytesDecoder {
     /// The object keys this decoder reads; every other key is `.other`.
     enum Key: Hashable {
         case ok, result, description, errorCode, parameters
-        case updateID, message, callbackQuery, editedMessage, myChatMember
-        case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID, messageThreadID, isTopicMessage
+        case updateID, message, callbackQuery, editedMessage, myChatMember, preCheckoutQuery
+        case messageID, from, chat, date, text, entities, replyToMessage, caption, mediaGroupID, messageThreadID, isTopicMessage, successfulPayment
         case media(MessageMedia)
         case id, isBot, firstName, username, languageCode, type, data, offset, length, newChatMember, status
         case other
 
         static let table: [(StaticString, Key)] = [
             ("ok", .ok), ("result", .result), ("description", .description), ("error_code", .errorCode), ("parameters", .parameters),
-            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("edited_message", .editedMessage), ("my_chat_member", .myChatMember), ("message_id", .messageID),
+            ("update_id", .updateID), ("message", .message), ("callback_query", .callbackQuery), ("edited_message", .editedMessage), ("my_chat_member", .myChatMember), ("pre_checkout_query", .preCheckoutQuery),
+            ("successful_payment", .successfulPayment), ("message_id", .messageID),
             ("message_thread_id", .messageThreadID), ("is_topic_message", .isTopicMessage),
             ("from", .from), ("chat", .chat), ("date", .date), ("text", .text), ("entities", .entities), ("reply_to_message", .replyToMessage), ("caption", .caption),
             ("media_group_id", .mediaGroupID), ("photo", .media(.photo)), ("animation", .media(.animation)), ("video", .media(.video)),

@@ -27,12 +27,16 @@ public actor OutboxSender {
     let notices: DeliveryNotices?
     /// Counts each round's outcomes for `/metrics` and its answers for `/healthz`.
     let monitor: BotMonitor
+    /// The provider's token and the catalogue, for invoices and refunds (nil: no payments).
+    let payments: PaymentContext?
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
-        notices: DeliveryNotices? = nil, monitor: BotMonitor = BotMonitor(), clock: any WallClock = SystemWallClock(), logger: Logger
+        notices: DeliveryNotices? = nil, monitor: BotMonitor = BotMonitor(), payments: PaymentContext? = nil, clock: any WallClock = SystemWallClock(),
+        logger: Logger
     ) {
         self.monitor = monitor
+        self.payments = payments
         precondition(!clients.isEmpty, "the sender needs at least one client")
         self.database = database
         self.clients = clients
@@ -164,7 +168,7 @@ public actor OutboxSender {
         let picked = try await resolveQuotes(planned)
         let lateNotices = try await lateNotices(picked, at: wallNow)
         let routes = try await ticketRoutes(picked)
-        let operatorChat = notices?.operatorChatID
+        let operatorChat = notices?.operatorChatID, payments = self.payments
 
         // Each client takes every n-th item; a chat's single item goes to one client.
         let clients = self.clients, journal = self.journal
@@ -185,7 +189,9 @@ public actor OutboxSender {
                             let attempt =
                                 Self.ticketTarget(item, operatorChat: operatorChat).isTicketItem
                                 ? await Self.deliverTicketItem(item, api: api, route: routes[item.id])
-                                : await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
+                                : Self.isPaymentItem(item)
+                                    ? await Self.deliverPaymentItem(item, api: api, payments: payments)
+                                    : await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
                             if case .success = attempt.result {
                                 journal?.record(item.id)
                             } else if attempt.madeProgress {
@@ -266,7 +272,7 @@ public actor OutboxSender {
             ticket = link.ticket
         case .copy(let c): ticket = c.ticket
         case .topic(let t): ticket = t.ticket
-        case .edit, .answerButton: return
+        case .edit, .answerButton, .invoice, .refundStars: return
         }
         switch attempt.topicChange {
         case .made(let thread, let card)?:
@@ -337,6 +343,7 @@ public actor OutboxSender {
         let notices = self.notices, lifetime = state.lifetime, outageEnded = outage
         let operatorChat = notices?.operatorChatID
         let ticketAttempts = results.filter { Self.ticketTarget($0.item, operatorChat: operatorChat).isTicketItem }
+        let paymentAttempts = results.filter { Self.isPaymentItem($0.item) }, payments = self.payments
         // If this write fails, the journal still holds the accepted sends: recover them first.
         recovered = false
         let (deliveredCount, next) = try await database.write { db in
@@ -344,6 +351,10 @@ public actor OutboxSender {
                 for attempt in ticketAttempts {
                     let outcome = outcomes.first { $0.item.id == attempt.item.id }?.outcome ?? .retryLater
                     try Self.recordTicketAttempt(attempt, outcome: outcome, notices: notices, db: db, at: now)
+                }
+                for attempt in paymentAttempts {
+                    let outcome = outcomes.first { $0.item.id == attempt.item.id }?.outcome ?? .retryLater
+                    try Self.recordPaymentAttempt(attempt, outcome: outcome, notices: notices, payments: payments, db: db, at: now)
                 }
                 var count = 0
                 for (item, outcome) in outcomes {
@@ -422,6 +433,8 @@ public actor OutboxSender {
                 try await api.answerCallbackQuery(id: id, text: text)
             case .copy, .topic:
                 return await deliverTicketItem(item, api: api, route: nil)
+            case .invoice, .refundStars:
+                return SenderState.Attempt(item, .failure(.malformedResponse("a payment item goes through deliverPaymentItem")))
             case .send(let message):
                 if let lateNotice, partsSent == 0, !noticeSent, let question = message.answering {
                     try await withPlainTextFallback(lateNotice) { text, isHTML in

@@ -26,6 +26,8 @@ public final class TelegramBot: Sendable {
         public var faqCheckIntervalSeconds: Double
         /// How often open tickets are checked against their response timers.
         public var ticketCheckIntervalSeconds: Double
+        /// The payment provider's token (provider mode), added to invoices as they go.
+        public var paymentToken: PaymentToken?
         /// Where `/healthz` and `/metrics` are served; nil serves nothing (`metrics.listen`).
         public var metricsListen: ListenAddress?
         /// How often the health probe writes to the database and reads the outbox depth.
@@ -46,6 +48,7 @@ public final class TelegramBot: Sendable {
             alertCheckIntervalSeconds = Double(c.alerts.checkIntervalSeconds)
             faqCheckIntervalSeconds = c.telegram.faqCheckIntervalSeconds
             ticketCheckIntervalSeconds = Double(c.tickets.checkIntervalSeconds)
+            paymentToken = c.payments.providerToken
             metricsListen = c.metrics.listen
             healthProbeIntervalSeconds = c.telegram.healthProbeIntervalSeconds
             healthAPIFailureLimit = c.telegram.healthAPIFailureLimit
@@ -71,6 +74,8 @@ public final class TelegramBot: Sendable {
 
     let pollAPI: BotAPI
     let setupAPI: BotAPI
+    /// Answers pre-checkout queries: never behind a poll or a send.
+    let checkoutAPI: BotAPI
     public let sender: OutboxSender
     let handler: UpdateHandler
     let replies: ReplyBook
@@ -89,6 +94,7 @@ public final class TelegramBot: Sendable {
         logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
+        checkoutAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "checkout"))
         setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
         let notices = DeliveryNotices(
@@ -98,7 +104,7 @@ public final class TelegramBot: Sendable {
         monitoringServer = settings.metricsListen.map { MonitoringServer(address: $0, routes: monitor.routes) }
         sender = OutboxSender(
             database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, monitor: monitor,
-            clock: assistant.clock, logger: logger)
+            payments: PaymentContext(providerToken: settings.paymentToken, catalogue: assistant.catalogue), clock: assistant.clock, logger: logger)
         handler = UpdateHandler(assistant: assistant, database: database, logger: logger, monitor: monitor)
         replies = assistant.knowledge.replies
         self.settings = settings
@@ -189,11 +195,16 @@ public final class TelegramBot: Sendable {
     private func serve(shutdown: AsyncStream<Int32>) async throws {
         let me = try await start()
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
+        // Pre-checkout answers read on a connection of their own (an in-memory database has
+        // only the one: then they share it).
+        let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path)
+        let responder = PreCheckoutResponder(
+            reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // The menus are published alongside polling; this task ends only with the poll loop.
                 async let commands: Void = self.publishCommands()
-                try await self.pollLoop(bot: BotIdentity(id: me.id, username: me.username))
+                try await self.pollLoop(bot: BotIdentity(id: me.id, username: me.username), checkout: responder)
                 await commands
             }
             group.addTask { await self.sender.run() }
@@ -277,7 +288,7 @@ public final class TelegramBot: Sendable {
     /// Polls until cancelled: 409 and network errors back off (with jitter, up to a minute),
     /// a poll that hangs past its deadline is abandoned, a refused token ends the bot.
     /// The decisions are `PollState`'s; this loop performs them.
-    func pollLoop(bot: BotIdentity? = nil) async throws {
+    func pollLoop(bot: BotIdentity? = nil, checkout: PreCheckoutResponder? = nil) async throws {
         typealias Poll = PollState<SystemRandomNumberGenerator>
         var state = Poll(offset: try await handler.storedOffset(), settings: settings, random: SystemRandomNumberGenerator())
         var action = state.start()
@@ -320,7 +331,12 @@ public final class TelegramBot: Sendable {
                     // A batch that started is finished even when a signal arrives meanwhile (a few
                     // milliseconds): cancelling it half way would only make the restart redo it.
                     let handler = self.handler, received = batch
-                    let queued = try await Task { try await handler.handle(received.updates, malformed: received.malformed, bot: bot) }.value
+                    // Pre-checkout queries are answered ahead of (and alongside) the batch: Telegram waits 10 s at most.
+                    let queries = received.updates.compactMap(\.preCheckoutQuery)
+                    let answering = queries.isEmpty ? nil : checkout.map { responder in Task { await responder.answer(queries) } }
+                    let handled = await Task { try await handler.handle(received.updates, malformed: received.malformed, bot: bot) }.result
+                    await answering?.value
+                    let queued = try handled.get()
                     monitor.batchHandled(updates: received.updates.count, malformed: received.malformed.count)
                     action = state.handled(through: highest)
                     if queued > 0 { await sender.wake() }

@@ -126,7 +126,7 @@ extension OutboxSender {
                         // Topics are there but not ours to change: nothing to do.
                     }
                 }
-            case .answerButton, .edit:
+            case .answerButton, .edit, .invoice, .refundStars:
                 return SenderState.Attempt(item, .failure(.malformedResponse("not a ticket item")))
             }
             var attempt = SenderState.Attempt(item, .success(()))
@@ -149,7 +149,7 @@ extension OutboxSender {
             return (true, m.chatID == operatorChat ? link.ticket : nil)
         case .copy(let c): return (true, c.direction == .toOperators ? c.ticket : nil)
         case .topic(let t): return (true, t.ticket)
-        case .edit, .answerButton: return (false, nil)
+        case .edit, .answerButton, .invoice, .refundStars: return (false, nil)
         }
     }
 }

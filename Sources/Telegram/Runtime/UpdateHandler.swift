@@ -38,6 +38,19 @@ public struct UpdateHandler: Sendable {
                 chatID: edited.chat.id, userID: edited.from?.id ?? edited.chat.id, languageHint: edited.from?.languageCode,
                 messageID: edited.messageID, kind: .text(text), isEdit: true), edited)
         }
+        if let query = update.preCheckoutQuery {
+            return Inbound(
+                chatID: query.from.id, userID: query.from.id, languageHint: query.from.languageCode, messageID: 0,
+                kind: .preCheckout(.init(id: query.id, currency: query.currency, totalAmount: query.totalAmount, payload: query.invoicePayload)))
+        }
+        if let message = update.message, message.chat.id != 0, let paid = message.successfulPayment {
+            return Inbound(
+                chatID: message.chat.id, userID: message.from?.id ?? message.chat.id, languageHint: message.from?.languageCode, messageID: message.messageID,
+                kind: .payment(
+                    .init(
+                        currency: paid.currency, totalAmount: paid.totalAmount, payload: paid.invoicePayload, telegramChargeID: paid.telegramPaymentChargeID,
+                        providerChargeID: paid.providerPaymentChargeID)))
+        }
         if let message = update.message, message.chat.id != 0 {
             let attachment = message.media.map(attachment)
             if let text = ChatAddressing.text(of: message, bot: bot, operatorChat: operatorChat) {
@@ -149,8 +162,9 @@ public struct UpdateHandler: Sendable {
                     for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
                     if last > 0 { try BotState.advance(db, .telegramOffset, to: last + 1, at: now) }
                 }
-            } catch let error as DatabaseError where error.isInterrupted {
-                // Cancelled, not broken: nothing was committed, and the batch comes again after a restart.
+            } catch let error as DatabaseError where error.isInterrupted || error.isBusy {
+                // Cancelled or locked out, not broken: nothing was committed, and the batch comes
+                // again (after the poll loop's back-off, or a restart).
                 throw error
             } catch {
                 queued = 0
@@ -160,7 +174,7 @@ public struct UpdateHandler: Sendable {
                             queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
                             try BotState.advance(db, .telegramOffset, to: update.updateID + 1, at: now)
                         }
-                    } catch let error as DatabaseError where error.isInterrupted {
+                    } catch let error as DatabaseError where error.isInterrupted || error.isBusy {
                         throw error
                     } catch {
                         // The update's own changes rolled back; skip it rather than block the chat forever.
@@ -182,7 +196,7 @@ public struct UpdateHandler: Sendable {
             let inbound = prepared.inbound
             switch inbound.kind {
             case .text, .attachment: try Outbox.noteInbound(db, chat: inbound.chatID, messageID: inbound.messageID)
-            case .button, .membership: break
+            case .button, .membership, .preCheckout, .payment: break
             }
             let outputs = try assistant.handle(prepared, in: db)
             for output in outputs { try Outbox.enqueue(db, output, priority: .live, at: now) }

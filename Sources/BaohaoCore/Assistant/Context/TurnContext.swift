@@ -125,6 +125,8 @@ struct Reply {
     var editsPressedMessage = false
     /// Nothing goes to the chat (a person has the conversation).
     var silent = false
+    /// An invoice goes instead of the text (a renewal paid in the chat).
+    var invoice: InvoiceRequest?
 
     /// The same reply as a new message.
     var sent: Reply {

@@ -37,7 +37,14 @@ extension LineDialogue {
             case .amount(let minor): .amount(Money(minorUnits: minor, currency: line.currency))
             }
         guard let quote = try c.lines.quote(number, visibleTo: c.me).first(where: { $0.choice == choice }) else { return try renewal(line) }
-        let reference = "R\(c.inbound.messageID)-\(String(UInt64(bitPattern: c.chat) % 1_000_000_007, radix: 36))-\(Self.tag(choice))"
+        var reference = "R\(c.inbound.messageID)-\(String(UInt64(bitPattern: c.chat) % 1_000_000_007, radix: 36))-\(Self.tag(choice))"
+        // The same button pressed again after its order ended (expired, refused, paid): a new order.
+        var attempt = 1
+        while let existing = try RenewalOrders.order(c.db, reference: reference), !existing.state.isPayable || existing.expiresAt.map({ c.now >= $0 }) == true {
+            attempt += 1
+            reference = "R\(c.inbound.messageID)-\(String(UInt64(bitPattern: c.chat) % 1_000_000_007, radix: 36))-\(Self.tag(choice))-\(attempt)"
+        }
+        if let invoice = try PaymentDesk(context: c).invoice(line: line, quote: quote, reference: reference) { return invoice }
         try RenewalOrders.create(c.db, reference: reference, chat: c.chat, number: number, choice: choice, price: quote.price, language: c.language, at: c.now)
         let link = c.settings.paymentLinkTemplate.replacingAll("{ref}", with: reference)
         return Reply(html: c.t(.renewOrder, ["reference": reference, "amount": quote.price.display, "link": link, "number": number.maskedForDisplay]))

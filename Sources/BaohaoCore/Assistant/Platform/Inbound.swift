@@ -9,6 +9,43 @@ public struct Inbound: Sendable, Equatable {
         case attachment(Attachment)
         /// The user blocked the bot (false) or allowed it again (true): `my_chat_member`.
         case membership(active: Bool)
+        /// The user pressed Pay: the payment waits for the bot's yes (answered ahead of the
+        /// batch; here it is recorded).
+        case preCheckout(PreCheckoutQuery)
+        /// Telegram took the payment.
+        case payment(SuccessfulPayment)
+    }
+
+    /// A pre-checkout query: the invoice's payload (the order reference) and what is to be paid.
+    public struct PreCheckoutQuery: Sendable, Equatable {
+        public let id: String
+        public let currency: String
+        public let totalAmount: Int64
+        public let payload: String
+
+        public init(id: String, currency: String, totalAmount: Int64, payload: String) {
+            self.id = id
+            self.currency = currency
+            self.totalAmount = totalAmount
+            self.payload = payload
+        }
+    }
+
+    /// A payment Telegram confirmed, with both charge ids.
+    public struct SuccessfulPayment: Sendable, Equatable {
+        public let currency: String
+        public let totalAmount: Int64
+        public let payload: String
+        public let telegramChargeID: String
+        public let providerChargeID: String
+
+        public init(currency: String, totalAmount: Int64, payload: String, telegramChargeID: String, providerChargeID: String) {
+            self.currency = currency
+            self.totalAmount = totalAmount
+            self.payload = payload
+            self.telegramChargeID = telegramChargeID
+            self.providerChargeID = providerChargeID
+        }
     }
 
     /// What a message carries besides text, as far as the reply goes.

@@ -128,6 +128,53 @@ public enum Outbound: Sendable, Equatable, Codable {
     case copy(MessageCopy)
     /// Close or reopen a ticket's topic.
     case topic(TopicChange)
+    /// An invoice for a renewal order (Telegram Payments).
+    case invoice(InvoiceRequest)
+    /// Give back the Stars of a payment (`refundStarPayment`).
+    case refundStars(StarRefund)
+}
+
+/// An invoice for a renewal order. The provider's token is not in it (nor in the outbox):
+/// the sender adds it.
+public struct InvoiceRequest: Sendable, Equatable, Codable {
+    public let chatID: Int64
+    /// The order reference, which is the invoice's payload.
+    public let reference: String
+    public let title: String
+    public let description: String
+    /// The price's label.
+    public let label: String
+    /// ISO 4217, or `XTR` for Telegram Stars.
+    public let currency: String
+    /// Minor units of `currency` (Stars for `XTR`).
+    public let amount: Int64
+
+    public init(chatID: Int64, reference: String, title: String, description: String, label: String, currency: String, amount: Int64) {
+        self.chatID = chatID
+        self.reference = reference
+        self.title = title
+        self.description = description
+        self.label = label
+        self.currency = currency
+        self.amount = amount
+    }
+}
+
+/// A Stars payment to give back, for order `reference`; `operatorChat` hears how it went.
+public struct StarRefund: Sendable, Equatable, Codable {
+    public let userID: Int64
+    public let chargeID: String
+    public let reference: String
+    public let reason: String
+    public let operatorChat: Int64
+
+    public init(userID: Int64, chargeID: String, reference: String, reason: String, operatorChat: Int64) {
+        self.userID = userID
+        self.chargeID = chargeID
+        self.reference = reference
+        self.reason = reason
+        self.operatorChat = operatorChat
+    }
 }
 
 extension Outbound {
@@ -138,6 +185,8 @@ extension Outbound {
         case .answerButton: nil
         case .copy(let c): c.toChat
         case .topic(let t): t.chatID
+        case .invoice(let i): i.chatID
+        case .refundStars(let r): r.operatorChat
         }
     }
 }

@@ -241,5 +241,28 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case ticketFlagFirst = "ticket.flag.first"
     case ticketFlagNext = "ticket.flag.next"
     case groupPrivate = "group.private"
+    // Payments in the chat.
+    case paymentInvoiceTitle = "payment.invoice_title"
+    case paymentInvoiceDescription = "payment.invoice_description"
+    case paymentRefusedUnknown = "payment.refused.unknown_order"
+    case paymentRefusedExpired = "payment.refused.expired"
+    case paymentRefusedPaid = "payment.refused.already_paid"
+    case paymentRefusedLine = "payment.refused.line_unavailable"
+    case paymentRefusedPrice = "payment.refused.price_changed"
+    case paymentRefusedBusy = "payment.refused.busy"
+    case paymentExpiredChat = "payment.expired_chat"
+    case paymentOperatorPaid = "payment.operator_paid"
+    case paymentOperatorUnknown = "payment.operator_unknown"
+    case paymentOperatorRefundNeeded = "payment.operator_refund_needed"
+    case paymentCustomerRefundPending = "payment.customer_refund_pending"
+    case paymentRefundButton = "payment.refund_button"
+    case paymentRefundUnknown = "payment.refund_unknown"
+    case paymentRefundDone = "payment.refund_done"
+    case paymentRefundStarted = "payment.refund_started"
+    case paymentRefundAtProvider = "payment.refund_at_provider"
+    case paymentRefundedCustomer = "payment.refunded_customer"
+    case paymentRefundedOperator = "payment.refunded_operator"
+    case paymentRefundFailed = "payment.refund_failed"
 }
+
 

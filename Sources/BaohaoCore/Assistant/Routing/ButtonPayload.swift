@@ -36,6 +36,8 @@ public enum ButtonPayload: Sendable, Equatable {
     case faqAdmin(FAQAdminButton)
     /// Operators: one-tap actions on a group of unanswered questions.
     case inbox(InboxButton)
+    /// Operators: refund the payment of an order that could not be applied.
+    case refundOrder(reference: String)
 
     public enum MenuItem: String, Sendable, CaseIterable {
         case balance = "bal", renew, cancel, faq, agent
@@ -94,13 +96,18 @@ public enum ButtonPayload: Sendable, Equatable {
     /// Buttons only operators may press; anyone else's press is refused and audited.
     public var isOperatorOnly: Bool {
         switch self {
-        case .faqAdmin, .inbox: true
+        case .faqAdmin, .inbox, .refundOrder: true
         default: false
         }
     }
 
     /// A press that may change the FAQ: what follows it in a batch is answered with the FAQ it leaves.
-    public var mayChangeKnowledge: Bool { isOperatorOnly }
+    public var mayChangeKnowledge: Bool {
+        switch self {
+        case .faqAdmin, .inbox: true
+        default: false
+        }
+    }
 
     // MARK: - Encoding
 
@@ -135,6 +142,7 @@ public enum ButtonPayload: Sendable, Equatable {
         case .inbox(.addPhrasings(let miss, let entry)): "un:p:\(miss):\(entry)"
         case .inbox(.newEntry(let miss)): "un:n:\(miss)"
         case .inbox(.ignore(let miss)): "un:i:\(miss)"
+        case .refundOrder(let reference): "rf:" + reference
         }
     }
 
@@ -236,6 +244,9 @@ public enum ButtonPayload: Sendable, Equatable {
         case "fq":
             guard let button = Self.faqAdminButton(fields) else { return nil }
             self = .faqAdmin(button)
+        case "rf":
+            guard fields.count == 1, !fields[0].isEmpty else { return nil }
+            self = .refundOrder(reference: fields[0])
         case "un":
             guard fields.count >= 2, let miss = Int64(fields[1]) else { return nil }
             switch (fields[0], fields.count) {
@@ -296,7 +307,7 @@ extension ButtonPayload {
 
     /// A payload of the operators' console (`fq:`, `un:`), even one that does not parse: its
     /// press is checked and audited like a valid one.
-    static func isOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") }
+    static func isOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") || text.hasPrefix("rf:") }
 }
 
 extension OutboundButton {

@@ -142,6 +142,7 @@ struct Turn {
         case .stopAlerts(let lineID): return try alerts.optOut(lineID: lineID, snooze: false)
         case .language(let language): return setLanguage(language, edit: true)
         case .faqAdmin(let button): return try console.press(button)
+        case .refundOrder(let reference): return try PaymentDesk(context: c).refund(reference)
         case .inbox(let button): return try console.press(button)
         }
     }

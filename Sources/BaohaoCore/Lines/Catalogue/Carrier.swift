@@ -41,6 +41,15 @@ public struct RenewalOption: Sendable, Equatable {
     public let id: String
     public let length: Length
     public let price: Money
+    /// The price in Telegram Stars, for payments in Stars mode (nil: not sold for Stars).
+    public var stars: Int? = nil
+
+    public init(id: String, length: Length, price: Money, stars: Int? = nil) {
+        self.id = id
+        self.length = length
+        self.price = price
+        self.stars = stars
+    }
 }
 
 public struct Plan: Sendable, Equatable {

@@ -201,6 +201,7 @@ public enum CarrierCatalogueLoader {
             let days = o.integer("days", in: 1...400)
             let months = o.integer("months", in: 1...12)
             let price = currency.flatMap { o.require(o.money("price", currency: $0, positive: true), "price") }
+            let stars = o.integer("stars", in: 1...100_000)
             var length: RenewalOption.Length?
             switch (days, months) {
             case (let d?, nil): length = .days(d)
@@ -209,7 +210,7 @@ public enum CarrierCatalogueLoader {
             case (nil, nil): if o.problems.isEmpty { o.fail("days", "missing: give days or months") }
             }
             if let optionID, options.contains(where: { $0.id == optionID }) { o.fail("id", "'\(optionID)' is used twice in this plan") }
-            if let optionID, let length, let price, o.problems.isEmpty { options.append(RenewalOption(id: optionID, length: length, price: price)) }
+            if let optionID, let length, let price, o.problems.isEmpty { options.append(RenewalOption(id: optionID, length: length, price: price, stars: stars)) }
             p.absorb(o)
         }
         guard let id, let names, p.problems.isEmpty else { return nil }

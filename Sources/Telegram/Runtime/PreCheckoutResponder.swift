@@ -1,0 +1,62 @@
+public import BaohaoCore
+public import Storage
+import BaohaoSupport
+import Synchronization
+
+/// Answers pre-checkout queries within Telegram's 10 seconds, ahead of the batch they came in:
+/// on its own read connection (in WAL mode a writer, even another process holding the write
+/// lock, does not block it) and its own Bot API client, so neither a slow batch nor a busy
+/// database delays the answer. The rules are the batch's (`Payments.precheck`); the batch
+/// records the order's state from the same rules. A query comes again when its batch is
+/// handled again: it is answered once.
+final class PreCheckoutResponder: Sendable {
+    let reader: Database
+    let api: BotAPI
+    let assistant: Assistant
+    let logger: Logger
+    /// How long the decision may take before the answer is no ("try again"), seconds.
+    let decisionDeadlineSeconds: Double
+    private let answered = Mutex<Set<String>>([])
+
+    init(reader: Database, api: BotAPI, assistant: Assistant, logger: Logger, decisionDeadlineSeconds: Double = 6) {
+        self.reader = reader
+        self.api = api
+        self.assistant = assistant
+        self.logger = logger
+        self.decisionDeadlineSeconds = decisionDeadlineSeconds
+    }
+
+    /// Answers each query not answered before.
+    func answer(_ queries: [PreCheckoutQueryObject]) async {
+        for query in queries {
+            guard answered.withLock({ $0.insert(query.id).inserted }) else { continue }
+            let inbound = Inbound.PreCheckoutQuery(id: query.id, currency: query.currency, totalAmount: query.totalAmount, payload: query.invoicePayload)
+            let assistant = self.assistant, reader = self.reader, now = assistant.clock.now()
+            let decision: (refusal: PrecheckRefusal, text: String)??
+            do {
+                decision = try await TelegramBot.withDeadline(seconds: decisionDeadlineSeconds) {
+                    try await reader.read { db in
+                        try Payments.precheck(
+                            db, inbound, catalogue: assistant.catalogue, replies: assistant.knowledge.replies, defaultLanguage: assistant.settings.defaultLanguage,
+                            at: now)
+                    }
+                }
+            } catch {
+                logger.error("payments.precheck_failed", ["reference": .string(query.invoicePayload), "error": .string("\(error)")])
+                decision = .some(.some((.priceChanged, assistant.knowledge.replies.text(.paymentRefusedBusy, assistant.settings.defaultLanguage))))
+            }
+            let refusal: (refusal: PrecheckRefusal, text: String)? =
+                switch decision {
+                case .none: (.priceChanged, assistant.knowledge.replies.text(.paymentRefusedBusy, assistant.settings.defaultLanguage))  // too slow
+                case .some(let answer): answer
+                }
+            do {
+                try await api.answerPreCheckoutQuery(id: query.id, ok: refusal == nil, errorMessage: refusal?.text)
+                logger.info(
+                    "payments.prechecked", ["reference": .string(query.invoicePayload), "ok": .bool(refusal == nil), "reason": .string(refusal?.refusal.rawValue ?? "")])
+            } catch {
+                logger.error("payments.precheck_answer_failed", ["reference": .string(query.invoicePayload), "error": .string("\(error)")])
+            }
+        }
+    }
+}
