@@ -23,6 +23,8 @@ public enum PrecheckRefusal: String, Sendable, Equatable {
     case lineUnavailable = "line_unavailable"
     /// The option's price is not what the invoice says any more (or the amount differs).
     case priceChanged = "price_changed"
+    /// The order was refused before (its line or price changed, or its invoice failed).
+    case closed
 }
 
 /// What is known when a pre-checkout or a payment comes: the order and the line now.
@@ -53,7 +55,12 @@ public enum OrderRules {
     /// The answer to a pre-checkout query for `currency` `total` at `now`.
     public static func precheck(_ facts: OrderFacts?, currency: String, total: Int64, at now: Instant) -> PrecheckRefusal? {
         guard let facts else { return .unknownOrder }
-        guard facts.state.isPayable else { return facts.state == .expired ? .expired : .alreadyPaid }
+        switch facts.state {
+        case .created, .invoiced, .prechecked: break
+        case .expired: return .expired
+        case .refused: return .closed
+        case .paid, .applied, .refunded: return .alreadyPaid
+        }
         if let expires = facts.expiresAt, now >= expires { return .expired }
         guard let status = facts.lineStatus, isRenewable(status) else { return .lineUnavailable }
         guard facts.invoiceCurrency == currency, facts.invoiceAmount == total, facts.currentAmount == total else { return .priceChanged }

@@ -55,6 +55,7 @@ public enum Payments {
         case .alreadyPaid: .paymentRefusedPaid
         case .lineUnavailable: .paymentRefusedLine
         case .priceChanged: .paymentRefusedPrice
+        case .closed: .paymentRefusedClosed
         }
     }
 

@@ -90,7 +90,7 @@ final class Dialogue: @unchecked Sendable {
                 if !m.buttons.isEmpty { buttons[m.chatID] = m.buttons.flatMap { $0 } }
                 lastBotMessage[m.chatID] = nextMessageID
                 nextMessageID += 1
-            case .answerButton, .copy, .topic: break
+            case .answerButton, .copy, .topic, .invoice, .refundStars: break
             }
         }
         return outputs

@@ -46,7 +46,7 @@ struct PaymentDesk {
         case .lineUnavailable, .priceChanged:
             try RenewalOrders.move(c.db, order.reference, to: .refused, from: [.created, .invoiced, .prechecked], reason: refusal.rawValue, at: c.now)
             return nil
-        case .alreadyPaid, .unknownOrder:
+        case .alreadyPaid, .unknownOrder, .closed:
             return nil
         }
     }
@@ -81,8 +81,9 @@ struct PaymentDesk {
                 c.notifyOperators(.paymentOperatorUnknown, ["reference": payment.payload, "amount": amount, "charge": payment.telegramChargeID])
                 return Reply(html: "", silent: true)
             }
-            _ = try RenewalOrders.recordCharge(c.db, order.reference, telegram: payment.telegramChargeID, provider: payment.providerChargeID, at: c.now)
-            return try refundNeeded(order, amount: amount, why: why.rawValue)
+            // A second charge for an order that has one is not the order's: it is named, to be refunded by hand.
+            let recorded = try RenewalOrders.recordCharge(c.db, order.reference, telegram: payment.telegramChargeID, provider: payment.providerChargeID, at: c.now)
+            return try refundNeeded(order, amount: amount, why: recorded ? why.rawValue : "\(why.rawValue); another charge: \(charges)")
         }
     }
 

@@ -250,6 +250,7 @@ public enum ReplyKey: String, Sendable, CaseIterable {
     case paymentRefusedLine = "payment.refused.line_unavailable"
     case paymentRefusedPrice = "payment.refused.price_changed"
     case paymentRefusedBusy = "payment.refused.busy"
+    case paymentRefusedClosed = "payment.refused.closed"
     case paymentExpiredChat = "payment.expired_chat"
     case paymentOperatorPaid = "payment.operator_paid"
     case paymentOperatorUnknown = "payment.operator_unknown"
