@@ -33,6 +33,8 @@ final class TelegramRig: @unchecked Sendable {
     private var signal: AsyncStream<Int32>.Continuation?
 
     let operators: Set<Int64>
+    /// Invoices (provider or Stars) instead of the payment link.
+    var paymentMode: PaymentSettings.Mode = .off
     /// The database's FAQ generation when the rig opened it (the shipped entries are its first versions).
     let faqGeneration: Int64
 
@@ -59,6 +61,7 @@ final class TelegramRig: @unchecked Sendable {
         assistantSettings.regressionSetFile = nil  // only the questions stored in the database
         assistantSettings.operatorChatID = -500
         assistantSettings.operators = operators
+        assistantSettings.paymentMode = paymentMode
         let knowledge = AssistantKnowledge(
             classifier: Shipped.knowledge.classifier, faq: Shipped.knowledge.faq, replies: Shipped.knowledge.replies,
             traditionalToSimplified: Shipped.understanding.data.traditionalToSimplified, faqGeneration: faqGeneration)
