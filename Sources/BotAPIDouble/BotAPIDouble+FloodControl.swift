@@ -1,6 +1,6 @@
 extension BotAPIDouble {
     /// A send that produced a message (sendMessage, editMessageText, sendPhoto, sendDocument,
-    /// copyMessage, or one message of copyMessages), when the double accepted it.
+    /// copyMessage, sendInvoice, or one message of copyMessages), when the double accepted it.
     public struct AcceptedSend: Sendable, Equatable {
         public let chatID: Int64
         /// Lower-cased method name.

@@ -4,10 +4,11 @@ import Glibc
 
 /// A Telegram Bot API server double: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets, one thread per
 /// connection) that answers getUpdates, sendMessage and friends — media sends, copies, reactions, forum
-/// topics — with the Bot API's shapes and error strings.
-/// Tests inject what users do (`injectMessage`, `injectEdit`, `injectCallback`, `injectMyChatMember`, and in
-/// forums `createTopic`, `closeTopic`, `deleteTopic`), make calls fail (`failNext`, `blockChat`) and observe
-/// what the bot did (`sentMessages`, `calls`, `topics(in:)`, `reactions(chatID:)`).
+/// topics, invoices and payments — with the Bot API's shapes and error strings.
+/// Tests inject what users do (`injectMessage`, `injectEdit`, `injectCallback`, `injectMyChatMember`, in
+/// forums `createTopic`, `closeTopic`, `deleteTopic`, and paying: `pay`, `injectPreCheckoutQuery`,
+/// `injectSuccessfulPayment`), make calls fail (`failNext`, `blockChat`) and observe what the bot did
+/// (`sentMessages`, `calls`, `topics(in:)`, `reactions(chatID:)`, `sentInvoices`, `preCheckoutAnswer`, `refunds`).
 public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable state is in `state`, only touched with `lock` held
     public struct SentMessage: Sendable, Equatable {
         /// Assigned by the double, increasing per chat: from 1000 on, or, in a chat registered with
@@ -330,8 +331,8 @@ public final class BotAPIDouble: @unchecked Sendable {  // safe: all mutable sta
         }
     }
 
-    /// From now on sendMessage, editMessageText, sendChatAction, sendPhoto, sendDocument, copyMessage
-    /// and copyMessages to `chatID` get 403 "Forbidden: bot was blocked by the user"
+    /// From now on sendMessage, editMessageText, sendChatAction, sendPhoto, sendDocument, copyMessage,
+    /// copyMessages and sendInvoice to `chatID` get 403 "Forbidden: bot was blocked by the user"
     /// (until `injectMyChatMember(chatID:newStatus: "member")`).
     public func blockChat(_ chatID: Int64) {
         lock.withLock {

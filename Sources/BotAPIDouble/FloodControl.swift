@@ -1,6 +1,6 @@
 /// Telegram's sending limits as the double enforces them when asked to
 /// (`BotAPIDouble(enforceLimits: .telegram)`): every send that would produce a message
-/// (sendMessage, editMessageText, sendPhoto, sendDocument, copyMessage, and each message of
+/// (sendMessage, editMessageText, sendPhoto, sendDocument, copyMessage, sendInvoice, and each message of
 /// copyMessages, which is admitted whole or not at all) is checked against three limits, and one beyond any of
 /// them is refused with 429 and not delivered. Refused sends do not count.
 ///

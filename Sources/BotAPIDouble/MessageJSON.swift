@@ -4,7 +4,7 @@
 extension BotAPIDouble {
     /// A stored message of `chat` as a Message object: message_id, from, chat, date, edit_date,
     /// message_thread_id, reply_to_message (one level, same chat and topic), media_group_id, the content
-    /// (text and entities, or the media with caption and caption_entities, or the service field),
+    /// (text and entities, or the media with caption and caption_entities, or the service field or invoice),
     /// link_preview_options, reply_markup, is_topic_message. Call with the lock held.
     func messageJSONLocked(chat: Int64, id: Int64, _ message: StoredMessage, includeReply: Bool = true) -> String {
         let record = state.chats[chat]
@@ -25,6 +25,10 @@ extension BotAPIDouble {
                 json += ",\"forum_topic_created\":{\"name\":"
                 appendJSONString(name, to: &json)
                 json += ",\"icon_color\":\(iconColor)}"
+            case .invoice(let invoice):
+                json += "," + invoiceJSON(invoice)
+            case .successfulPayment(let payment):
+                json += "," + successfulPaymentJSON(payment)
             }
         } else if let media = message.media {
             json += "," + mediaJSON(media)

@@ -36,6 +36,7 @@ extension BotAPIDouble {
         "deletemycommands", "sendmessage", "editmessagetext", "answercallbackquery", "sendchataction",
         "sendphoto", "senddocument", "copymessage", "copymessages", "setmessagereaction", "getchat",
         "createforumtopic", "editforumtopic", "closeforumtopic", "reopenforumtopic", "deleteforumtopic",
+        "sendinvoice", "answerprecheckoutquery", "refundstarpayment",
     ]
 
     static let chatActions: Set<String> = [
@@ -145,6 +146,12 @@ extension BotAPIDouble {
             return setForumTopicClosed(method, parameters, closed: method == "closeforumtopic")
         case "deleteforumtopic":
             return deleteForumTopic(parameters)
+        case "sendinvoice":
+            return sendInvoice(parameters)
+        case "answerprecheckoutquery":
+            return answerPreCheckoutQuery(parameters)
+        case "refundstarpayment":
+            return refundStarPayment(parameters)
         default:
             return respond(method, parameters, .error(404, "Not Found"))
         }
@@ -510,7 +517,9 @@ extension BotAPIDouble {
                 }
                 return fail(.badRequest("message to edit not found"))
             }
-            if stored.media != nil { return fail(.badRequest("there is no text in the message to edit")) }
+            if stored.media != nil || stored.service != nil {
+                return fail(.badRequest("there is no text in the message to edit"))
+            }
             if text.codePoints > 4096 { return fail(.badRequest("message is too long")) }
             if stored.text == text.formatted.text && stored.entities == text.formatted.entities && stored.markupJSON == markup?.json {
                 return fail(.badRequest(

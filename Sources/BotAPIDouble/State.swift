@@ -55,6 +55,9 @@ struct State {
     var tooManyRequestsByChat: [Int64: Int] = [:]
     var tooManyRequestsSent = 0
 
+    // Invoices, pre-checkout queries, charges and refunds.
+    var payments = PaymentState()
+
     var pendingCount: Int { pending.count - pendingHead }
 
     var newestUpdateID: Int64 { nextUpdateID - 1 }
@@ -194,9 +197,12 @@ enum MessageSender: Equatable {
     case user(UserProfile)
 }
 
-/// The content of a service message.
+/// What a message shows in place of a text or media: a service message's field, or an invoice
+/// (which, like a service message, cannot be copied or edited as a text).
 enum ServiceContent: Equatable {
     case forumTopicCreated(name: String, iconColor: Int)
+    case invoice(InvoiceContent)
+    case successfulPayment(PaymentContent)
 }
 
 /// A message as it stands now: the bot's, an injected user's, or a service message.
@@ -216,5 +222,6 @@ struct StoredMessage {
     /// The replied message, in the same chat.
     var replyTo: Int64? = nil
     var mediaGroupID: String? = nil
+    /// A service message's content, or an invoice.
     var service: ServiceContent? = nil
 }
