@@ -3,7 +3,9 @@ import BaohaoSupport
 import BotAPIDouble
 import Foundation
 import Storage
+import Synchronization
 import Testing
+import Understanding
 @testable import Telegram
 
 #if canImport(Glibc)
@@ -138,17 +140,18 @@ import Glibc
         rig.start()
         let invoice = try await Self.invoice(rig)
         #expect(invoice.currency == "XTR" && invoice.totalAmount == 230 && invoice.providerToken == "")
-        let holder = try Connection(path: rig.databasePath)
-        try holder.execute("BEGIN IMMEDIATE")
-        let released = Flag()
+        let locked = Flag(), released = Flag()
         let path = rig.databasePath
-        _ = path
-        let release = Thread {
+        // Another program's write transaction, held for 12 s.
+        let holder = Thread {
+            guard let connection = try? Connection(path: path), (try? connection.execute("BEGIN IMMEDIATE")) != nil else { return }
+            locked.value.store(true, ordering: .releasing)
             usleep(12_000_000)
-            try? holder.execute("COMMIT")
+            try? connection.execute("COMMIT")
             released.value.store(true, ordering: .releasing)
         }
-        release.start()
+        holder.start()
+        #expect(await rig.waitFor(10) { locked.value.load(ordering: .acquiring) })
         guard let query = d.injectPreCheckoutQuery(chatID: Self.customer, invoiceMessageID: invoice.messageID) else {
             Issue.record("no invoice")
             return
@@ -156,7 +159,8 @@ import Glibc
         #expect(await rig.waitFor(30) { d.preCheckoutAnswer(query) != nil })
         let answer = try #require(d.preCheckoutAnswer(query))
         #expect(answer.ok && answer.inTime, "\(answer)")
-        #expect(!released.value.load(ordering: .acquiring), "answered while the database was still locked")
+        let stillLocked = !released.value.load(ordering: .acquiring)
+        #expect(stillLocked, "answered while the database was still locked")
         d.injectSuccessfulPayment(chatID: Self.customer, payload: invoice.payload, currency: "XTR", totalAmount: 230, telegramChargeID: "stx-busy-1", providerChargeID: "")
         #expect(await rig.waitFor(60) { d.sentMessages(to: Self.customer).contains { $0.text.contains("2027-01-19") } })
         try await rig.stop()

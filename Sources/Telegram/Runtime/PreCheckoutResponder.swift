@@ -26,30 +26,40 @@ final class PreCheckoutResponder: Sendable {
         self.decisionDeadlineSeconds = decisionDeadlineSeconds
     }
 
-    /// Answers each query not answered before.
-    func answer(_ queries: [PreCheckoutQueryObject]) async {
+    /// A decision: the query, and nil for yes or the refusal with its text.
+    typealias Decision = (query: PreCheckoutQueryObject, refusal: (refusal: PrecheckRefusal, text: String)?)
+
+    /// Decides each query not answered before (reads only, on the responder's connection).
+    /// Done before the batch that carries the queries starts, so the batch's own record of
+    /// them cannot change what the customer is told.
+    func decide(_ queries: [PreCheckoutQueryObject]) async -> [Decision] {
+        var decisions: [Decision] = []
+        let busy = assistant.knowledge.replies.text(.paymentRefusedBusy, assistant.settings.defaultLanguage)
         for query in queries {
             guard answered.withLock({ $0.insert(query.id).inserted }) else { continue }
             let inbound = Inbound.PreCheckoutQuery(id: query.id, currency: query.currency, totalAmount: query.totalAmount, payload: query.invoicePayload)
             let assistant = self.assistant, reader = self.reader, now = assistant.clock.now()
-            let decision: (refusal: PrecheckRefusal, text: String)??
             do {
-                decision = try await TelegramBot.withDeadline(seconds: decisionDeadlineSeconds) {
+                let decision = try await TelegramBot.withDeadline(seconds: decisionDeadlineSeconds) {
                     try await reader.read { db in
                         try Payments.precheck(
                             db, inbound, catalogue: assistant.catalogue, replies: assistant.knowledge.replies, defaultLanguage: assistant.settings.defaultLanguage,
                             at: now)
                     }
                 }
+                // Too slow to check: no (money is never taken for what could not be checked).
+                decisions.append((query, decision ?? (.priceChanged, busy)))
             } catch {
                 logger.error("payments.precheck_failed", ["reference": .string(query.invoicePayload), "error": .string("\(error)")])
-                decision = .some(.some((.priceChanged, assistant.knowledge.replies.text(.paymentRefusedBusy, assistant.settings.defaultLanguage))))
+                decisions.append((query, (.priceChanged, busy)))
             }
-            let refusal: (refusal: PrecheckRefusal, text: String)? =
-                switch decision {
-                case .none: (.priceChanged, assistant.knowledge.replies.text(.paymentRefusedBusy, assistant.settings.defaultLanguage))  // too slow
-                case .some(let answer): answer
-                }
+        }
+        return decisions
+    }
+
+    /// Sends the answers.
+    func send(_ decisions: [Decision]) async {
+        for (query, refusal) in decisions {
             do {
                 try await api.answerPreCheckoutQuery(id: query.id, ok: refusal == nil, errorMessage: refusal?.text)
                 logger.info(

@@ -197,7 +197,7 @@ public final class TelegramBot: Sendable {
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
         // Pre-checkout answers read on a connection of their own (an in-memory database has
         // only the one: then they share it).
-        let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path)
+        let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
         let responder = PreCheckoutResponder(
             reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -332,8 +332,13 @@ public final class TelegramBot: Sendable {
                     // milliseconds): cancelling it half way would only make the restart redo it.
                     let handler = self.handler, received = batch
                     // Pre-checkout queries are answered ahead of (and alongside) the batch: Telegram waits 10 s at most.
+                    // Decided first (reads on the responder's own connection: milliseconds), answered alongside the batch.
                     let queries = received.updates.compactMap(\.preCheckoutQuery)
-                    let answering = queries.isEmpty ? nil : checkout.map { responder in Task { await responder.answer(queries) } }
+                    var answering: Task<Void, Never>?
+                    if !queries.isEmpty, let checkout {
+                        let decisions = await checkout.decide(queries)
+                        answering = Task { await checkout.send(decisions) }
+                    }
                     let handled = await Task { try await handler.handle(received.updates, malformed: received.malformed, bot: bot) }.result
                     await answering?.value
                     let queued = try handled.get()
