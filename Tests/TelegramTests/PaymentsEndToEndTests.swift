@@ -96,6 +96,9 @@ import Glibc
         #expect(d.sentMessages(to: Self.customer).count == confirmations)
         #expect(try await rig.database.read { db in try db.queryFirst("SELECT expires_on FROM lines") { $0.string(0) } } == "2027-01-19")
         #expect(!rig.logs.lines.contains { $0.contains("secret-provider-token") })
+        print("payment transcript:\n" + d.sentMessages(to: Self.customer).map { "  bot: \($0.text.prefix(120)) \($0.callbackData)" }.joined(separator: "\n")
+            + "\n  invoice: \(invoice.title) / \(invoice.description) / \(invoice.totalAmount) \(invoice.currency) / payload \(invoice.payload)"
+            + "\n  operators: " + d.sentMessages(to: Self.operators).map(\.text).joined(separator: " | "))
     }
 
     @Test func aLineRecycledBeforeThePreCheckoutIsRefused() async throws {

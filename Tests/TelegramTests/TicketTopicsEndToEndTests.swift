@@ -98,6 +98,9 @@ import Testing
         #expect(d.sentMessages(to: 42).last?.text.contains("重新打开") == true)
         #expect(d.topics(in: Self.operators).count == 1)
         try await rig.stop()
+        // The transcript the closing note shows: both sides, as the double saw them.
+        print("ticket transcript, customer's chat:\n" + d.sentMessages(to: 42).filter { !$0.isEdit }.map { "  bot: [\($0.kind.rawValue)] \($0.caption ?? $0.text)" }.joined(separator: "\n"))
+        print("ticket transcript, topic '\(topic.name)':\n" + Self.posts(d, in: topic.threadID).map { "  bot: [\($0.kind.rawValue)\($0.copiedFrom.map { " copy of \($0.chatID)/\($0.messageID)" } ?? "")] \($0.caption ?? $0.text)" }.joined(separator: "\n"))
     }
 
     /// Someone deleted the topic: the next message makes it again, opening with the card.

@@ -42,7 +42,7 @@ final class Dialogue: @unchecked Sendable {
     static let operatorChat: Int64 = -500
 
     /// `regressionSetFile`: the gate's file, the shipped one unless a test says otherwise.
-    init(policy: DecisionPolicy? = nil, regressionSetFile: String = repositoryRoot + "/Intents/regression.jsonl") async throws {
+    init(policy: DecisionPolicy? = nil, regressionSetFile: String = repositoryRoot + "/Intents/regression.jsonl", paymentMode: PaymentSettings.Mode = .off) async throws {
         clock = ManualWallClock("2026-11-22")
         database = try await Database.open(path: temporaryDatabasePath("assistant"), migrations: BaohaoSchema.migrations)
         service = SQLiteLineService(database: database, catalogue: ShippedAssistantData.catalogue, clock: clock)
@@ -51,6 +51,7 @@ final class Dialogue: @unchecked Sendable {
         settings.operatorChatID = Self.operatorChat
         settings.paymentLinkTemplate = "https://pay.example.com/o/{ref}"
         settings.regressionSetFile = regressionSetFile
+        settings.paymentMode = paymentMode
         // The FAQ lives in the database, as in the bot: the shipped entries are its first versions.
         let now = clock.now()
         let generation = try await database.write { db in

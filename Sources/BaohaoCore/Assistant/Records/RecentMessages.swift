@@ -30,7 +30,9 @@ enum RecentMessages {
 
     /// What the bot answered to message `messageID` (a short plain-text summary).
     static func noteAnswer(_ db: Connection, chat: Int64, messageID: Int64, answer: String) throws {
-        try db.execute("UPDATE recent_messages SET answer = ? WHERE chat_id = ? AND message_id = ?", String(answer.prefix(300)), chat, messageID)
+        // One line: the card shows it after an arrow.
+        let line = answer.split(whereSeparator: \.isNewline).joined(separator: " ")
+        try db.execute("UPDATE recent_messages SET answer = ? WHERE chat_id = ? AND message_id = ?", String(line.prefix(300)), chat, messageID)
     }
 
     /// One remembered message.
