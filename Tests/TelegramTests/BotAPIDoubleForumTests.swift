@@ -5,31 +5,10 @@ import Testing
 
 /// The double's forums, topics, richer injected messages, copies, media sends and reactions, over
 /// real HTTP (`TestClient` of BotAPIDoubleTests).
-@Suite struct BotAPIDoubleForumTests {
+@Suite struct BotAPIDoubleForumTests: DoubleMethodCalls {
     let token = "123456:TEST-token"
     static let forum: Int64 = -1_001_000_000_001
     static let operators: Int64 = -1_001_000_000_002
-
-    func makeDouble(limits: FloodControl.Limits? = nil) throws -> BotAPIDouble {
-        let double = try BotAPIDouble(enforceLimits: limits)
-        double.start()
-        return double
-    }
-
-    /// One call on a fresh connection.
-    func call(_ double: BotAPIDouble, _ method: String, _ body: [String: Any]) throws -> TestResponse {
-        let client = try TestClient(port: double.port)
-        return try #require(client.request("/bot\(token)/\(method)", body: json(body)))
-    }
-
-    /// A 400 (or other status) with exactly `description`.
-    func expectError(
-        _ response: TestResponse, _ description: String, status: Int = 400, sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(response.status == status, "\(response.body)", sourceLocation: sourceLocation)
-        #expect(response.description == description, sourceLocation: sourceLocation)
-        #expect(response.object["error_code"] as? Int == status, sourceLocation: sourceLocation)
-    }
 
     /// The pending updates' objects, confirming them.
     func takeUpdates(_ double: BotAPIDouble) throws -> [[String: Any]] {

@@ -195,9 +195,11 @@ public final class TelegramBot: Sendable {
     private func serve(shutdown: AsyncStream<Int32>) async throws {
         let me = try await start()
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
-        // Pre-checkout answers read on a connection of their own (an in-memory database has
-        // only the one: then they share it).
-        let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
+        // Pre-checkout answers read on a connection of their own when payments are on (an
+        // in-memory database has only the one; without payments no invoice is sent, and a
+        // stray query is refused from the main connection without a second one's memory).
+        let paymentsOn = handler.assistant.settings.paymentMode != .off
+        let reader = !paymentsOn || database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
         let responder = PreCheckoutResponder(
             reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
