@@ -23,7 +23,7 @@ public func fuzzButtonPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
 }
 
 /// Whether `text` names a kind only operators may press.
-private func hasOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") }
+private func hasOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") || text.hasPrefix("rf:") }
 
 /// Any text as the data of a pressed button.
 private func checkPressed(_ text: String) {

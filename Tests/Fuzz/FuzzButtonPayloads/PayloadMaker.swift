@@ -22,7 +22,7 @@ struct PayloadMaker {
 
     /// A payload of the kind the next byte chooses.
     func payload(_ input: inout FuzzBytes) -> ButtonPayload {
-        switch input.int(in: 0...26) {
+        switch input.int(in: 0...27) {
         case 0: return .menu(input.pick(ButtonPayload.MenuItem.allCases))
         case 1: return .line(purpose(&input), .all)
         case 2: return .line(purpose(&input), .number(number(&input)))
@@ -54,6 +54,7 @@ struct PayloadMaker {
             return .faqAdmin(.rollback(id: field(&input), to: version(&input), basedOn: basedOn == 0 || input.bool() ? nil : basedOn))
         case 24: return .inbox(.addPhrasings(missID: rowID(&input), entryID: field(&input)))
         case 25: return .inbox(.newEntry(missID: rowID(&input)))
+        case 26: return .refundOrder(reference: field(&input))
         default: return .inbox(.ignore(missID: rowID(&input)))
         }
     }
