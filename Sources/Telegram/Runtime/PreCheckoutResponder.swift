@@ -1,5 +1,5 @@
-public import BaohaoCore
-public import Storage
+import BaohaoCore
+import Storage
 import BaohaoSupport
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import BaohaoCore
+import BaohaoCore
 import BaohaoSupport
 
 /// What happened to a ticket's topic while an item was delivered.
