@@ -74,8 +74,8 @@ public final class TelegramBot: Sendable {
 
     let pollAPI: BotAPI
     let setupAPI: BotAPI
-    /// Answers pre-checkout queries: never behind a poll or a send.
-    let checkoutAPI: BotAPI
+    /// Answers pre-checkout queries: never behind a poll or a send (made only when payments are on).
+    let checkoutAPI: BotAPI?
     public let sender: OutboxSender
     let handler: UpdateHandler
     let replies: ReplyBook
@@ -94,7 +94,7 @@ public final class TelegramBot: Sendable {
         logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
-        checkoutAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "checkout"))
+        checkoutAPI = assistant.settings.paymentMode == .off ? nil : BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "checkout"))
         setupAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "setup"))
         let clients = (0..<max(1, settings.senderClients)).map { BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "send\($0)")) }
         let notices = DeliveryNotices(
@@ -198,10 +198,12 @@ public final class TelegramBot: Sendable {
         // Pre-checkout answers read on a connection of their own when payments are on (an
         // in-memory database has only the one; without payments no invoice is sent, and a
         // stray query is refused from the main connection without a second one's memory).
-        let paymentsOn = handler.assistant.settings.paymentMode != .off
-        let reader = !paymentsOn || database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
-        let responder = PreCheckoutResponder(
-            reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
+        var made: PreCheckoutResponder?
+        if let checkoutAPI {
+            let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
+            made = PreCheckoutResponder(reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
+        }
+        let responder = made
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // The menus are published alongside polling; this task ends only with the poll loop.
