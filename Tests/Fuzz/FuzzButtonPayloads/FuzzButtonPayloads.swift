@@ -22,8 +22,9 @@ public func fuzzButtonPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     return 0
 }
 
-/// Whether `text` names a kind only operators may press.
-private func hasOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") || text.hasPrefix("rf:") }
+/// Whether `text` names a kind only operators may press (compared as bytes: a colon followed
+/// by a joiner is one Character, and `hasPrefix` would miss it).
+private func hasOperatorKind(_ text: String) -> Bool { ["fq:", "un:", "rf:"].contains { text.utf8.starts(with: $0.utf8) } }
 
 /// Any text as the data of a pressed button.
 private func checkPressed(_ text: String) {

@@ -307,7 +307,8 @@ extension ButtonPayload {
 
     /// A payload of the operators' console (`fq:`, `un:`), even one that does not parse: its
     /// press is checked and audited like a valid one.
-    static func isOperatorKind(_ text: String) -> Bool { text.hasPrefix("fq:") || text.hasPrefix("un:") || text.hasPrefix("rf:") }
+    /// Compared as bytes: a colon followed by a joiner is one Character, which `hasPrefix` would miss.
+    static func isOperatorKind(_ text: String) -> Bool { ["fq:", "un:", "rf:"].contains { text.utf8.starts(with: $0.utf8) } }
 }
 
 extension OutboundButton {
