@@ -1,5 +1,6 @@
 internal import CLibPQ
 internal import CSQLite
+public import BaohaoSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,10 @@ public final class PGConnection: CustomStringConvertible {
     let handle: OpaquePointer
     /// The connection string, whose `description` is redacted.
     public let connectionString: PGConnectionString
+    /// Cancels the running statement from another thread; see `PostgresDatabase`.
+    public let cancelHandle: PGCancelHandle
     private var transactionDepth = 0
+    private var cancelFlag: CancelFlag?
 
     /// Connects with a libpq connection string (a `postgres://` URL or `key=value` pairs),
     /// blocking until the server accepts or refuses. The session's client encoding is UTF-8.
@@ -35,6 +39,7 @@ public final class PGConnection: CustomStringConvertible {
         }
         self.handle = conn
         self.connectionString = parsed
+        self.cancelHandle = PGCancelHandle(conn)
         // Notices (NOTICE, WARNING) would go to standard error by default; they are not errors.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         guard PQsetClientEncoding(conn, "UTF8") == 0 else {
@@ -43,7 +48,10 @@ public final class PGConnection: CustomStringConvertible {
         }
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        cancelHandle.detach()
+        PQfinish(handle)
+    }
 
     /// "PostgreSQL connection to <redacted connection string>".
     public var description: String { "PostgreSQL connection to \(connectionString.redacted)" }
@@ -54,8 +62,31 @@ public final class PGConnection: CustomStringConvertible {
     /// True while the session is inside a transaction block (including a failed one).
     public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
+    /// Runs `work` so that raising `flag` stops it: no statement starts once the flag is
+    /// raised (each fails with SQLSTATE 57014), and the raiser also calls
+    /// `cancelHandle.cancel()` for the statement already running.
+    public func cancellable<T>(by flag: CancelFlag, _ work: () throws -> T) rethrows -> T {
+        let previous = cancelFlag
+        cancelFlag = flag
+        defer { cancelFlag = previous }
+        return try work()
+    }
+
+    /// Throws 57014 when the work this statement belongs to was cancelled.
+    private func checkCancelled(_ sql: String) throws(DatabaseError) {
+        guard let cancelFlag, cancelFlag.isRaised else { return }
+        throw DatabaseError(
+            code: SQLITE_INTERRUPT, message: "cancelled before the statement started", sql: sql, sqlState: "57014")
+    }
+
     /// Runs one or more `;`-separated statements that take no parameters (DDL, SET).
     public func executeScript(_ sql: String) throws(DatabaseError) {
+        try checkCancelled(sql)
+        try exec(sql)
+    }
+
+    /// `executeScript` without the cancellation check: for the ROLLBACK that cleans up after one.
+    private func exec(_ sql: String) throws(DatabaseError) {
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -119,7 +150,7 @@ public final class PGConnection: CustomStringConvertible {
             result = try body()
         } catch {
             transactionDepth -= 1
-            try? executeScript(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
+            try? exec(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
             throw error
         }
         transactionDepth -= 1
@@ -127,7 +158,7 @@ public final class PGConnection: CustomStringConvertible {
             do {
                 try executeScript("RELEASE SAVEPOINT \(savepoint)")
             } catch {
-                try? executeScript("ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
+                try? exec("ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
                 throw error
             }
             return result
@@ -137,7 +168,7 @@ public final class PGConnection: CustomStringConvertible {
         do {
             try check(commit, sql: "COMMIT")
         } catch {
-            if isInTransaction { try? executeScript("ROLLBACK") }
+            if isInTransaction { try? exec("ROLLBACK") }
             throw error
         }
         // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not with an error.
@@ -153,6 +184,7 @@ public final class PGConnection: CustomStringConvertible {
 
     /// Runs `sql` with its arguments in text format; the caller clears the (successful) result.
     private func run(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws(DatabaseError) -> OpaquePointer {
+        try checkCancelled(sql)
         var texts: [String?] = []
         texts.reserveCapacity(arguments.count)
         for argument in arguments { texts.append(try PGTextParameter.text(for: argument.databaseValue, sql: sql)) }
