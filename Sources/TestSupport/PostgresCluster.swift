@@ -17,13 +17,17 @@ import Glibc
 /// PostgreSQL tests are gated on `PostgresCluster.isAvailable`; when the server is not
 /// installed they are reported as skipped (not run), never as passed.
 public final class PostgresCluster: Sendable {
-    /// The directory holding `initdb`, `pg_ctl`, `psql` and `createdb`, when installed:
-    /// `pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`.
+    /// The directory holding `initdb`, `pg_ctl` and `psql`, when installed: the one named by
+    /// `BAOHAO_POSTGRES_BINDIR` if set (to pick a version, or a missing one to see the tests
+    /// reported as not run), else `pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`.
     public static let binDirectory: String? = findBinDirectory()
 
     /// Why the cluster cannot be used here, or nil when it can.
     public static let unavailableReason: String? = {
         guard binDirectory != nil else {
+            if let chosen = ProcessInfo.processInfo.environment["BAOHAO_POSTGRES_BINDIR"] {
+                return "PostgreSQL not found in BAOHAO_POSTGRES_BINDIR=\(chosen)"
+            }
             return "PostgreSQL not installed (no initdb via pg_config --bindir or /usr/lib/postgresql/*/bin)"
         }
         if geteuid() == 0 {
@@ -35,10 +39,20 @@ public final class PostgresCluster: Sendable {
         return nil
     }()
 
-    /// True when a cluster can be started here. Use as `.enabled(if: PostgresCluster.isAvailable)`.
-    public static var isAvailable: Bool {
-        if let reason = unavailableReason { announceSkip(reason) }
-        return unavailableReason == nil
+    /// True when a cluster can be started here.
+    public static var isAvailable: Bool { unavailableReason == nil }
+
+    /// Records that one PostgreSQL test is not run because `isAvailable` is false. At exit the
+    /// process prints how many were not run and why: Swift Testing marks each one skipped,
+    /// but its summary counts them in its "N tests passed" line.
+    public static func noteNotRun() {
+        if skipped.add(1, ordering: .relaxed).newValue == 1 {
+            atexit {
+                let count = PostgresCluster.skipped.load(ordering: .relaxed)
+                let reason = PostgresCluster.unavailableReason ?? "PostgreSQL unavailable"
+                print("\(reason): \(count) PostgreSQL tests NOT RUN (marked skipped; the summary's count of passed tests includes them)")
+            }
+        }
     }
 
     /// The process's cluster, started on first use. Throws when it cannot start even though
@@ -158,12 +172,7 @@ public final class PostgresCluster: Sendable {
         var failure: String?
     }
 
-    private static let announced = Atomic<Bool>(false)
-
-    private static func announceSkip(_ reason: String) {
-        guard !announced.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        print("\(reason): the PostgreSQL tests are NOT RUN (reported as skipped, not passed)")
-    }
+    private static let skipped = Atomic<Int>(0)
 
     /// Runs `executable` as the server's user: this user, or `postgres` through `runuser` as root.
     private static func runAsServerUser(_ executable: String, _ arguments: [String]) throws {
@@ -241,7 +250,9 @@ public final class PostgresCluster: Sendable {
     private static func findBinDirectory() -> String? {
         let fileManager = FileManager.default
         var candidates: [String] = []
-        if let pgConfig = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"].first(where: fileManager.isExecutableFile(atPath:)) {
+        if let chosen = ProcessInfo.processInfo.environment["BAOHAO_POSTGRES_BINDIR"] {
+            candidates.append(chosen)
+        } else if let pgConfig = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"].first(where: fileManager.isExecutableFile(atPath:)) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: pgConfig)
             process.arguments = ["--bindir"]
@@ -256,9 +267,11 @@ public final class PostgresCluster: Sendable {
                 }
             }
         }
-        let versions = (try? fileManager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
-            candidates.append("/usr/lib/postgresql/\(version)/bin")
+        if ProcessInfo.processInfo.environment["BAOHAO_POSTGRES_BINDIR"] == nil {
+            let versions = (try? fileManager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+            for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+                candidates.append("/usr/lib/postgresql/\(version)/bin")
+            }
         }
         return candidates.first { directory in
             ["initdb", "pg_ctl", "psql"].allSatisfy { fileManager.isExecutableFile(atPath: directory + "/" + $0) }

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Against a real server: a throwaway cluster shared by the test process, one new database
 /// per test. Without PostgreSQL installed these tests are skipped (reported as not run).
-@Suite(.enabled(if: PostgresCluster.isAvailable, "PostgreSQL is not installed: not run"))
+@Suite(.requiresPostgres)
 struct PostgresConnectionTests {
     private func connect() throws -> PGConnection {
         try PGConnection(try PostgresCluster.shared().makeDatabase())

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Storage
 
 /// The PostgreSQL connection's serial owner, against the shared throwaway cluster.
-@Suite(.enabled(if: PostgresCluster.isAvailable, "PostgreSQL is not installed: not run"))
+@Suite(.requiresPostgres)
 struct PostgresDatabaseTests {
     private func open() async throws -> PostgresDatabase {
         try await PostgresDatabase.open(try PostgresCluster.shared().makeDatabase())
