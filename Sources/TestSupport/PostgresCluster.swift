@@ -14,8 +14,9 @@ import Glibc
 /// As root, `initdb` refuses to run, so the server's commands run as the `postgres` user
 /// through `runuser`, and the directory is handed to that user.
 ///
-/// PostgreSQL tests are gated on `PostgresCluster.isAvailable`; when the server is not
-/// installed they are reported as skipped (not run), never as passed.
+/// PostgreSQL suites are gated on `isAvailable` (the test targets' `.requiresPostgres` trait):
+/// when the server is not installed they are reported as skipped and counted as not run
+/// (`noteNotRun`), never as passed.
 public final class PostgresCluster: Sendable {
     /// The directory holding `initdb`, `pg_ctl` and `psql`, when installed: the one named by
     /// `BAOHAO_POSTGRES_BINDIR` if set (to pick a version, or a missing one to see the tests
@@ -81,10 +82,10 @@ public final class PostgresCluster: Sendable {
     /// The TCP port the server listens on, on 127.0.0.1.
     public let port: Int
     /// The superuser, trusted without a password.
-    public let superuser = "postgres"
+    public let superuser = superuserName
     /// A role that must give its password (`passwordRolePassword`): for tests of
     /// authentication failures. Every other role is trusted.
-    public let passwordRole = "baohao_pw"
+    public let passwordRole = passwordRoleName
     /// The password of `passwordRole`.
     public let passwordRolePassword = "right-horse-battery"
     private let stopped = Atomic<Bool>(false)
@@ -100,6 +101,23 @@ public final class PostgresCluster: Sendable {
         if geteuid() == 0, let user = getpwnam("postgres") {
             chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
         }
+        do {
+            self.port = try Self.initializeAndStart(bin: bin, directory: directory, data: data)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        do {
+            try psql("CREATE ROLE \(passwordRole) LOGIN PASSWORD '\(passwordRolePassword)'")
+        } catch {
+            try? stop()
+            throw error
+        }
+    }
+
+    /// initdb, pg_hba.conf, pg_ctl start; returns the port the server listens on.
+    private static func initializeAndStart(bin: String, directory: String, data: String) throws -> Int {
+        let superuser = superuserName, passwordRole = passwordRoleName
         try Self.runAsServerUser(
             bin + "/initdb", ["-D", data, "-A", "trust", "-U", superuser, "-E", "UTF8", "--locale=C", "--no-sync"])
         try """
@@ -130,11 +148,9 @@ public final class PostgresCluster: Sendable {
         }
         guard let port = started else {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
-            try? FileManager.default.removeItem(atPath: directory)
             throw ClusterError(message: "pg_ctl start failed: \(lastError.map { "\($0)" } ?? "?")\n\(log)")
         }
-        self.port = port
-        try psql("CREATE ROLE \(passwordRole) LOGIN PASSWORD '\(passwordRolePassword)'")
+        return port
     }
 
     /// A libpq URL for `database` as `user` (the trusted superuser by default), over TCP.
@@ -173,6 +189,8 @@ public final class PostgresCluster: Sendable {
     }
 
     private static let skipped = Atomic<Int>(0)
+    private static let superuserName = "postgres"
+    private static let passwordRoleName = "baohao_pw"
 
     /// Runs `executable` as the server's user: this user, or `postgres` through `runuser` as root.
     private static func runAsServerUser(_ executable: String, _ arguments: [String]) throws {
