@@ -1,8 +1,9 @@
 # Baohao: `make run` starts the bot, `make test` runs every test. Both install the
-# system packages they need first (libcurl, SQLite, libmicrohttpd, CA certificates).
+# system packages they need first (libcurl, SQLite, libmicrohttpd, libpq, CA certificates), and
+# the PostgreSQL server the PostgreSQL tests start a throwaway cluster of.
 SHELL := /bin/bash
 SWIFT ?= swift
-SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev ca-certificates tzdata
+SYSTEM_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libpq-dev postgresql ca-certificates tzdata
 
 .PHONY: run test bench release deps build clean fuzz fuzz-burst install uninstall install-check
 

@@ -27,6 +27,9 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]),
 
@@ -36,8 +39,9 @@ let package = Package(
         // (instants, civil dates, tz database), logging with redaction, the queue executor and
         // the cancel flag. Depends on nothing of the package.
         .target(name: "BaohaoSupport", swiftSettings: strictSettings),
-        // SQLite connection, statements, transactions, migrations.
-        .target(name: "Storage", dependencies: ["CSQLite", "BaohaoSupport"], swiftSettings: strictSettings),
+        // SQLite connection, statements, transactions, migrations; the PostgreSQL connection
+        // (libpq) and the leader lease's state machine.
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ", "BaohaoSupport"], swiftSettings: strictSettings),
         // Normalization, tokens, retrieval index, intent decision, entities. Pure.
         .target(name: "Understanding", dependencies: ["BaohaoSupport"], swiftSettings: strictSettings),
         // Domain, configuration, conversation, alerts, operators, outbox.

@@ -1,9 +1,15 @@
 internal import CSQLite
 
-/// An error from SQLite or from this layer, carrying what a person needs to find the cause.
+/// An error from SQLite, from PostgreSQL or from this layer, carrying what a person needs to
+/// find the cause. A PostgreSQL error carries its SQLSTATE, and its `code` is the SQLite code
+/// of the same kind (a unique violation is `SQLITE_CONSTRAINT`, a cancelled statement
+/// `SQLITE_INTERRUPT`), so `isConstraintViolation`, `isInterrupted` and `isBusy` hold for both.
 public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite's primary result code (`SQLITE_CONSTRAINT` is 19, ...); 0 for errors raised by this layer.
     public let code: Int32
+    /// PostgreSQL's five-character SQLSTATE ("23505" for a unique violation), nil for SQLite
+    /// and for this layer's own errors.
+    public let sqlState: String?
     /// SQLite's extended result code, when it gave one.
     public let extendedCode: Int32
     /// SQLite's message, or this layer's.
@@ -11,8 +17,9 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
     /// The SQL that failed, when there was one.
     public let sql: String?
 
-    public init(code: Int32, extendedCode: Int32? = nil, message: String, sql: String? = nil) {
+    public init(code: Int32, extendedCode: Int32? = nil, message: String, sql: String? = nil, sqlState: String? = nil) {
         self.code = code
+        self.sqlState = sqlState
         self.extendedCode = extendedCode ?? code
         self.message = message
         self.sql = sql
@@ -28,10 +35,13 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
     /// SQLite's own wording of the result code ("file is not a database", "database disk
     /// image is malformed"), or this layer's message for its own errors.
     public var resultDescription: String {
-        code == 0 ? message : String(cString: sqlite3_errstr(extendedCode))
+        code == 0 || sqlState != nil ? message : String(cString: sqlite3_errstr(extendedCode))
     }
 
     public var description: String {
+        if let sqlState {
+            return "PostgreSQL error \(sqlState): \(message)" + (sql.map { " — in: \($0)" } ?? "")
+        }
         var text = "SQLite error \(code)"
         if extendedCode != code { text += " (extended \(extendedCode))" }
         text += ": \(message)"

@@ -1,0 +1,152 @@
+import Testing
+import TestSupport
+@testable import Storage
+
+/// Against a real server: a throwaway cluster shared by the test process, one new database
+/// per test. Without PostgreSQL installed these tests are skipped (reported as not run).
+@Suite(.requiresPostgres)
+struct PostgresConnectionTests {
+    private func connect() throws -> PGConnection {
+        try PGConnection(try PostgresCluster.shared().makeDatabase())
+    }
+
+    @Test func bindsRoundTripThroughTextFormat() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (i BIGINT, s TEXT, n TEXT, b BOOLEAN, d DOUBLE PRECISION, bytes BYTEA)")
+        let odd = "é̃ 中文 👩‍👩‍👧 \u{202E}rtl\u{202C} 'single' \"double\" \\ back $1 ;-- \t\n\r end"
+        let doubles: [Double] = [0.1, -0.0, 1e-300, .pi, .greatestFiniteMagnitude, -.infinity, .infinity]
+        for (k, d) in doubles.enumerated() {
+            let none: String? = nil
+            try db.execute(
+                "INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6)", Int64.min + Int64(k), odd, none, k % 2 == 0, d, [0, 1, 0xFF] as [UInt8])
+        }
+        let rows = try db.query("SELECT i, s, n, b, d, bytes FROM t ORDER BY i") { row in
+            (row.int64(0), row.string(1), row.optionalString(2), row.isNull(2), row.bool(3), row.double(4), row.blob(5))
+        }
+        #expect(rows.count == doubles.count)
+        for (k, row) in rows.enumerated() {
+            #expect(row.0 == Int64.min + Int64(k))
+            #expect(row.1 == odd)
+            #expect(row.2 == nil && row.3)
+            #expect(row.4 == (k % 2 == 0))
+            #expect(row.5 == doubles[k] && row.5.sign == doubles[k].sign)
+            #expect(row.6 == [0, 1, 0xFF])
+        }
+        // NaN, Int64.max, the empty string (not NULL) and a Bool into an integer column.
+        let back = try db.queryFirst("SELECT $1::float8, $2::bigint, $3::text, $4::int, $5::text IS NULL", Double.nan, Int64.max, "", true, Optional<Int64>.none) {
+            ($0.double(0), $0.int64(1), $0.optionalString(2), $0.bool(3), $0.bool(4))
+        }
+        #expect(back?.0.isNaN == true)
+        #expect(back?.1 == Int64.max)
+        #expect(back?.2 == "")
+        #expect(back?.3 == true)
+        #expect(back?.4 == true)
+    }
+
+    @Test func textWithANulByteIsRefusedNotCutShort() throws {
+        let db = try connect()
+        let error = #expect(throws: DatabaseError.self) { try db.execute("SELECT $1::text", "a\u{0}b") }
+        #expect(error?.message.contains("NUL") == true)
+    }
+
+    @Test func executeCountsTheRowsItChanged() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE lease (bot_id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL, update_offset BIGINT NOT NULL)")
+        #expect(try db.execute("INSERT INTO lease VALUES ($1, $2, $3)", 1, 7, 100) == 1)
+        // The fence: the holder of epoch 7 moves the offset; a stale holder of epoch 6 changes nothing.
+        #expect(try db.execute("UPDATE lease SET update_offset = $1 WHERE bot_id = $2 AND epoch = $3", 101, 1, 7) == 1)
+        #expect(try db.execute("UPDATE lease SET update_offset = $1 WHERE bot_id = $2 AND epoch = $3", 999, 1, 6) == 0)
+        #expect(try db.queryFirst("SELECT update_offset FROM lease") { $0.int64(0) } == 101)
+    }
+
+    @Test func aFailedStatementRollsBackItsTransaction() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        #expect(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES ($1)", "first")
+                try db.execute("INSERT INTO t VALUES ($1)", "first")
+            }
+        }
+        #expect(!db.isInTransaction)
+        #expect(try db.query("SELECT k FROM t") { $0.string(0) } == [])
+        // The connection is usable afterwards.
+        try db.transaction { try db.execute("INSERT INTO t VALUES ($1)", "kept") }
+        #expect(try db.query("SELECT k FROM t") { $0.string(0) } == ["kept"])
+    }
+
+    @Test func aSwallowedErrorStillFailsTheCommit() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        let error = #expect(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES ($1)", "lost")
+                _ = try? db.execute("INSERT INTO t VALUES ($1)", "lost")  // caught: the transaction is aborted anyway
+            }
+        }
+        #expect(error?.sqlState == "25P02")
+        #expect(!db.isInTransaction)
+        #expect(try db.query("SELECT k FROM t") { $0.string(0) } == [])
+    }
+
+    @Test func aNestedFailureUndoesOnlyTheSavepoint() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        try db.transaction {
+            try db.execute("INSERT INTO t VALUES ($1)", "outer")
+            #expect(throws: DatabaseError.self) {
+                try db.transaction {
+                    try db.execute("INSERT INTO t VALUES ($1)", "inner")
+                    try db.execute("INSERT INTO t VALUES ($1)", "outer")
+                }
+            }
+        }
+        #expect(try db.query("SELECT k FROM t ORDER BY k") { $0.string(0) } == ["outer"])
+    }
+
+    @Test func aUniqueViolationCarriesSQLState23505() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        try db.execute("INSERT INTO t VALUES ($1)", "x")
+        let error = #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES ($1)", "x") }
+        #expect(error?.sqlState == "23505")
+        #expect(error?.isConstraintViolation == true)
+        #expect(error?.sql == "INSERT INTO t VALUES ($1)")
+        #expect(error.map { "\($0)" }?.hasPrefix("PostgreSQL error 23505: duplicate key value") == true)
+        let syntax = #expect(throws: DatabaseError.self) { try db.executeScript("SELEC 1") }
+        #expect(syntax?.sqlState == "42601")
+        #expect(syntax?.isConstraintViolation == false)
+    }
+
+    @Test func thePasswordRoleConnectsWithItsPasswordOnly() throws {
+        let cluster = try PostgresCluster.shared()
+        let right = "postgres://\(cluster.passwordRole):\(cluster.passwordRolePassword)@127.0.0.1:\(cluster.port)/postgres"
+        let db = try PGConnection(right)
+        #expect(try db.queryFirst("SELECT current_user") { $0.string(0) } == cluster.passwordRole)
+        #expect(!"\(db)".contains(cluster.passwordRolePassword))
+    }
+
+    /// Each string sets a wrong password; each failure is shown, and libpq's reason is kept,
+    /// but the password never is (libpq itself echoes a bad percent escape, for one).
+    @Test(arguments: [
+        ("postgres://baohao_pw:Wr0ng-s3cret-XYZ@127.0.0.1:PORT/postgres", "password authentication failed"),
+        ("host=127.0.0.1 port=PORT dbname=postgres user=baohao_pw password=Wr0ng-s3cret-XYZ", "password authentication failed"),
+        ("host=127.0.0.1 port=PORT user=baohao_pw password = 'Wr0ng-s3cret-XYZ with \\' quote'", "password authentication failed"),
+        ("postgres://baohao_pw@127.0.0.1:PORT/postgres?password=Wr0ng-s3cret-XYZ&connect_timeout=5", "password authentication failed"),
+        ("postgres://someone:Wr0ng-s3cret-XYZ@no-such-host.invalid:5432/db?connect_timeout=2", "no-such-host.invalid"),
+        ("host=no-such-host.invalid password=Wr0ng-s3cret-XYZ connect_timeout=2", "no-such-host.invalid"),
+        ("postgres://someone:Wr0ng-s3cret%zzXYZ@127.0.0.1:PORT/postgres", "invalid percent-encoded token"),
+        ("host=127.0.0.1 port=PORT password=Wr0ng-s3cret-XYZ no_such_option=1", "invalid connection option"),
+    ])
+    func aFailedConnectionNeverShowsThePassword(_ template: String, _ reason: String) throws {
+        let cluster = try PostgresCluster.shared()
+        let string = template.replacing("PORT", with: "\(cluster.port)")
+        let error = #expect(throws: DatabaseError.self) { _ = try PGConnection(string) }
+        let shown = "\(error.map { "\($0)" } ?? "") \(error?.message ?? "")"
+        #expect(!shown.contains("s3cret"), "\(shown)")
+        #expect(!shown.contains("XYZ"), "\(shown)")
+        #expect(shown.contains("***"), "\(shown)")
+        #expect(shown.contains(reason), "\(shown)")
+        #expect(error?.sqlState == "08001")
+    }
+}
