@@ -125,8 +125,10 @@ struct AnyJSONValue: Decodable {
 }
 
 /// The part of a replied-to message the bot reads: its id, its sender (is it the bot
-/// itself?) and its words (an operator's `/canned add` keeps them).
-public struct RepliedMessage: Codable, Sendable, Equatable {
+/// itself?) and its words (an operator's `/canned add` keeps them). A class, as the rarely
+/// present parts of an update are: a pointer in `TelegramMessage` keeps every update of a
+/// batch small (a batch of 100 is one array, copied as it grows).
+public final class RepliedMessage: Codable, Sendable, Equatable {
     public let messageID: Int64?
     public let from: TelegramUser?
     public let text: String?
@@ -143,10 +145,14 @@ public struct RepliedMessage: Codable, Sendable, Equatable {
         self.text = text
         self.caption = caption
     }
+
+    public static func == (a: RepliedMessage, b: RepliedMessage) -> Bool {
+        a.messageID == b.messageID && a.from == b.from && a.text == b.text && a.caption == b.caption
+    }
 }
 
 /// `successful_payment`: what was paid, for which payload, with both charge ids.
-public struct SuccessfulPaymentObject: Decodable, Sendable, Equatable {
+public final class SuccessfulPaymentObject: Decodable, Sendable, Equatable {
     public let currency: String
     public let totalAmount: Int64
     public let invoicePayload: String
@@ -160,10 +166,15 @@ public struct SuccessfulPaymentObject: Decodable, Sendable, Equatable {
         case telegramPaymentChargeID = "telegram_payment_charge_id"
         case providerPaymentChargeID = "provider_payment_charge_id"
     }
+
+    public static func == (a: SuccessfulPaymentObject, b: SuccessfulPaymentObject) -> Bool {
+        a.currency == b.currency && a.totalAmount == b.totalAmount && a.invoicePayload == b.invoicePayload
+            && a.telegramPaymentChargeID == b.telegramPaymentChargeID && a.providerPaymentChargeID == b.providerPaymentChargeID
+    }
 }
 
 /// `pre_checkout_query`: the user pressed Pay; the bot has 10 seconds to say yes or no.
-public struct PreCheckoutQueryObject: Decodable, Sendable, Equatable {
+public final class PreCheckoutQueryObject: Decodable, Sendable, Equatable {
     public let id: String
     public let from: TelegramUser
     public let currency: String
@@ -175,11 +186,15 @@ public struct PreCheckoutQueryObject: Decodable, Sendable, Equatable {
         case totalAmount = "total_amount"
         case invoicePayload = "invoice_payload"
     }
+
+    public static func == (a: PreCheckoutQueryObject, b: PreCheckoutQueryObject) -> Bool {
+        a.id == b.id && a.from == b.from && a.currency == b.currency && a.totalAmount == b.totalAmount && a.invoicePayload == b.invoicePayload
+    }
 }
 
 /// A change of the bot's own membership in a chat (`my_chat_member`): in a private chat,
 /// "kicked" means the user blocked the bot and "member" that they allowed it again.
-public struct ChatMemberUpdated: Decodable, Sendable, Equatable {
+public final class ChatMemberUpdated: Decodable, Sendable, Equatable {
     public struct Member: Decodable, Sendable, Equatable {
         public let status: String
 
@@ -200,13 +215,27 @@ public struct ChatMemberUpdated: Decodable, Sendable, Equatable {
         self.from = from
         self.newChatMember = newChatMember
     }
+
+    public static func == (a: ChatMemberUpdated, b: ChatMemberUpdated) -> Bool {
+        a.chat == b.chat && a.from == b.from && a.newChatMember == b.newChatMember
+    }
 }
 
-public struct CallbackQuery: Decodable, Sendable, Equatable {
+/// A button press. A class (a pointer in `Update`), like the other parts an update may carry.
+public final class CallbackQuery: Decodable, Sendable, Equatable {
     public let id: String
     public let from: TelegramUser
     public let message: TelegramMessage?
     public let data: String?
+
+    public init(id: String, from: TelegramUser, message: TelegramMessage?, data: String?) {
+        self.id = id
+        self.from = from
+        self.message = message
+        self.data = data
+    }
+
+    public static func == (a: CallbackQuery, b: CallbackQuery) -> Bool { a.id == b.id && a.from == b.from && a.message == b.message && a.data == b.data }
 }
 
 public struct Update: Decodable, Sendable, Equatable {
