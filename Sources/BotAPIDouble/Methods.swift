@@ -349,6 +349,19 @@ extension BotAPIDouble {
         if raw.isEmpty { return .failure(.badRequest("message text is empty")) }
         if raw.unicodeScalars.allSatisfy(isTrimmedWhitespace) { return .failure(.badRequest("text must be non-empty")) }
         if raw.utf8.count > 32_768 { return .failure(.badRequest("text is too long")) }
+        let parseMode: String?, formatted: FormattedText
+        switch formatting(raw, parameters) {
+        case .success(let value): (parseMode, formatted) = value
+        case .failure(let error): return .failure(error)
+        }
+        if formatted.text.isEmpty { return .failure(.badRequest("text must be non-empty")) }
+        return .success(PreparedText(
+            raw: raw, parseMode: parseMode, formatted: formatted, codePoints: formatted.text.unicodeScalars.count))
+    }
+
+    /// `raw` as `parse_mode` formats it (HTML parsed into entities the way TDLib does; the
+    /// other modes kept as plain text), trimmed: the one reading of a text and of a caption.
+    func formatting(_ raw: String, _ parameters: [String: String]) -> Result<(parseMode: String?, formatted: FormattedText), APIError> {
         var parseMode: String?
         if let mode = parameters["parse_mode"], !mode.isEmpty {
             switch mode.lowercased() {
@@ -363,10 +376,7 @@ extension BotAPIDouble {
             case .failure(let failure): return .failure(.badRequest("can't parse entities: " + failure.message))
             }
         }
-        formatted = trimmed(formatted)
-        if formatted.text.isEmpty { return .failure(.badRequest("text must be non-empty")) }
-        return .success(PreparedText(
-            raw: raw, parseMode: parseMode, formatted: formatted, codePoints: formatted.text.unicodeScalars.count))
+        return .success((parseMode, trimmed(formatted)))
     }
 
     /// Validates `reply_markup`: inline keyboards strictly, the other keyboard kinds loosely.

@@ -111,20 +111,6 @@ extension BotAPIDouble {
     /// checked by the caller, after the chat and reply checks, as in TDLib.
     func prepareCaption(_ parameters: [String: String]) -> Result<PreparedCaption?, APIError> {
         guard let raw = parameters["caption"] else { return .success(nil) }
-        var parseMode: String?
-        if let mode = parameters["parse_mode"], !mode.isEmpty {
-            switch mode.lowercased() {
-            case "html", "markdownv2", "markdown": parseMode = mode
-            default: return .failure(.badRequest("unsupported parse_mode"))
-            }
-        }
-        var formatted = FormattedText(text: raw, entities: [])
-        if parseMode?.lowercased() == "html" {
-            switch TelegramHTML.parse(Array(raw.utf8)) {
-            case .success(let parsed): formatted = parsed
-            case .failure(let failure): return .failure(.badRequest("can't parse entities: " + failure.message))
-            }
-        }
-        return .success(PreparedCaption(raw: raw, parseMode: parseMode, formatted: trimmed(formatted)))
+        return formatting(raw, parameters).map { PreparedCaption(raw: raw, parseMode: $0.parseMode, formatted: $0.formatted) }
     }
 }

@@ -14,17 +14,20 @@ extension TurnContext {
     }
 
     func statusText(_ line: LineView) -> String {
-        let key: ReplyKey =
-            switch line.status {
-            case .active: .statusActive
-            case .expiringSoon: .statusExpiringSoon
-            case .grace: .statusGrace
-            case .suspended: .statusSuspended
-            case .recycled: .statusRecycled
-            case .cancelled: .statusCancelled
-            case .portingOut: .statusPortingOut
-            }
-        return label(key) + (line.request == .cancelPending ? " " + label(.statusCancelPending) : "")
+        label(Self.statusKey(line.status)) + (line.request == .cancelPending ? " " + label(.statusCancelPending) : "")
+    }
+
+    /// The label a line's status reads as (the customer's card and the operators' ticket card).
+    static func statusKey(_ status: LineStatus) -> ReplyKey {
+        switch status {
+        case .active: .statusActive
+        case .expiringSoon: .statusExpiringSoon
+        case .grace: .statusGrace
+        case .suspended: .statusSuspended
+        case .recycled: .statusRecycled
+        case .cancelled: .statusCancelled
+        case .portingOut: .statusPortingOut
+        }
     }
 
     func card(_ line: LineView) -> String {

@@ -31,7 +31,7 @@ extension SupportDesk {
             parts.append(op(.ticketCardNoLines))
         } else {
             for line in lines.prefix(5) {
-                let status = c.replies.label(statusKey(line.status), language)
+                let status = c.replies.label(TurnContext.statusKey(line.status), language)
                 parts.append(
                     op(.ticketCardLine, [
                         "number": line.number.maskedForDisplay, "carrier": c.catalogue.carrier(line.carrier)?.names.text(for: language.rawValue) ?? line.carrier,
@@ -55,18 +55,6 @@ extension SupportDesk {
         }
         parts.append(op(.ticketCardHelp))
         return parts.joined(separator: "\n")
-    }
-
-    private func statusKey(_ status: LineStatus) -> ReplyKey {
-        switch status {
-        case .active: .statusActive
-        case .expiringSoon: .statusExpiringSoon
-        case .grace: .statusGrace
-        case .suspended: .statusSuspended
-        case .recycled: .statusRecycled
-        case .cancelled: .statusCancelled
-        case .portingOut: .statusPortingOut
-        }
     }
 
     /// Rebuilds the card's first line; the card message is edited when it was posted already.
