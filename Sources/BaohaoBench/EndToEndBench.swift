@@ -76,6 +76,10 @@ enum EndToEndBench {
                 print("  e2e memory now: " + rollup.split(separator: "\n").filter { ["Rss:", "Anonymous:", "Shared_Clean:", "Private_Clean:", "Private_Dirty:"].contains(where: $0.hasPrefix) }.joined(separator: ", "))
             }
             printLargestMappings(pid)
+            if ProcessInfo.processInfo.environment["BENCH_MALLOC_STATS"] != nil {
+                _ = try? spawn("/usr/bin/gdb", ["-p", "\(pid)", "-batch", "-ex", "call (void)malloc_stats()"], environment: [:])
+                sleep(8)
+            }
         }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -115,7 +119,7 @@ enum EndToEndBench {
             for line in smaps.split(separator: "\n") {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 if let first = fields.first, first.contains("-"), fields.count >= 5 {
-                    name = fields.count >= 6 ? String(fields[5]) : "[anon]"
+                    name = (fields.count >= 6 ? String(fields[5]) : "[anon]") + " " + fields[1]
                 } else if fields.first == "Rss:", fields.count >= 2, let kb = Int(fields[1]) {
                     sizes[name, default: 0] += kb
                 }

@@ -33,7 +33,7 @@ public final class Connection {
         // On failure deinit runs (every property is set) and closes the handle: no close here.
         // A 512 KiB page cache (SQLite's default is 2 MiB): the bot's hot rows are few, and
         // resident memory has a budget.
-        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;")
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-128;")
     }
 
     /// Opens the file at `path` read-only and immutable (SQLite's `immutable=1`): no lock is

@@ -84,13 +84,24 @@ struct LabelModel: Sendable {
             labels.append(document.label)
         }
         // Tokens and counts, the vocabulary, document frequencies.
-        let chunks = RetrievalIndex.tokenizeAndCount(chosen.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
+        var chunks = RetrievalIndex.tokenizeAndCount(chosen.map(\.text), normalizer: normalizer, tokenizer: tokenizer)
         var vocabulary = IntegerTable(EmptyCollection(), minimumCapacity: 16384)
         var raws: [UInt64] = []
         var df: [Int32] = []
         var rows = TrainingRows()
         var tfs: [Int32] = []
-        for chunk in chunks {
+        // Sized once: growing by doubling would hold the old and the new buffer at once, the
+        // start-up's peak (measured with heaptrack: these two arrays were 2.7 MB of it).
+        let termCount = chunks.reduce(0) { $0 + $1.terms.count }, rowCount = chunks.reduce(0) { $0 + $1.rowEnd.count }
+        rows.terms.reserveCapacity(termCount)
+        tfs.reserveCapacity(termCount)
+        rows.starts.reserveCapacity(rowCount + 1)
+        rows.labels.reserveCapacity(rowCount)
+        rows.keys.reserveCapacity(rowCount)
+        for c in chunks.indices {
+            // Each chunk is let go once copied, so the copies and the chunks do not peak together.
+            let chunk = chunks[c]
+            chunks[c] = RetrievalIndex.CountedChunk()
             let global = chunk.vocabulary.map { raw in
                 vocabulary.value(for: raw) {
                     raws.append(raw)
