@@ -8,7 +8,7 @@ enum AlertsBench {
     static func run(root: String, lines: Int = 1_000_000, runs: Int) throws -> (sample: Sample, due: Int) {
         let path = NSTemporaryDirectory() + "baohao-alerts-bench-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         _ = try Migrator.migrate(db, BaohaoSchema.migrations)
         let catalogue = try CarrierCatalogueLoader.load(path: root + "/Config/carriers.json")
         let replies = try ReplyBook.load(path: root + "/Intents/replies.json")

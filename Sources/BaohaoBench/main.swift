@@ -82,7 +82,7 @@ if only.isEmpty || only == "loaded" {
         var startups: [Double] = [], memory: [Double] = []
         for _ in 0..<min(runs, 3) {
             let figures = try EndToEndBench.run(root: root, messages: messages, count: 2_000, chats: 500) { path in
-                let db = try Connection(path: path)
+                let db = try SQLiteConnection(path: path)
                 _ = try Migrator.migrate(db, BaohaoSchema.migrations)
                 try BenchData.insertLines(db, catalogue: catalogue, count: 100_000)
                 try FAQStore.seedIfEmpty(db, entries: BenchData.faq(shipped, answers: 1_000), author: "bench", at: SystemWallClock().now())

@@ -33,7 +33,7 @@ import TestSupport
         return path
     }
 
-    static func enqueueBatch(_ db: Connection, number: Int) throws {
+    static func enqueueBatch(_ db: any Connection, number: Int) throws {
         let html = "reply \(number) " + String(repeating: "您的号码将于三日后到期。", count: 30)
         for i in 0..<batch {
             try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(1 + i), html: html)), at: Instant(millisecondsSinceEpoch: 1_700_000_000_000))
@@ -43,7 +43,7 @@ import TestSupport
     /// The outbox items in the database at `path`; a database in use (`live`) is read with
     /// its WAL, a file at rest as it is, without creating anything beside it.
     static func outboxCount(_ path: String, live: Bool = false) throws -> Int {
-        let connection = live ? try Connection(path: path) : try Connection(immutableFileAt: path)
+        let connection = live ? try SQLiteConnection(path: path) : try SQLiteConnection(immutableFileAt: path)
         return try connection.queryFirst("SELECT count(*) FROM outbox") { $0.int(0) } ?? -1
     }
 
@@ -66,7 +66,7 @@ import TestSupport
         // The writer has a thread of its own, as the bot's database has: it goes on whatever
         // Swift's cooperative pool is busy with.
         // The bot's writes: batches of outbox items through a connection of their own.
-        let writer = BackgroundWriter(firstBatch: 100_000, open: { try Connection(path: path) }) { connection, number in
+        let writer = BackgroundWriter(firstBatch: 100_000, open: { try SQLiteConnection(path: path) }) { connection, number in
             try connection.transaction { try Self.enqueueBatch(connection, number: number) }
         }
         writer.waitFor(1)
@@ -83,7 +83,7 @@ import TestSupport
         #expect(io.out.hasPrefix("backed up \(path) to \(file): "), "\(io.out)")
         #expect(io.out.contains("schema version \(DatabaseCopy.latestSchemaVersion), integrity check ok"), "\(io.out)")
         #expect(committedDuring > 0, "no write was committed while the backup ran: \(io.out)")
-        let copied = try Connection(immutableFileAt: file)
+        let copied = try SQLiteConnection(immutableFileAt: file)
         #expect(try copied.integrityProblems().isEmpty)
         let count = try Self.outboxCount(file)
         #expect(count % Self.batch == 0, "\(count) items: not a whole number of batches")
@@ -146,7 +146,7 @@ import TestSupport
         // Readable, but an index no longer matches its table: only the integrity check sees it.
         let inconsistent = try await Self.database("inconsistent", batches: 2)
         do {
-            let connection = try Connection(path: inconsistent)
+            let connection = try SQLiteConnection(path: inconsistent)
             try connection.executeScript("""
                 CREATE TABLE extra (a INTEGER, b INTEGER); CREATE INDEX extra_a ON extra(a);
                 INSERT INTO extra VALUES (1, 10), (2, 20), (3, 30);
@@ -156,9 +156,9 @@ import TestSupport
                 """)
         }
         let empty = directory + "/empty.sqlite"
-        do { _ = try Connection(path: empty) }
+        do { _ = try SQLiteConnection(path: empty) }
         let newer = try await Self.database("newer", batches: 1)
-        try Connection(path: newer).execute("INSERT INTO schema_version (version, name) VALUES (99, 'from the future')")
+        try SQLiteConnection(path: newer).execute("INSERT INTO schema_version (version, name) VALUES (99, 'from the future')")
 
         let before = try #require(Self.bytes(path))
         let listing = Self.listing(path)
@@ -205,7 +205,7 @@ import TestSupport
         }
         #expect(Self.bytes(path) == before)
         do {
-            let open = try Connection(path: path)
+            let open = try SQLiteConnection(path: path)
             let (code, io) = await run(["restore", backup], database: path)
             #expect(code == ExitCode.busy)
             #expect(io.err.contains("\(path) is open in another process"), "\(io.err)")
@@ -221,7 +221,7 @@ import TestSupport
     /// `.before-restore`, and leaves nothing of the old file beside the new one.
     @Test func restoreReplacesTheDatabaseAndKeepsThePreviousOne() async throws {
         let live = try await Self.database("live", batches: 1)
-        let writer = try Connection(path: live)
+        let writer = try SQLiteConnection(path: live)
         try writer.executeScript("PRAGMA wal_autocheckpoint=0")
         try writer.transaction { for n in 1...4 { try Self.enqueueBatch(writer, number: n) } }
         // The files of the live database, copied under another name without a checkpoint.
@@ -242,7 +242,7 @@ import TestSupport
         #expect(!io.out.contains("older"))
         #expect(try Self.outboxCount(path) == 2 * Self.batch)
         #expect(try Self.outboxCount(path + ".before-restore") == 5 * Self.batch, "the WAL's transactions are in the kept database")
-        #expect(try Connection(immutableFileAt: path + ".before-restore").integrityProblems().isEmpty)
+        #expect(try SQLiteConnection(immutableFileAt: path + ".before-restore").integrityProblems().isEmpty)
         for companion in DatabaseFile.companions(of: path) { #expect(!DatabaseFile.exists(companion), "\(companion) is left") }
         #expect(!DatabaseFile.exists(path + "-delivered"))
         #expect(Self.listing(path).filter { $0.contains(".partial") }.isEmpty)

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct ConnectionTests {
     @Test func opensWithWALForeignKeysAndBusyTimeout() throws {
         let path = temporaryDatabasePath()
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         let mode = try db.queryFirst("PRAGMA journal_mode") { $0.string(0) }
         #expect(mode == "wal")
         #expect(try db.queryFirst("PRAGMA foreign_keys") { $0.int(0) } == 1)
@@ -14,7 +14,7 @@ import TestSupport
     }
 
     @Test func roundTripsEveryStorageClass() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)")
         let texts = ["", "plain", "emoji 👩‍👩‍👧‍👦🇭🇰", "中文 繁體 粵語嘅", "it's \"quoted\"; DROP TABLE t;--", "nul\u{0}inside", "\u{202E}rtl\u{200D}zwj"]
         let blobs: [[UInt8]] = [[], [0], [0, 0, 255, 0, 1], Array(0...255)]
@@ -42,7 +42,7 @@ import TestSupport
     }
 
     @Test func bindsOptionalsAndBools() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE t (a, b)")
         let none: String? = nil
         try db.execute("INSERT INTO t VALUES (?, ?)", none, true)
@@ -53,7 +53,7 @@ import TestSupport
     }
 
     @Test func wrongArgumentCountIsAClearError() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE t (a)")
         #expect {
             try db.execute("INSERT INTO t VALUES (?)", 1, 2)
@@ -64,7 +64,7 @@ import TestSupport
     }
 
     @Test func errorsCarryCodeMessageAndSQL() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE t (a INTEGER PRIMARY KEY)")
         try db.execute("INSERT INTO t VALUES (?)", 1)
         do {
@@ -88,7 +88,7 @@ import TestSupport
     }
 
     @Test func statementCacheReusesPreparedStatements() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         let first = try db.cachedStatement("SELECT 1")
         let second = try db.cachedStatement("SELECT 1")
         #expect(first === second)
@@ -96,7 +96,7 @@ import TestSupport
     }
 
     @Test func foreignKeysAreEnforced() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id))")
         #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO c VALUES (?)", 42) }
     }

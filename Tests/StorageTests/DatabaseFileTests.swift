@@ -10,7 +10,7 @@ import TestSupport
     /// copied while its connection is open (without a checkpoint) under another name.
     static func databaseWithUncheckpointedWAL(rows: Int) throws -> String {
         let live = temporaryDatabasePath("live")
-        let connection = try Connection(path: live)
+        let connection = try SQLiteConnection(path: live)
         try connection.executeScript("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (v TEXT)")
         for i in 0..<rows { try connection.execute("INSERT INTO t VALUES (?)", "row \(i)") }
         let crashed = temporaryDatabasePath("crashed")
@@ -30,7 +30,7 @@ import TestSupport
         let directory = DatabaseFile.directory(of: target)
         let replacement = directory + "/replacement.sqlite"
         do {
-            let connection = try Connection(path: replacement)
+            let connection = try SQLiteConnection(path: replacement)
             try connection.executeScript("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('new')")
         }
         #expect(!DatabaseFile.exists(replacement + "-wal"))
@@ -40,17 +40,17 @@ import TestSupport
             #expect(!DatabaseFile.exists(companion), "\(companion) is left")
         }
         #expect(!DatabaseFile.exists(replacement))
-        let previous = try Connection(immutableFileAt: target + ".before")
+        let previous = try SQLiteConnection(immutableFileAt: target + ".before")
         #expect(try previous.queryFirst("SELECT count(*) FROM t") { $0.int(0) } == 50, "the WAL's rows are in the kept file")
         #expect(try previous.integrityProblems().isEmpty)
-        let current = try Connection(path: target)
+        let current = try SQLiteConnection(path: target)
         #expect(try current.query("SELECT v FROM t") { $0.string(0) } == ["new"])
     }
 
     /// While another connection has the database open, nothing is replaced and nothing changes.
     @Test func aDatabaseOpenElsewhereIsNotReplaced() throws {
         let target = temporaryDatabasePath("open")
-        let other = try Connection(path: target)
+        let other = try SQLiteConnection(path: target)
         try other.executeScript("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('old')")
         let replacement = DatabaseFile.directory(of: target) + "/replacement.sqlite"
         try Data("whatever".utf8).write(to: URL(fileURLWithPath: replacement))
@@ -65,7 +65,7 @@ import TestSupport
 
     @Test func aKeptPreviousIsNeverOverwritten() throws {
         let target = temporaryDatabasePath("kept")
-        _ = try Connection(path: target)
+        _ = try SQLiteConnection(path: target)
         try Data("earlier".utf8).write(to: URL(fileURLWithPath: target + ".before"))
         let replacement = DatabaseFile.directory(of: target) + "/replacement.sqlite"
         try Data("x".utf8).write(to: URL(fileURLWithPath: replacement))
@@ -78,7 +78,7 @@ import TestSupport
     @Test func withNoDatabaseYetTheNewOneIsSimplyPutInPlace() throws {
         let target = temporaryDatabasePath("none")
         let replacement = DatabaseFile.directory(of: target) + "/replacement.sqlite"
-        do { _ = try Connection(path: replacement) }
+        do { _ = try SQLiteConnection(path: replacement) }
         #expect(try DatabaseFile.replace(target, with: replacement, keepingPreviousAs: target + ".before") == false)
         #expect(DatabaseFile.exists(target) && !DatabaseFile.exists(target + ".before"))
     }

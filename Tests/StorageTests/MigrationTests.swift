@@ -11,11 +11,11 @@ import TestSupport
     @Test func appliesEachOnceAndIsIdempotentOnReopen() throws {
         let path = temporaryDatabasePath()
         do {
-            let db = try Connection(path: path)
+            let db = try SQLiteConnection(path: path)
             #expect(try Migrator.migrate(db, migrations) == [1, 2])
             try db.execute("INSERT INTO chats (id, name) VALUES (?, ?)", 1, "a")
         }
-        let reopened = try Connection(path: path)
+        let reopened = try SQLiteConnection(path: path)
         #expect(try Migrator.migrate(reopened, migrations) == [])
         #expect(try Migrator.appliedVersions(reopened) == [1, 2])
         #expect(try reopened.queryFirst("SELECT language FROM chats WHERE id = 1") { $0.string(0) } == "zh-Hans")
@@ -27,7 +27,7 @@ import TestSupport
     }
 
     @Test func aFailingMigrationLeavesNoTraceAndKeepsEarlierOnes() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         let broken = migrations + [
             Migration(version: 3, name: "half applied", sql: "CREATE TABLE x (a); CREATE TABLE chats (dup)")
         ]
@@ -44,7 +44,7 @@ import TestSupport
     }
 
     @Test func rejectsDuplicateAndNonPositiveVersions() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         let duplicate = [migrations[0], Migration(version: 1, name: "again", sql: "SELECT 1")]
         #expect { try Migrator.migrate(db, duplicate) } throws: {
             ($0 as? DatabaseError)?.message.contains("two migrations have version 1") == true
@@ -55,7 +55,7 @@ import TestSupport
     }
 
     @Test func refusesADatabaseFromANewerBuild() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         try Migrator.migrate(db, migrations + [Migration(version: 9, name: "future", sql: "SELECT 1")])
         #expect { try Migrator.migrate(db, migrations) } throws: {
             ($0 as? DatabaseError)?.message.contains("schema version 9, newer than this build knows (2)") == true
@@ -63,7 +63,7 @@ import TestSupport
     }
 
     @Test func swiftMigrationsRunInTheirTransaction() throws {
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         let withData = migrations + [Migration(version: 3, name: "seed") { conn in
             try conn.execute("INSERT INTO chats (id, name) VALUES (?, ?)", 7, "seeded")
         }]

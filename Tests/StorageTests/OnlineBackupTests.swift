@@ -12,7 +12,7 @@ private let payload = String(repeating: "保号", count: 120)
 /// A database of `rows` rows (about 500 bytes each) in transactions of `batch`.
 private func filledDatabase(rows: Int) throws -> String {
     let path = temporaryDatabasePath("backup-source")
-    let connection = try Connection(path: path)
+    let connection = try SQLiteConnection(path: path)
     try connection.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, payload TEXT NOT NULL)")
     for first in stride(from: 0, to: rows, by: batch) {
         try connection.transaction { try insertBatch(connection, number: first / batch) }
@@ -20,17 +20,17 @@ private func filledDatabase(rows: Int) throws -> String {
     return path
 }
 
-private func insertBatch(_ connection: Connection, number: Int) throws {
+private func insertBatch(_ connection: SQLiteConnection, number: Int) throws {
     for _ in 0..<batch { try connection.execute("INSERT INTO t (batch, payload) VALUES (?, ?)", number, payload) }
 }
 
-private func rowCount(_ connection: Connection) throws -> Int {
+private func rowCount(_ connection: SQLiteConnection) throws -> Int {
     try connection.queryFirst("SELECT count(*) FROM t") { $0.int(0) } ?? -1
 }
 
 /// The busy writer beside the backup: batches of `batch` rows, from `firstBatch` on.
-private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Connection> {
-    BackgroundWriter(firstBatch: firstBatch, open: { try Connection(path: path) }) { connection, number in
+private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<SQLiteConnection> {
+    BackgroundWriter(firstBatch: firstBatch, open: { try SQLiteConnection(path: path) }) { connection, number in
         try connection.transaction { try insertBatch(connection, number: number) }
     }
 }
@@ -45,21 +45,21 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
         let writer = busyWriter(source, firstBatch: 1_000_000)
         writer.waitFor(1)
         let copy = makeTemporaryDirectory() + "/copy.sqlite"
-        let rowsAtStart = try rowCount(try Connection(path: source))
+        let rowsAtStart = try rowCount(try SQLiteConnection(path: source))
         let committedAtStart = writer.committed.load(ordering: .acquiring)
         let progress = try OnlineBackup(
-            from: try Connection(path: source), toNewFileAt: copy,
+            from: try SQLiteConnection(path: source), toNewFileAt: copy,
             options: .init(pagesPerStep: 16, pauseMicroseconds: 1_000)
         ).run()
         let committedDuring = writer.committed.load(ordering: .acquiring) - committedAtStart
         writer.stopAndWait()
-        let rowsAtEnd = try rowCount(try Connection(path: source))
+        let rowsAtEnd = try rowCount(try SQLiteConnection(path: source))
 
         #expect(writer.failures.withLock { $0 }.isEmpty, "the writer failed: \(writer.failures.withLock { $0 })")
         #expect(committedDuring > 0, "no batch was committed while the copy ran (\(progress))")
         #expect(progress.isDone)
         #expect(progress.pagesCopied == progress.pageCount && progress.pageCount > 16 * 10, "\(progress)")
-        let copied = try Connection(immutableFileAt: copy)
+        let copied = try SQLiteConnection(immutableFileAt: copy)
         #expect(try copied.integrityProblems().isEmpty)
         let rows = try rowCount(copied)
         #expect(rows % batch == 0, "\(rows) rows: not a whole number of batches")
@@ -75,10 +75,10 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
     /// rows that were in when the snapshot was pinned.
     @Test func aCopyRestartedByEveryStepStillFinishesOnOnePinnedSnapshot() throws {
         let source = try filledDatabase(rows: 2_000)
-        let writer = try Connection(path: source, busyTimeoutMilliseconds: 0)
+        let writer = try SQLiteConnection(path: source, busyTimeoutMilliseconds: 0)
         let copy = makeTemporaryDirectory() + "/copy.sqlite"
         let backup = try OnlineBackup(
-            from: try Connection(path: source), toNewFileAt: copy,
+            from: try SQLiteConnection(path: source), toNewFileAt: copy,
             options: .init(pagesPerStep: 8, pauseMicroseconds: 0, restartsBeforeSnapshot: 2))
         var rowsBeforeStep = try rowCount(writer)
         var rowsWhenPinned: Int?
@@ -95,7 +95,7 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
         }
         #expect(progress.restarts >= 2, "\(progress)")
         #expect(progress.snapshotPinned)
-        let copied = try Connection(immutableFileAt: copy)
+        let copied = try SQLiteConnection(immutableFileAt: copy)
         #expect(try copied.integrityProblems().isEmpty)
         #expect(try rowCount(copied) == rowsWhenPinned)
         #expect(try rowCount(writer) > rowsWhenPinned ?? .max, "the writer went on after the snapshot was pinned")
@@ -105,12 +105,12 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
     @Test func aQuietDatabaseIsCopiedWhole() throws {
         let source = try filledDatabase(rows: 300)
         let copy = makeTemporaryDirectory() + "/copy.sqlite"
-        let progress = try OnlineBackup(from: try Connection(path: source), toNewFileAt: copy, options: .init(pagesPerStep: 4)).run()
+        let progress = try OnlineBackup(from: try SQLiteConnection(path: source), toNewFileAt: copy, options: .init(pagesPerStep: 4)).run()
         #expect(progress.restarts == 0 && !progress.snapshotPinned)
-        let original = try Connection(path: source), copied = try Connection(immutableFileAt: copy)
+        let original = try SQLiteConnection(path: source), copied = try SQLiteConnection(immutableFileAt: copy)
         #expect(progress.pageCount == (try original.pageCountAndSize().pages))
         #expect(try copied.pageCountAndSize().pages == progress.pageCount)
-        let read = { (c: Connection) in try c.query("SELECT id, batch, payload FROM t ORDER BY id") { "\($0.int(0)) \($0.int(1)) \($0.string(2))" } }
+        let read = { (c: SQLiteConnection) in try c.query("SELECT id, batch, payload FROM t ORDER BY id") { "\($0.int(0)) \($0.int(1)) \($0.string(2))" } }
         #expect(try read(copied) == read(original))
     }
 
@@ -118,7 +118,7 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
     /// is waited for a few steps, then the copy fails, saying why; the destination stays empty.
     @Test func aSourceThatStaysLockedFailsTheCopyAfterAFewSteps() throws {
         let path = try filledDatabase(rows: 50)
-        let source = try Connection(path: path)
+        let source = try SQLiteConnection(path: path)
         let copy = makeTemporaryDirectory() + "/copy.sqlite"
         let backup = try OnlineBackup(from: source, toNewFileAt: copy, options: .init(pauseMicroseconds: 0, busyStepsAllowed: 3))
         try source.executeScript("BEGIN IMMEDIATE; DELETE FROM t")
@@ -127,13 +127,13 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
         #expect { try backup.step() } throws: { "\($0)".contains("is locked (3 steps in a row)") }
         try source.executeScript("ROLLBACK")
         #expect(try rowCount(source) == 50)
-        #expect(try Connection(immutableFileAt: copy).pageCountAndSize().pages == 0)
+        #expect(try SQLiteConnection(immutableFileAt: copy).pageCountAndSize().pages == 0)
     }
 
     @Test func aCopyIsWrittenOnlyIntoANewFile() throws {
         let source = try filledDatabase(rows: 10)
         let existing = writeTemporaryFile("keep me", name: "existing.sqlite")
-        #expect { try OnlineBackup(from: try Connection(path: source), toNewFileAt: existing) } throws: {
+        #expect { try OnlineBackup(from: try SQLiteConnection(path: source), toNewFileAt: existing) } throws: {
             "\($0)".contains("\(existing) already exists")
         }
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep me")
@@ -147,7 +147,7 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         do {
-            let connection = try Connection(immutableFileAt: path)
+            let connection = try SQLiteConnection(immutableFileAt: path)
             #expect(try rowCount(connection) == 20)
             #expect(try connection.integrityProblems().isEmpty)
         }
@@ -157,10 +157,10 @@ private func busyWriter(_ path: String, firstBatch: Int) -> BackgroundWriter<Con
         // A name with the characters a URI gives meaning to.
         let odd = directory + "/a b?c#d%25e 保号.sqlite"
         try FileManager.default.copyItem(atPath: path, toPath: odd)
-        #expect(try rowCount(try Connection(immutableFileAt: odd)) == 20)
+        #expect(try rowCount(try SQLiteConnection(immutableFileAt: odd)) == 20)
 
         let garbage = writeTemporaryFile(String(repeating: "not a database ", count: 300), name: "garbage.sqlite")
-        let connection = try Connection(immutableFileAt: garbage)
+        let connection = try SQLiteConnection(immutableFileAt: garbage)
         #expect { try connection.integrityProblems() } throws: { "\($0)".contains("file is not a database") }
     }
 }

@@ -52,10 +52,13 @@ struct PostgresConnectionTests {
     @Test func executeCountsTheRowsItChanged() throws {
         let db = try connect()
         try db.executeScript("CREATE TABLE lease (bot_id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL, update_offset BIGINT NOT NULL)")
-        #expect(try db.execute("INSERT INTO lease VALUES ($1, $2, $3)", 1, 7, 100) == 1)
+        try db.execute("INSERT INTO lease VALUES ($1, $2, $3)", 1, 7, 100)
+        #expect(db.changes == 1)
         // The fence: the holder of epoch 7 moves the offset; a stale holder of epoch 6 changes nothing.
-        #expect(try db.execute("UPDATE lease SET update_offset = $1 WHERE bot_id = $2 AND epoch = $3", 101, 1, 7) == 1)
-        #expect(try db.execute("UPDATE lease SET update_offset = $1 WHERE bot_id = $2 AND epoch = $3", 999, 1, 6) == 0)
+        try db.execute("UPDATE lease SET update_offset = ? WHERE bot_id = ? AND epoch = ?", 101, 1, 7)
+        #expect(db.changes == 1)
+        try db.execute("UPDATE lease SET update_offset = ? WHERE bot_id = ? AND epoch = ?", 999, 1, 6)
+        #expect(db.changes == 0)
         #expect(try db.queryFirst("SELECT update_offset FROM lease") { $0.int64(0) } == 101)
     }
 

@@ -5,13 +5,13 @@ import TestSupport
 struct Boom: Error {}
 
 @Suite struct TransactionTests {
-    private func makeTable() throws -> Connection {
-        let db = try Connection(path: ":memory:")
+    private func makeTable() throws -> SQLiteConnection {
+        let db = try SQLiteConnection(path: ":memory:")
         try db.executeScript("CREATE TABLE t (v TEXT)")
         return db
     }
 
-    private func values(_ db: Connection) throws -> [String] {
+    private func values(_ db: SQLiteConnection) throws -> [String] {
         try db.query("SELECT v FROM t ORDER BY rowid") { $0.string(0) }
     }
 
@@ -70,8 +70,8 @@ struct Boom: Error {}
 
     @Test func immediateTransactionsExcludeASecondWriter() throws {
         let path = temporaryDatabasePath()
-        let a = try Connection(path: path, busyTimeoutMilliseconds: 50)
-        let b = try Connection(path: path, busyTimeoutMilliseconds: 50)
+        let a = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 50)
+        let b = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 50)
         try a.executeScript("CREATE TABLE t (v TEXT)")
         try a.transaction {
             try a.execute("INSERT INTO t VALUES (?)", "a")

@@ -172,7 +172,7 @@ import Testing
         let bot = rig.start()
         let port = try await Self.port(of: bot)
         #expect(try await Self.health(port, until: 200).status == 200)
-        let blocker = try Connection(path: rig.databasePath)
+        let blocker = try SQLiteConnection(path: rig.databasePath)
         try blocker.execute("BEGIN IMMEDIATE")
         let down = try await Self.health(port, until: 503)
         #expect(down.status == 503, "\(down.body)")

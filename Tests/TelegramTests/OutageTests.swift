@@ -59,7 +59,6 @@ import Testing
         return try await rig.database.write { db in
             try chats.map { chat in
                 try Outbox.enqueue(db, OutboundMessage(chatID: chat, html: "⏰ 提醒：您的号码 3 天后到期"), priority: .bulk, at: now, expiresAt: until)
-                return db.lastInsertRowID
             }
         }
     }

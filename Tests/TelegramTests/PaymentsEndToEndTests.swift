@@ -52,7 +52,7 @@ import Glibc
         return invoice
     }
 
-    static func waitUntil(_ rig: TelegramRig, _ condition: @escaping @Sendable (Connection) throws -> Bool) async throws {
+    static func waitUntil(_ rig: TelegramRig, _ condition: @escaping @Sendable (any Connection) throws -> Bool) async throws {
         for _ in 0..<1500 {
             if try await rig.database.read(condition) { return }
             try await Task.sleep(nanoseconds: 10_000_000)
@@ -147,7 +147,7 @@ import Glibc
         let path = rig.databasePath
         // Another program's write transaction, held for 12 s.
         let holder = Thread {
-            guard let connection = try? Connection(path: path), (try? connection.execute("BEGIN IMMEDIATE")) != nil else { return }
+            guard let connection = try? SQLiteConnection(path: path), (try? connection.execute("BEGIN IMMEDIATE")) != nil else { return }
             locked.value.store(true, ordering: .releasing)
             usleep(12_000_000)
             try? connection.execute("COMMIT")
@@ -222,7 +222,7 @@ import Glibc
             if try await database.read({ db in try RenewalOrders.order(db, reference: invoice.payload)?.state }) == .invoiced { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        let holder = try Connection(path: databasePath)
+        let holder = try SQLiteConnection(path: databasePath)
         try holder.execute("BEGIN IMMEDIATE")
         let paid = await d.payAsync(chatID: Self.customer, invoiceMessageID: invoice.messageID)
         guard case .paid(let charge, _, _) = paid else {

@@ -59,13 +59,13 @@ import Testing
             let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
             try await database.write { db in
                 try db.transaction {
-                    let line = try db.prepare(
-                        "INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, created_at, updated_at) VALUES (?, 'ultra', 'paygo', 450, 'USD', '2026-11-25', 0, '', '')")
-                    let binding = try db.prepare("INSERT INTO bindings (chat_id, line_id, bound_at) VALUES (?, ?, '')")
                     for i in 0..<count {
                         let digits = String(i)
-                        try line.execute(["+1310555" + String(repeating: "0", count: 4 - digits.count) + digits])
-                        try binding.execute([Int64(20_000 + i), db.lastInsertRowID])
+                        let lineID = try db.queryFirst(
+                            "INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, created_at, updated_at) VALUES (?, 'ultra', 'paygo', 450, 'USD', '2026-11-25', 0, '', '') RETURNING id",
+                            "+1310555" + String(repeating: "0", count: 4 - digits.count) + digits
+                        ) { $0.int64(0) }
+                        try db.execute("INSERT INTO bindings (chat_id, line_id, bound_at) VALUES (?, ?, '')", Int64(20_000 + i), lineID)
                     }
                 }
             }

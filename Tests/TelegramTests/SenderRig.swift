@@ -42,7 +42,6 @@ struct SenderRig {
         return try await database.write { db in
             try chats.map { chat -> Int64 in
                 try Outbox.enqueue(db, .send(OutboundMessage(chatID: chat, html: html ?? "reply \(chat)")), at: now)
-                return db.lastInsertRowID
             }
         }
     }

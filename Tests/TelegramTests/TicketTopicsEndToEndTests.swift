@@ -37,7 +37,7 @@ import Testing
     /// Waits (up to 6 s) until the bot has recorded what `recorded` asks: it records a sent
     /// message's topic and counterpart right after the round that sent it, and an operator
     /// answers long after that, but a test can be quicker.
-    static func waitUntilRecorded(_ rig: TelegramRig, _ recorded: @escaping @Sendable (Connection) throws -> Bool) async throws {
+    static func waitUntilRecorded(_ rig: TelegramRig, _ recorded: @escaping @Sendable (any Connection) throws -> Bool) async throws {
         for _ in 0..<600 {
             if try await rig.database.read(recorded) { return }
             try await Task.sleep(nanoseconds: 10_000_000)

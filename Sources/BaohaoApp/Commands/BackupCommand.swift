@@ -10,6 +10,11 @@ enum BackupCommand {
         let config = try context.configuration()
         let database = config.databasePath
         let file = context.command.arguments[0]
+        guard config.database.engine == .sqlite else {
+            throw CommandFailure(
+                exitCode: ExitCode.usage,
+                message: "baohao backup copies a SQLite file; the database is PostgreSQL (\(config.database)): use pg_dump, or the server's own backups")
+        }
         guard database != ":memory:" else {
             throw CommandFailure(exitCode: ExitCode.usage, message: "the database is in memory (:memory:): there is nothing to back up")
         }
@@ -32,7 +37,7 @@ enum BackupCommand {
         let (progress, checked) = try await DatabaseCopy.writing(temporary, unchanged: "nothing was written to \(file)") {
             let progress: OnlineBackup.Progress
             do {
-                progress = try await DatabaseCopy.copy({ try Connection(path: database) }, to: temporary)
+                progress = try await DatabaseCopy.copy({ try SQLiteConnection(path: database) }, to: temporary)
             } catch let error as DatabaseError {
                 throw CommandFailure(exitCode: ExitCode.ioError, message: "backup of \(database) failed: \(error.message)")
             }

@@ -30,7 +30,7 @@ enum CheckConfigCommand {
             ("api_base_url", c.apiBaseURL),
             ("token", token),
             ("token_file", c.tokenFile ?? "none"),
-            ("database_path", c.databasePath),
+            ("database_path", c.database.description),
             ("poll_timeout_seconds", String(c.pollTimeoutSeconds)),
             ("instance_wait_seconds", String(c.instanceWaitSeconds)),
             ("operators", c.operators.isEmpty ? "none" : c.operators.map(String.init).joined(separator: ",")),

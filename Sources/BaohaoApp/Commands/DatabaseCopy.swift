@@ -42,7 +42,7 @@ enum DatabaseCopy {
     /// Copies the database `open` opens into the new file `destination` with the online
     /// backup API, on a thread of its own (it sleeps between steps).
     static func copy(
-        _ open: @escaping @Sendable () throws -> Connection, to destination: String
+        _ open: @escaping @Sendable () throws -> SQLiteConnection, to destination: String
     ) async throws -> OnlineBackup.Progress {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
@@ -55,12 +55,12 @@ enum DatabaseCopy {
     /// passes and it is a Baohao database whose schema this build knows. `name` is what the
     /// errors call it (the file the operator named).
     static func check(_ path: String, name: String) throws -> Checked {
-        let connection: Connection
+        let connection: SQLiteConnection
         let problems: [String]
         let version: Int?
         let size: (pages: Int, pageSize: Int)
         do {
-            connection = try Connection(immutableFileAt: path)
+            connection = try SQLiteConnection(immutableFileAt: path)
             problems = try connection.integrityProblems(limit: 5)
             version = problems.isEmpty ? try Migrator.recordedVersion(connection) : nil
             size = try connection.pageCountAndSize()

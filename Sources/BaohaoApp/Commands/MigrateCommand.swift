@@ -5,10 +5,10 @@ import Storage
 enum MigrateCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let config = try context.configuration()
-        let connection = try Connection(path: config.databasePath)
+        let connection = try config.database.connect()
         let applied = try Migrator.migrate(connection, BaohaoSchema.migrations)
         let versions = try Migrator.appliedVersions(connection)
-        context.io.out("database \(config.databasePath): schema version \(versions.last ?? 0)"
+        context.io.out("database \(config.database): schema version \(versions.last ?? 0)"
             + (applied.isEmpty ? ", already up to date" : ", applied \(applied.map(String.init).joined(separator: ", "))"))
         return ExitCode.success
     }

@@ -17,6 +17,11 @@ enum RestoreCommand {
         let config = try context.configuration()
         let database = config.databasePath
         let file = context.command.arguments[0]
+        guard config.database.engine == .sqlite else {
+            throw CommandFailure(
+                exitCode: ExitCode.usage,
+                message: "baohao restore replaces a SQLite file; the database is PostgreSQL (\(config.database)): use pg_restore")
+        }
         let kept = database + ".before-restore"
         guard database != ":memory:" else {
             throw CommandFailure(exitCode: ExitCode.usage, message: "the database is in memory (:memory:): there is nothing to restore into")
@@ -66,7 +71,7 @@ enum RestoreCommand {
         let temporary = DatabaseCopy.temporaryPath(beside: database)
         let (checked, hadDatabase) = try await DatabaseCopy.writing(temporary, unchanged: "nothing was changed") {
             do {
-                _ = try await DatabaseCopy.copy({ try Connection(immutableFileAt: file) }, to: temporary)
+                _ = try await DatabaseCopy.copy({ try SQLiteConnection(immutableFileAt: file) }, to: temporary)
             } catch let error as DatabaseError {
                 throw CommandFailure(exitCode: ExitCode.dataError, message: "\(file) is not a usable SQLite database: \(error.resultDescription)")
             }

@@ -23,7 +23,8 @@ enum RunCommand {
         // One bot per database: a second would send the same outbox items again.
         let lock: InstanceLock?
         do {
-            lock = config.databasePath == ":memory:" ? nil : try await InstanceLock.acquire(
+            // A SQLite file is locked beside it; on PostgreSQL the leader lease decides.
+            lock = config.database.localFile == nil ? nil : try await InstanceLock.acquire(
                 databasePath: config.databasePath, waitSeconds: Double(config.instanceWaitSeconds)
             ) { holder in
                 logger.warning("run.waiting_for_other_instance", [
@@ -39,7 +40,7 @@ enum RunCommand {
         let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
-        logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.databasePath)])
+        logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.database.description)])
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
         // Loading the knowledge and training the label model leave megabytes free but resident.
         csystem_release_free_memory()

@@ -5,7 +5,7 @@ import BaohaoSupport
 /// hours, time zone) and `alert_optouts` (a line snoozed or switched off). The scheduler's
 /// due-alerts query joins both tables read-only, in one statement, for speed.
 enum AlertPreferences {
-    static func settings(_ db: Connection, chat: Int64) throws -> ChatAlertSettings {
+    static func settings(_ db: any Connection, chat: Int64) throws -> ChatAlertSettings {
         try db.queryFirst("SELECT enabled, lead_days, quiet_start, quiet_end, time_zone FROM alert_settings WHERE chat_id = ?", chat) { row in
             ChatAlertSettings(
                 enabled: row.bool(0), leadDays: row.optionalString(1).map { $0.split(separator: ",").compactMap { Int($0) } },
@@ -13,7 +13,7 @@ enum AlertPreferences {
         } ?? ChatAlertSettings()
     }
 
-    static func save(_ db: Connection, chat: Int64, _ s: ChatAlertSettings, at now: Instant) throws {
+    static func save(_ db: any Connection, chat: Int64, _ s: ChatAlertSettings, at now: Instant) throws {
         try db.execute(
             """
             INSERT INTO alert_settings (chat_id, enabled, lead_days, quiet_start, quiet_end, time_zone, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -24,7 +24,7 @@ enum AlertPreferences {
     }
 
     /// No reminders for `lineID` in `chat` until `until` (nil: until reminders are turned on again).
-    static func optOut(_ db: Connection, chat: Int64, lineID: Int64, until: Instant?) throws {
+    static func optOut(_ db: any Connection, chat: Int64, lineID: Int64, until: Instant?) throws {
         try db.execute(
             """
             INSERT INTO alert_optouts (chat_id, line_id, snoozed_until) VALUES (?, ?, ?)
@@ -33,7 +33,7 @@ enum AlertPreferences {
     }
 
     /// Reminders for every line of `chat` again.
-    static func clearOptOuts(_ db: Connection, chat: Int64) throws {
+    static func clearOptOuts(_ db: any Connection, chat: Int64) throws {
         try db.execute("DELETE FROM alert_optouts WHERE chat_id = ?", chat)
     }
 }

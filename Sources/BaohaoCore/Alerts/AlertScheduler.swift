@@ -45,7 +45,7 @@ public struct AlertScheduler: Sendable {
     }
 
     /// The alerts due at `now` that were not queued before (nothing is written).
-    public func plan(_ db: Connection, now: Instant) throws -> [PlannedAlert] {
+    public func plan(_ db: any Connection, now: Instant) throws -> [PlannedAlert] {
         let candidates = try candidates(db, now: now)
         // One query for the alerts already queued on the candidates' expiry dates, not one per candidate.
         let dates = Array(Set(candidates.map(\.expiresOn))).sorted()
@@ -63,18 +63,20 @@ public struct AlertScheduler: Sendable {
 
     /// Queues what is due now (live replies keep their priority over these). Returns what was queued.
     @discardableResult
-    public func enqueueDue(_ db: Connection, now: Instant) throws -> [PlannedAlert] {
+    public func enqueueDue(_ db: any Connection, now: Instant) throws -> [PlannedAlert] {
         try db.transaction {
             var queued: [PlannedAlert] = []
             for candidate in try candidates(db, now: now) {
-                try db.execute(
+                // An alert already planned (its unique key) is skipped: exactly once, whichever
+                // process or instance plans it.
+                let inserted = try db.queryFirst(
                     """
-                    INSERT OR IGNORE INTO alerts (line_id, chat_id, kind, lead_days, expires_on, due_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO alerts (line_id, chat_id, kind, lead_days, expires_on, due_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
                     """, candidate.lineID, candidate.chatID, candidate.alert.kind.rawValue, candidate.alert.leadDays, candidate.expiresOn,
-                    candidate.planned.deliverAt.description, now.description)
-                guard db.changes > 0 else { continue }
-                let alertID = db.lastInsertRowID
+                    candidate.planned.deliverAt.description, now.description
+                ) { $0.int64(0) }
+                guard let alertID = inserted else { continue }
                 // A later reminder of the same line to the same chat makes an unsent earlier one moot.
                 try Outbox.dropPending(
                     db,
@@ -82,8 +84,8 @@ public struct AlertScheduler: Sendable {
                         "SELECT outbox_id FROM alerts WHERE line_id = ? AND chat_id = ? AND id <> ? AND state = 'queued' AND outbox_id IS NOT NULL",
                         candidate.lineID, candidate.chatID, alertID
                     ) { $0.int64(0) }, reason: "superseded by a later reminder of the same line")
-                try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now, expiresAt: candidate.usefulUntil)
-                try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", db.lastInsertRowID, alertID)
+                let outboxID = try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now, expiresAt: candidate.usefulUntil)
+                try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", outboxID, alertID)
                 queued.append(candidate.planned)
             }
             if !queued.isEmpty { try DailyCounts.increment(db, .alerts, at: now, by: queued.count) }
@@ -93,7 +95,7 @@ public struct AlertScheduler: Sendable {
 
     /// A renewal moved the line's expiry to `expiry`: its reminders about another expiry that
     /// are queued but not yet sent are cancelled, and their outbox items dropped.
-    public static func cancelQueued(_ db: Connection, line: Int64, keepingExpiry expiry: CivilDate) throws {
+    public static func cancelQueued(_ db: any Connection, line: Int64, keepingExpiry expiry: CivilDate) throws {
         let outboxIDs = try db.query(
             "SELECT outbox_id FROM alerts WHERE line_id = ? AND state = 'queued' AND expires_on <> ? AND outbox_id IS NOT NULL", line, expiry.description
         ) { $0.int64(0) }
@@ -103,7 +105,7 @@ public struct AlertScheduler: Sendable {
 
     /// What the scheduler does on each tick: queue the due alerts, and the operators'
     /// digest once a day. Returns how many messages were queued.
-    public func tick(_ db: Connection, now: Instant) throws -> Int {
+    public func tick(_ db: any Connection, now: Instant) throws -> Int {
         let alerts = try enqueueDue(db, now: now).count
         let digest = try OperatorDigest.queueIfDue(
             db, catalogue: catalogue, replies: replies, language: settings.defaultLanguage, chat: settings.operatorChatID, minute: settings.digestMinute, now: now)
@@ -124,7 +126,7 @@ public struct AlertScheduler: Sendable {
     /// Lines whose expiry falls on a date some lead time (or the grace rules) points at
     /// from today, looked up through the expiry index, joined with the chats that want
     /// alerts, then checked one by one against their carrier's and chat's rules.
-    func candidates(_ db: Connection, now: Instant) throws -> [Candidate] {
+    func candidates(_ db: any Connection, now: Instant) throws -> [Candidate] {
         let utcToday = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000)
         var leads = Set(catalogue.carriers.flatMap(\.alertLeadDays))
         for text in try db.query("SELECT DISTINCT lead_days FROM alert_settings WHERE lead_days IS NOT NULL", map: { $0.string(0) }) {
@@ -191,7 +193,7 @@ public struct AlertScheduler: Sendable {
 
     /// Failed automatic renewals recorded in the last two days. The alert's key holds the
     /// ledger row (`expires_on` = `ledger:<id>`), so each failure is announced once.
-    func failureCandidates(_ db: Connection, now: Instant) throws -> [Candidate] {
+    func failureCandidates(_ db: any Connection, now: Instant) throws -> [Candidate] {
         let rows = try db.query(
             """
             SELECT g.id, g.detail, l.id, l.number, l.carrier, l.plan, l.expires_on, b.chat_id, s.enabled, s.quiet_start, s.quiet_end, s.time_zone, c.language

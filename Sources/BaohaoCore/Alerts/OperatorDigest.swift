@@ -11,7 +11,7 @@ public struct OperatorDigest: Sendable, Equatable {
     public let nearRecycling: Int
 
     /// The figures for the 24 hours before `now`.
-    public static func compute(_ db: Connection, catalogue: CarrierCatalogue, now: Instant) throws -> OperatorDigest {
+    public static func compute(_ db: any Connection, catalogue: CarrierCatalogue, now: Instant) throws -> OperatorDigest {
         let since = now.adding(seconds: -86_400)
         let sent = try Outbox.sentCount(db, priority: .bulk, since: since)
         let failed = try Outbox.deadCount(db, since: since)
@@ -24,7 +24,7 @@ public struct OperatorDigest: Sendable, Equatable {
     /// Returns the digest when it was queued now.
     @discardableResult
     public static func queueIfDue(
-        _ db: Connection, catalogue: CarrierCatalogue, replies: ReplyBook, language: Language, chat: Int64?, minute: Int, now: Instant
+        _ db: any Connection, catalogue: CarrierCatalogue, replies: ReplyBook, language: Language, chat: Int64?, minute: Int, now: Instant
     ) throws -> OperatorDigest? {
         guard let chat else { return nil }
         let today = CivilDate(daysSinceEpoch: now.millisecondsSinceEpoch / 86_400_000)

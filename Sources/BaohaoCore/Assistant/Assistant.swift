@@ -35,7 +35,7 @@ public final class Assistant: Sendable {
 
     /// The FAQ as the database holds it, when it is not what the assistant answers from (an
     /// edit from chat or the command line); nil when nothing changed. A cheap read.
-    public func staleFAQ(_ db: Connection) throws -> FAQSnapshot? {
+    public func staleFAQ(_ db: any Connection) throws -> FAQSnapshot? {
         let generation = try FAQStore.generation(db)
         guard generation != knowledge.faqGeneration else { return nil }
         return FAQSnapshot(entries: try FAQStore.current(db), generation: generation)
@@ -63,12 +63,12 @@ public final class Assistant: Sendable {
     /// The replies to `inbound`: exactly one message for the chat (or an edit of the message
     /// whose button was pressed), the acknowledgement of a button press, and any notices
     /// for other chats (the operators, the customer of a ticket).
-    public func handle(_ inbound: Inbound, in db: Connection) throws -> [Outbound] {
+    public func handle(_ inbound: Inbound, in db: any Connection) throws -> [Outbound] {
         try handle(prepare(inbound), in: db)
     }
 
     /// `handle(_:in:)` for a message prepared ahead (prepared again if the knowledge changed since).
-    public func handle(_ prepared: PreparedInbound, in db: Connection) throws -> [Outbound] {
+    public func handle(_ prepared: PreparedInbound, in db: any Connection) throws -> [Outbound] {
         let prepared = prepared.generation == knowledgeBox.withLock({ $0.generation }) ? prepared : prepare(prepared.inbound)
         let inbound = prepared.inbound
         let now = clock.now()

@@ -1,3 +1,4 @@
+public import Storage
 public import Understanding
 public import BaohaoSupport
 
@@ -15,6 +16,9 @@ public struct BotConfiguration: Sendable, Equatable {
     public var tokenFile: String?
     /// The SQLite database file.
     public var databasePath = "baohao.sqlite"
+    /// `databasePath` as a location: a SQLite file, or a PostgreSQL server (`postgres://…`).
+    /// Print this, never `databasePath`: it masks a password.
+    public var database: DatabaseLocation { DatabaseLocation(databasePath) }
     /// getUpdates long-poll timeout, seconds (1...50).
     public var pollTimeoutSeconds = 50
     /// How long `baohao run` waits for another instance on the same database to stop (a

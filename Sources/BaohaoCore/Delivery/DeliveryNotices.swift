@@ -24,7 +24,7 @@ public struct DeliveryNotices: Sendable {
     /// The notice leading a reply to `chat`'s message `question`, `delaySeconds` late: in
     /// the chat's language, quoting the question's text while the chat's recent messages
     /// still hold it (the notice is sent as a reply to the question in any case).
-    public func lateReply(_ db: Connection, chat: Int64, question: Int64, delaySeconds: Int64) throws -> String {
+    public func lateReply(_ db: any Connection, chat: Int64, question: Int64, delaySeconds: Int64) throws -> String {
         let language = try Conversation.load(db, chat: chat).language ?? defaultLanguage
         let asked = try RecentMessages.text(db, chat: chat, messageID: question)
         let quote = asked.map { text in

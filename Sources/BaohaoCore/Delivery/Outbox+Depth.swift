@@ -5,7 +5,7 @@ extension Outbox {
     /// How much waits to be sent: the pending items and when the oldest of them was queued
     /// (nil when none waits). Both come from the pending index, so the cost grows with the
     /// pending items, never with the sent ones.
-    public static func depth(_ db: Connection) throws -> (pending: Int, oldestQueuedAt: Instant?) {
+    public static func depth(_ db: any Connection) throws -> (pending: Int, oldestQueuedAt: Instant?) {
         let pending = try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'pending'") { $0.int(0) } ?? 0
         guard pending > 0 else { return (0, nil) }
         // The oldest is the lowest pending id of either priority (one index probe each).

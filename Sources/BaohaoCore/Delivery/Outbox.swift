@@ -40,21 +40,25 @@ public enum Outbox {
         }
     }
 
-    public static func enqueue(_ db: Connection, _ message: OutboundMessage, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws {
+    @discardableResult
+    public static func enqueue(_ db: any Connection, _ message: OutboundMessage, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws -> Int64 {
         try enqueue(db, .send(message), priority: priority, at: now, expiresAt: expiresAt)
     }
 
     /// Queues `outbound`; `expiresAt` ends its usefulness earlier than its kind's lifetime.
-    public static func enqueue(_ db: Connection, _ outbound: Outbound, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws {
+    /// Returns the new item's id.
+    @discardableResult
+    public static func enqueue(_ db: any Connection, _ outbound: Outbound, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws -> Int64 {
         let json = OutboxCodec.encode(outbound)
-        try db.execute(
-            "INSERT INTO outbox (chat_id, priority, message, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", outbound.chatID ?? 0, priority.rawValue, json,
-            now.description, expiresAt?.description)
+        return try db.queryFirst(
+            "INSERT INTO outbox (chat_id, priority, message, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id", outbound.chatID ?? 0,
+            priority.rawValue, json, now.description, expiresAt?.description
+        ) { $0.int64(0) } ?? 0
     }
 
     /// The next item of each chat with something pending (a chat's items go in order, so
     /// only its oldest can go), live first, oldest first.
-    public static func nextPerChat(_ db: Connection, limit: Int) throws -> [Item] {
+    public static func nextPerChat(_ db: any Connection, limit: Int) throws -> [Item] {
         try db.query(
             """
             SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at,
@@ -72,7 +76,7 @@ public enum Outbox {
     }
 
     /// Every pending item's deadline facts, for the sweep that gives up what waited too long.
-    public static func pendingDeadlines(_ db: Connection) throws -> [Item] {
+    public static func pendingDeadlines(_ db: any Connection) throws -> [Item] {
         try db.query("SELECT id, chat_id, priority, attempts, created_at, expires_at, error FROM outbox WHERE state = 'pending' ORDER BY id") { row in
             Item(
                 id: row.int64(0), chatID: row.int64(1), outbound: .answerButton(callbackID: "", text: nil), priority: Priority(rawValue: row.int(2)) ?? .bulk,
@@ -82,7 +86,7 @@ public enum Outbox {
     }
 
     /// Pending items, live first, oldest first.
-    public static func pending(_ db: Connection, limit: Int = 100) throws -> [Item] {
+    public static func pending(_ db: any Connection, limit: Int = 100) throws -> [Item] {
         try db.query("SELECT id, chat_id, message, priority, attempts FROM outbox WHERE state = 'pending' ORDER BY priority, id LIMIT ?", limit) { row in
             Item(
                 id: row.int64(0), chatID: row.int64(1), outbound: try OutboxCodec.decode(row.string(2)),
@@ -90,22 +94,22 @@ public enum Outbox {
         }
     }
 
-    public static func markSent(_ db: Connection, id: Int64, at now: Instant) throws {
+    public static func markSent(_ db: any Connection, id: Int64, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?", now.description, id)
     }
 
     /// Marks an item sent unless something else already settled it (crash recovery).
-    public static func markSentIfPending(_ db: Connection, id: Int64, at now: Instant) throws {
+    public static func markSentIfPending(_ db: any Connection, id: Int64, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'", now.description, id)
     }
 
     /// Gives up on an item: it stays in the table with the reason, for operators.
-    public static func markDead(_ db: Connection, id: Int64, reason: String, at now: Instant) throws {
+    public static func markDead(_ db: any Connection, id: Int64, reason: String, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, attempts = attempts + 1, error = ? WHERE id = ?", now.description, reason, id)
     }
 
     /// Gives up an item whose time passed before it could be delivered (no attempt is counted).
-    public static func markExpired(_ db: Connection, id: Int64, reason: String, at now: Instant) throws {
+    public static func markExpired(_ db: any Connection, id: Int64, reason: String, at now: Instant) throws {
         try db.execute("UPDATE outbox SET state = 'dead', sent_at = ?, error = ? WHERE id = ? AND state = 'pending'", now.description, reason, id)
     }
 
@@ -117,7 +121,7 @@ public enum Outbox {
     /// Dead letters queued again as fresh items (no attempts, no reason), in one transaction
     /// the caller holds: the item `id`, or every dead letter (that died at or after `since`).
     /// An `id` that is not a dead letter refuses the change, naming it. Returns the ids.
-    public static func requeueDead(_ db: Connection, id: Int64?, since: Instant?) throws -> [Int64] {
+    public static func requeueDead(_ db: any Connection, id: Int64?, since: Instant?) throws -> [Int64] {
         let ids: [Int64]
         if let id {
             guard let state = try db.queryFirst("SELECT state FROM outbox WHERE id = ?", id, map: { $0.string(0) }) else {
@@ -135,27 +139,27 @@ public enum Outbox {
     }
 
     /// Counts a failed attempt; the item stays pending.
-    public static func countAttempt(_ db: Connection, id: Int64, error: String) throws {
+    public static func countAttempt(_ db: any Connection, id: Int64, error: String) throws {
         try db.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", error, id)
     }
 
     /// Records how far a text sent in parts got: `partsSent` parts reached Telegram, the
     /// first of them led by the late-reply notice when `lateNotice`. Progress never goes back.
-    public static func recordProgress(_ db: Connection, id: Int64, partsSent: Int, lateNotice: Bool) throws {
+    public static func recordProgress(_ db: any Connection, id: Int64, partsSent: Int, lateNotice: Bool) throws {
         try db.execute(
             "UPDATE outbox SET parts_sent = ?, late_notice = ? WHERE id = ? AND state = 'pending' AND parts_sent < ?", partsSent, lateNotice, id, partsSent)
     }
 
     /// Pending items queued at or before `until` plus those settled since `since`: what
     /// waited through an outage from `since` to `until`.
-    public static func waitedCount(_ db: Connection, since: Instant, until: Instant) throws -> Int {
+    public static func waitedCount(_ db: any Connection, since: Instant, until: Instant) throws -> Int {
         try db.queryFirst(
             "SELECT count(*) FROM outbox WHERE created_at <= ? AND (state = 'pending' OR sent_at >= ?)", until.description, since.description
         ) { $0.int(0) } ?? 0
     }
 
     /// A chat that blocked the bot: nothing more is sent to it, and its pending alerts are dropped.
-    public static func markChatInactive(_ db: Connection, chat: Int64, reason: String, at now: Instant) throws {
+    public static func markChatInactive(_ db: any Connection, chat: Int64, reason: String, at now: Instant) throws {
         try db.execute(
             """
             INSERT INTO chat_state (chat_id, inactive_since, inactive_reason) VALUES (?, ?, ?)
@@ -167,12 +171,12 @@ public enum Outbox {
     }
 
     /// The user allowed the bot again (`my_chat_member`): the chat is no longer inactive.
-    public static func noteChatActive(_ db: Connection, chat: Int64) throws {
+    public static func noteChatActive(_ db: any Connection, chat: Int64) throws {
         try db.execute("UPDATE chat_state SET inactive_since = NULL, inactive_reason = NULL WHERE chat_id = ?", chat)
     }
 
     /// A message from the chat: it is active again, and later replies may need to quote.
-    public static func noteInbound(_ db: Connection, chat: Int64, messageID: Int64) throws {
+    public static func noteInbound(_ db: any Connection, chat: Int64, messageID: Int64) throws {
         try db.execute(
             """
             INSERT INTO chat_state (chat_id, last_inbound_message_id) VALUES (?, ?)
@@ -181,33 +185,33 @@ public enum Outbox {
             """, chat, messageID)
     }
 
-    public static func lastInboundMessage(_ db: Connection, chat: Int64) throws -> Int64 {
+    public static func lastInboundMessage(_ db: any Connection, chat: Int64) throws -> Int64 {
         try db.queryFirst("SELECT last_inbound_message_id FROM chat_state WHERE chat_id = ?", chat) { $0.int64(0) } ?? 0
     }
 
     /// Gives up pending items that no longer apply (a reminder about an expiry the line has
     /// left behind); items already settled stay as they are.
-    public static func dropPending(_ db: Connection, ids: [Int64], reason: String) throws {
+    public static func dropPending(_ db: any Connection, ids: [Int64], reason: String) throws {
         for id in ids { try db.execute("UPDATE outbox SET state = 'dead', error = ? WHERE id = ? AND state = 'pending'", reason, id) }
     }
 
     /// Counts by state: pending, sent, dead.
-    public static func counts(_ db: Connection) throws -> [String: Int] {
+    public static func counts(_ db: any Connection) throws -> [String: Int] {
         Dictionary(uniqueKeysWithValues: try db.query("SELECT state, count(*) FROM outbox GROUP BY state") { ($0.string(0), $0.int(1)) })
     }
 
     /// Items of `priority` sent after `since`.
-    public static func sentCount(_ db: Connection, priority: Priority, since: Instant) throws -> Int {
+    public static func sentCount(_ db: any Connection, priority: Priority, since: Instant) throws -> Int {
         try db.queryFirst("SELECT count(*) FROM outbox WHERE priority = ? AND state = 'sent' AND sent_at > ?", priority.rawValue, since.description) { $0.int(0) } ?? 0
     }
 
     /// Items given up since `since` because their time passed (`markExpired`).
-    public static func expiredCount(_ db: Connection, since: Instant) throws -> Int {
+    public static func expiredCount(_ db: any Connection, since: Instant) throws -> Int {
         try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'dead' AND sent_at >= ? AND error LIKE 'not delivered %'", since.description) { $0.int(0) } ?? 0
     }
 
     /// Items given up after `since`.
-    public static func deadCount(_ db: Connection, since: Instant) throws -> Int {
+    public static func deadCount(_ db: any Connection, since: Instant) throws -> Int {
         try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'dead' AND sent_at > ?", since.description) { $0.int(0) } ?? 0
     }
 
@@ -238,7 +242,7 @@ public enum Outbox {
     }
 
     /// The outbox's state; `sending` are the ids a running sender says it is sending now.
-    public static func status(_ db: Connection, sending: [Int64], deadLetters: Int = 10) throws -> Status {
+    public static func status(_ db: any Connection, sending: [Int64], deadLetters: Int = 10) throws -> Status {
         Status(
             counts: try counts(db),
             retrying: try db.queryFirst("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts > 0") { $0.int(0) } ?? 0,

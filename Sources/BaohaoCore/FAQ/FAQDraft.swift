@@ -50,7 +50,7 @@ struct FAQDraft: Codable, Equatable {
         expiresAt = now.adding(seconds: Self.lifetimeSeconds).description
     }
 
-    static func load(_ db: Connection, chat: Int64, at now: Instant) throws -> FAQDraft? {
+    static func load(_ db: any Connection, chat: Int64, at now: Instant) throws -> FAQDraft? {
         guard let json = try db.queryFirst("SELECT draft FROM faq_drafts WHERE chat_id = ?", chat, map: { $0.string(0) }),
             let draft = try? JSONDecoder().decode(FAQDraft.self, from: Data(json.utf8)),
             let expires = Instant(iso: draft.expiresAt), now < expires
@@ -58,7 +58,7 @@ struct FAQDraft: Codable, Equatable {
         return draft
     }
 
-    func save(_ db: Connection, chat: Int64, at now: Instant) throws {
+    func save(_ db: any Connection, chat: Int64, at now: Instant) throws {
         var copy = self
         copy.expiresAt = now.adding(seconds: Self.lifetimeSeconds).description
         let json = String(decoding: try JSONEncoder().encode(copy), as: UTF8.self)
@@ -67,7 +67,7 @@ struct FAQDraft: Codable, Equatable {
             chat, json, now.description)
     }
 
-    static func discard(_ db: Connection, chat: Int64) throws {
+    static func discard(_ db: any Connection, chat: Int64) throws {
         try db.execute("DELETE FROM faq_drafts WHERE chat_id = ?", chat)
     }
 }

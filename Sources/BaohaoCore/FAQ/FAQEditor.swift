@@ -73,7 +73,7 @@ public struct FAQEditor: Sendable {
     }
 
     /// What `change` would do to the FAQ the database holds; `classifier` answers from that FAQ now.
-    public func review(_ change: Change, in db: Connection, classifier: Classifier) throws -> Review {
+    public func review(_ change: Change, in db: any Connection, classifier: Classifier) throws -> Review {
         let current = try FAQStore.current(db)
         let latest = try FAQStore.latest(db, id: change.entryID)
         var entries = current
@@ -108,7 +108,7 @@ public struct FAQEditor: Sendable {
     /// Validates, gates, saves and audits `change`. Throws `Rejection` and changes nothing when refused.
     @discardableResult
     public func apply(
-        _ change: Change, in db: Connection, classifier: Classifier, author: String, at now: Instant, acceptingRegressions: Bool = false
+        _ change: Change, in db: any Connection, classifier: Classifier, author: String, at now: Instant, acceptingRegressions: Bool = false
     ) throws -> FAQStore.Version {
         let review = try review(change, in: db, classifier: classifier)
         guard review.problems.isEmpty else { throw Rejection.invalid(review.problems) }
@@ -137,7 +137,7 @@ public struct FAQEditor: Sendable {
 
     /// Deletes `id`, which `into` now holds as a variant (an import of a regrouped FAQ), with
     /// a history note saying so; audited. No gate: the import gated the whole change.
-    public func absorb(_ id: String, basedOn: Int, into: String, in db: Connection, author: String, at now: Instant) throws {
+    public func absorb(_ id: String, basedOn: Int, into: String, in db: any Connection, author: String, at now: Instant) throws {
         do {
             let version = try FAQStore.delete(db, id: id, basedOn: basedOn, author: author, at: now, note: "absorbed into \(into) as a variant")
             try OperatorRoles.audit(db, actor: author, action: "faq.absorb", detail: "\(id) v\(version.version) into \(into)", at: now)

@@ -22,7 +22,7 @@ public enum FAQImport {
         public let problems: [FAQProblem]
     }
 
-    public static func plan(_ bytes: [UInt8], in db: Connection, validator: FAQValidator) throws -> Plan {
+    public static func plan(_ bytes: [UInt8], in db: any Connection, validator: FAQValidator) throws -> Plan {
         let entries: [FAQEntry]
         switch FAQFileFormat.decodeFile(bytes) {
         case .failure(let found): return Plan(changes: [], unchanged: 0, problems: found.problems)
@@ -58,7 +58,7 @@ public enum FAQImport {
     }
 
     /// The known questions the whole import would answer differently.
-    public static func regressions(_ plan: Plan, in db: Connection, editor: FAQEditor, classifier: Classifier) throws -> [RegressionGate.Regression] {
+    public static func regressions(_ plan: Plan, in db: any Connection, editor: FAQEditor, classifier: Classifier) throws -> [RegressionGate.Regression] {
         var entries = try FAQStore.current(db)
         for change in plan.changes {
             if change.kind == "absorb" {

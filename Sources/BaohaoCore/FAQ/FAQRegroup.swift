@@ -27,7 +27,7 @@ public enum FAQRegroup {
 
     /// Absorbs what `plan` finds; returns it.
     @discardableResult
-    public static func absorb(_ db: Connection, shipped: [FAQEntry], author: String, at now: Instant) throws -> [Absorbed] {
+    public static func absorb(_ db: any Connection, shipped: [FAQEntry], author: String, at now: Instant) throws -> [Absorbed] {
         try db.transaction {
             guard try BotState.value(db, .faqRegrouped) != 1 else { return [] }
             try BotState.set(db, .faqRegrouped, to: 1, at: now)

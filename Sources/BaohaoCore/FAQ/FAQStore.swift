@@ -43,7 +43,7 @@ public enum FAQStore {
     /// Stores `entries` as version 1 each when the database holds no FAQ yet (and marks it as
     /// needing no regroup). True when it did.
     @discardableResult
-    public static func seedIfEmpty(_ db: Connection, entries: [FAQEntry], author: String, at now: Instant) throws -> Bool {
+    public static func seedIfEmpty(_ db: any Connection, entries: [FAQEntry], author: String, at now: Instant) throws -> Bool {
         let count = try db.queryFirst("SELECT count(*) FROM faq_entries") { $0.int64(0) } ?? 0
         guard count == 0, !entries.isEmpty else { return false }
         try db.transaction {
@@ -59,7 +59,7 @@ public enum FAQStore {
     }
 
     /// The current entries (deleted ones left out), in the order they were first added.
-    public static func current(_ db: Connection) throws -> [FAQEntry] {
+    public static func current(_ db: any Connection) throws -> [FAQEntry] {
         try db.query(
             """
             SELECT v.body FROM faq_entries e JOIN faq_versions v ON v.entry_id = e.entry_id AND v.version = e.version
@@ -69,12 +69,12 @@ public enum FAQStore {
     }
 
     /// The latest version of `id` (a deleting one included), or nil for an id never used.
-    public static func latest(_ db: Connection, id: String) throws -> Version? {
+    public static func latest(_ db: any Connection, id: String) throws -> Version? {
         guard let version = try db.queryFirst("SELECT version FROM faq_entries WHERE entry_id = ?", id, map: { Int($0.int64(0)) }) else { return nil }
         return try self.version(db, id: id, version: version)
     }
 
-    public static func version(_ db: Connection, id: String, version: Int) throws -> Version? {
+    public static func version(_ db: any Connection, id: String, version: Int) throws -> Version? {
         try db.queryFirst("SELECT body, author, at, note FROM faq_versions WHERE entry_id = ? AND version = ?", id, Int64(version)) { row in
             Version(
                 entryID: id, version: version, entry: try row.optionalString(0).map(decodeBody), author: row.string(1), at: row.string(2),
@@ -83,7 +83,7 @@ public enum FAQStore {
     }
 
     /// Every version of `id`, oldest first.
-    public static func history(_ db: Connection, id: String) throws -> [Version] {
+    public static func history(_ db: any Connection, id: String) throws -> [Version] {
         try db.query("SELECT version, body, author, at, note FROM faq_versions WHERE entry_id = ? ORDER BY version", id) { row in
             Version(
                 entryID: id, version: Int(row.int64(0)), entry: try row.optionalString(1).map(decodeBody), author: row.string(2), at: row.string(3),
@@ -94,7 +94,7 @@ public enum FAQStore {
     /// Saves `entry` as a new version. `basedOn` is the version the author started from (nil
     /// for a new entry); if another version was saved since, the save is refused (optimistic locking).
     @discardableResult
-    public static func save(_ db: Connection, _ entry: FAQEntry, basedOn: Int?, author: String, at now: Instant) throws -> Version {
+    public static func save(_ db: any Connection, _ entry: FAQEntry, basedOn: Int?, author: String, at now: Instant) throws -> Version {
         try db.transaction {
             let latest = try latest(db, id: entry.id)
             switch (latest, basedOn) {
@@ -123,7 +123,7 @@ public enum FAQStore {
     /// Deletes `id` (a new version without a body; its history stays).
     @discardableResult
     /// `note`: why, put before the diff in the history ("absorbed into …").
-    public static func delete(_ db: Connection, id: String, basedOn: Int, author: String, at now: Instant, note: String? = nil) throws -> Version {
+    public static func delete(_ db: any Connection, id: String, basedOn: Int, author: String, at now: Instant, note: String? = nil) throws -> Version {
         try db.transaction {
             guard let latest = try latest(db, id: id) else { throw Refusal.unknownEntry(id) }
             guard latest.version == basedOn else { throw Refusal.conflict(entry: id, basedOn: basedOn, current: latest.version) }
@@ -134,7 +134,7 @@ public enum FAQStore {
 
     /// Makes the content of `version` current again, as a new version.
     @discardableResult
-    public static func rollback(_ db: Connection, id: String, to version: Int, basedOn: Int?, author: String, at now: Instant) throws -> Version {
+    public static func rollback(_ db: any Connection, id: String, to version: Int, basedOn: Int?, author: String, at now: Instant) throws -> Version {
         try db.transaction {
             guard let latest = try latest(db, id: id) else { throw Refusal.unknownEntry(id) }
             if let basedOn, latest.version != basedOn { throw Refusal.conflict(entry: id, basedOn: basedOn, current: latest.version) }
@@ -145,14 +145,14 @@ public enum FAQStore {
     }
 
     /// Grows with every change; starts at 0.
-    public static func generation(_ db: Connection) throws -> Int64 {
+    public static func generation(_ db: any Connection) throws -> Int64 {
         try BotState.value(db, .faqGeneration) ?? 0
     }
 
     // MARK: - Private
 
     private static func append(
-        _ db: Connection, _ id: String, _ entry: FAQEntry?, after latest: Version, author: String, at now: Instant, prefix: String? = nil
+        _ db: any Connection, _ id: String, _ entry: FAQEntry?, after latest: Version, author: String, at now: Instant, prefix: String? = nil
     ) throws -> Version {
         let next = latest.version + 1
         let diff = FAQDiff.lines(from: latest.entry, to: entry)
@@ -163,7 +163,7 @@ public enum FAQStore {
         return Version(entryID: id, version: next, entry: entry, author: author, at: now.description, note: note)
     }
 
-    private static func insertVersion(_ db: Connection, _ id: String, _ version: Int, _ entry: FAQEntry?, author: String, at now: Instant, note: String) throws {
+    private static func insertVersion(_ db: any Connection, _ id: String, _ version: Int, _ entry: FAQEntry?, author: String, at now: Instant, note: String) throws {
         try db.execute(
             "INSERT INTO faq_versions (entry_id, version, body, author, at, note) VALUES (?, ?, ?, ?, ?, ?)", id, Int64(version),
             entry.map { FAQFileFormat.encode($0) }, author, now.description, note)

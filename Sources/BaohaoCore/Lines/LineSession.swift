@@ -8,11 +8,11 @@ public import BaohaoSupport
 /// causes and the replies it produces commit together; `SQLiteLineService` wraps each
 /// call in a transaction of its own.
 public struct LineSession {
-    public let db: Connection
+    public let db: any Connection
     public let catalogue: CarrierCatalogue
     public let now: Instant
 
-    public init(db: Connection, catalogue: CarrierCatalogue, now: Instant) {
+    public init(db: any Connection, catalogue: CarrierCatalogue, now: Instant) {
         self.db = db
         self.catalogue = catalogue
         self.now = now

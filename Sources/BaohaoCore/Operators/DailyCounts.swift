@@ -8,14 +8,14 @@ public enum DailyCounts {
         case messages, misses, clarify, labels, alerts
     }
 
-    public static func increment(_ db: Connection, _ metric: Metric, at now: Instant, by amount: Int = 1) throws {
+    public static func increment(_ db: any Connection, _ metric: Metric, at now: Instant, by amount: Int = 1) throws {
         try db.execute(
             "INSERT INTO daily_counts (day, metric, count) VALUES (?, ?, ?) ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
             String(now.description.prefix(10)), metric.rawValue, Int64(amount))
     }
 
     /// The counts of the `days` days ending with `now`'s day, oldest first.
-    public static func series(_ db: Connection, _ metric: Metric, days: Int, endingAt now: Instant) throws -> [Int] {
+    public static func series(_ db: any Connection, _ metric: Metric, days: Int, endingAt now: Instant) throws -> [Int] {
         let today = CivilDate(iso: now.description.prefix(10)) ?? CivilDate(daysSinceEpoch: 0)
         let first = today.adding(days: -(days - 1))
         var counts = [Int](repeating: 0, count: days)

@@ -17,13 +17,13 @@ public enum MissGroups {
     }
 
     /// Logs a question the assistant could not answer (and counts it for /stats).
-    static func record(_ db: Connection, chat: Int64, text: String, language: Language, at now: Instant) throws {
+    static func record(_ db: any Connection, chat: Int64, text: String, language: Language, at now: Instant) throws {
         try db.execute("INSERT INTO unanswered (chat_id, at, text, language) VALUES (?, ?, ?, ?)", chat, now.description, String(text.prefix(1000)), language.rawValue)
         try DailyCounts.increment(db, .misses, at: now)
     }
 
     /// Open misses (not yet added or ignored), newest first.
-    public static func open(_ db: Connection, limit: Int = 1_000) throws -> [Miss] {
+    public static func open(_ db: any Connection, limit: Int = 1_000) throws -> [Miss] {
         try db.query("SELECT id, text FROM unanswered WHERE resolution IS NULL ORDER BY id DESC LIMIT ?", Int64(limit)) { Miss(id: $0.int64(0), text: $0.string(1)) }
     }
 
@@ -46,12 +46,12 @@ public enum MissGroups {
     }
 
     /// The group that holds the miss `id` among the open misses now, or nil when it is no longer open.
-    public static func group(of id: Int64, in db: Connection, normalize: (String) -> String) throws -> Group? {
+    public static func group(of id: Int64, in db: any Connection, normalize: (String) -> String) throws -> Group? {
         group(try open(db), normalize: normalize).first { $0.members.contains { $0.id == id } }
     }
 
     /// Marks the members resolved (`added:<entry>`, `new:<entry>`, `ignored`).
-    public static func resolve(_ db: Connection, _ members: [Miss], as resolution: String) throws {
+    public static func resolve(_ db: any Connection, _ members: [Miss], as resolution: String) throws {
         for miss in members { try db.execute("UPDATE unanswered SET resolution = ? WHERE id = ?", resolution, miss.id) }
     }
 

@@ -19,7 +19,7 @@ public struct ServiceFigures: Sendable, Equatable {
     }
 
     /// Writes the probe's time and reads the figures, in the caller's (write) transaction.
-    public static func probe(_ db: Connection, at now: Instant) throws -> ServiceFigures {
+    public static func probe(_ db: any Connection, at now: Instant) throws -> ServiceFigures {
         try BotState.set(db, .healthProbe, to: now.millisecondsSinceEpoch, at: now)
         let depth = try Outbox.depth(db)
         return ServiceFigures(outboxPending: depth.pending, oldestPendingQueuedAt: depth.oldestQueuedAt, ticketsOpen: try Tickets.openCount(db))

@@ -24,7 +24,7 @@ public enum Payments {
 
     /// The order's facts now: its state and invoice, the line's status and the option's price
     /// (in the invoice's currency) as the chat sees them.
-    public static func facts(_ db: Connection, _ order: RenewalOrders.Order, catalogue: CarrierCatalogue, at now: Instant) throws -> OrderFacts {
+    public static func facts(_ db: any Connection, _ order: RenewalOrders.Order, catalogue: CarrierCatalogue, at now: Instant) throws -> OrderFacts {
         let session = LineSession(db: db, catalogue: catalogue, now: now)
         let line = try? session.line(order.number, visibleTo: .chat(order.chatID))
         var current: Int64?
@@ -40,7 +40,7 @@ public enum Payments {
     /// The answer to a pre-checkout query: nil for yes, else the refusal and its text in the
     /// order's language (the customer reads it in Telegram's payment form). Reads only.
     public static func precheck(
-        _ db: Connection, _ query: Inbound.PreCheckoutQuery, catalogue: CarrierCatalogue, replies: ReplyBook, defaultLanguage: Language, at now: Instant
+        _ db: any Connection, _ query: Inbound.PreCheckoutQuery, catalogue: CarrierCatalogue, replies: ReplyBook, defaultLanguage: Language, at now: Instant
     ) throws -> (refusal: PrecheckRefusal, text: String)? {
         let order = try RenewalOrders.order(db, reference: query.payload)
         let facts = try order.map { try Self.facts(db, $0, catalogue: catalogue, at: now) }
@@ -64,7 +64,7 @@ public enum Payments {
     /// was refunded before (nothing changed).
     @discardableResult
     public static func recordRefund(
-        _ db: Connection, _ order: RenewalOrders.Order, reason: String, how: String, by actor: LineActor, catalogue: CarrierCatalogue, replies: ReplyBook,
+        _ db: any Connection, _ order: RenewalOrders.Order, reason: String, how: String, by actor: LineActor, catalogue: CarrierCatalogue, replies: ReplyBook,
         at now: Instant
     ) throws -> Bool {
         guard try RenewalOrders.move(db, order.reference, to: .refunded, from: [.paid, .applied], reason: reason, at: now) else { return false }

@@ -43,7 +43,7 @@ public enum RenewalOrders {
 
     /// Records an order for a quoted renewal; a reference already used keeps its first order.
     static func create(
-        _ db: Connection, reference: String, chat: Int64, user: Int64? = nil, number: PhoneNumber, choice: RenewalChoice, price: Money, language: Language,
+        _ db: any Connection, reference: String, chat: Int64, user: Int64? = nil, number: PhoneNumber, choice: RenewalChoice, price: Money, language: Language,
         mode: String = "link", invoiceAmount: Int64? = nil, invoiceCurrency: String? = nil, expiresAt: Instant? = nil, at now: Instant
     ) throws {
         let choiceJSON = String(decoding: try JSONEncoder().encode(choice), as: UTF8.self)
@@ -76,17 +76,17 @@ public enum RenewalOrders {
             refundedAt: instant(22))
     }
 
-    public static func order(_ db: Connection, reference: String) throws -> Order? {
+    public static func order(_ db: any Connection, reference: String) throws -> Order? {
         try db.queryFirst("SELECT \(columns) FROM renewal_orders WHERE reference = ?", reference, map: order) ?? nil
     }
 
     /// The order a Telegram charge paid.
-    public static func order(_ db: Connection, charge: String) throws -> Order? {
+    public static func order(_ db: any Connection, charge: String) throws -> Order? {
         try db.queryFirst("SELECT \(columns) FROM renewal_orders WHERE telegram_charge_id = ?", charge, map: order) ?? nil
     }
 
     /// The newest orders first, of `state` when given.
-    public static func list(_ db: Connection, state: OrderState? = nil, limit: Int = 50) throws -> [Order] {
+    public static func list(_ db: any Connection, state: OrderState? = nil, limit: Int = 50) throws -> [Order] {
         if let state {
             return try db.query("SELECT \(columns) FROM renewal_orders WHERE state = ? ORDER BY created_at DESC, reference LIMIT ?", state.rawValue, limit, map: order)
                 .compactMap { $0 }
@@ -97,7 +97,7 @@ public enum RenewalOrders {
     /// Moves the order to `state` from one of `from`, stamping the state's time; false when
     /// it was not in one of them (nothing changed).
     @discardableResult
-    public static func move(_ db: Connection, _ reference: String, to state: OrderState, from: Set<OrderState>, reason: String? = nil, at now: Instant) throws -> Bool {
+    public static func move(_ db: any Connection, _ reference: String, to state: OrderState, from: Set<OrderState>, reason: String? = nil, at now: Instant) throws -> Bool {
         let stamp: String? =
             switch state {
             case .invoiced: "invoiced_at"
@@ -115,14 +115,14 @@ public enum RenewalOrders {
     }
 
     /// The invoice went out as message `messageID`.
-    public static func markInvoiced(_ db: Connection, _ reference: String, messageID: Int64, at now: Instant) throws {
+    public static func markInvoiced(_ db: any Connection, _ reference: String, messageID: Int64, at now: Instant) throws {
         try move(db, reference, to: .invoiced, from: [.created], at: now)
         try db.execute("UPDATE renewal_orders SET invoice_message_id = ? WHERE reference = ?", messageID, reference)
     }
 
     /// Records the charge of a payment; false when this charge was recorded before (a
     /// duplicated update) — then nothing changed.
-    public static func recordCharge(_ db: Connection, _ reference: String, telegram: String, provider: String, at now: Instant) throws -> Bool {
+    public static func recordCharge(_ db: any Connection, _ reference: String, telegram: String, provider: String, at now: Instant) throws -> Bool {
         if try db.queryFirst("SELECT 1 FROM renewal_orders WHERE telegram_charge_id = ?", telegram, map: { _ in true }) == true { return false }
         try db.execute(
             "UPDATE renewal_orders SET telegram_charge_id = ?, provider_charge_id = ?, paid_at = coalesce(paid_at, ?), state = 'paid', updated_at = ? WHERE reference = ? AND telegram_charge_id IS NULL",
@@ -132,7 +132,7 @@ public enum RenewalOrders {
 
     /// Checks that a top-up with an order's reference is the order's; nil when the
     /// reference is not an order.
-    public static func check(_ db: Connection, reference: String, number: PhoneNumber, choice: RenewalChoice) throws -> Order? {
+    public static func check(_ db: any Connection, reference: String, number: PhoneNumber, choice: RenewalChoice) throws -> Order? {
         guard let order = try order(db, reference: reference) else { return nil }
         guard order.number == number else { throw Mismatch(description: "order \(reference) is for \(order.number.e164), not \(number.e164)") }
         guard order.choice == choice else { throw Mismatch(description: "order \(reference) is for \(order.choice), not \(choice)") }
@@ -142,7 +142,7 @@ public enum RenewalOrders {
     /// Marks the order applied (an operator recorded the top-up for it) and queues the
     /// customer's confirmation with the new expiry, in the order's language; does nothing
     /// for an order already paid.
-    public static func settle(_ db: Connection, _ order: Order, receipt: RenewalReceipt, replies: ReplyBook, at now: Instant) throws {
+    public static func settle(_ db: any Connection, _ order: Order, receipt: RenewalReceipt, replies: ReplyBook, at now: Instant) throws {
         guard !order.paid else { return }
         try db.execute(
             "UPDATE renewal_orders SET paid_at = ?, applied_at = ?, state = 'applied', updated_at = ? WHERE reference = ? AND paid_at IS NULL", now.description,

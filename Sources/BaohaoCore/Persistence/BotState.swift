@@ -26,12 +26,12 @@ public enum BotState {
     }
 
     /// The stored value; nil when there is none (or it does not read as `Value`).
-    public static func value<Value>(_ db: Connection, _ key: Key<Value>) throws -> Value? {
+    public static func value<Value>(_ db: any Connection, _ key: Key<Value>) throws -> Value? {
         try db.queryFirst("SELECT value FROM bot_state WHERE key = ?", key.name) { Value(botStateText: $0.string(0)) } ?? nil
     }
 
     /// Stores `value` under `key`.
-    public static func set<Value>(_ db: Connection, _ key: Key<Value>, to value: Value, at now: Instant) throws {
+    public static func set<Value>(_ db: any Connection, _ key: Key<Value>, to value: Value, at now: Instant) throws {
         try db.execute(
             """
             INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?)
@@ -40,7 +40,7 @@ public enum BotState {
     }
 
     /// Stores `value` unless the stored one is at least as large: the value only moves forward.
-    public static func advance(_ db: Connection, _ key: Key<Int64>, to value: Int64, at now: Instant) throws {
+    public static func advance(_ db: any Connection, _ key: Key<Int64>, to value: Int64, at now: Instant) throws {
         try db.execute(
             """
             INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?)
@@ -50,7 +50,7 @@ public enum BotState {
     }
 
     /// Adds one to the stored value (1 when there is none).
-    public static func increment(_ db: Connection, _ key: Key<Int64>, at now: Instant) throws {
+    public static func increment(_ db: any Connection, _ key: Key<Int64>, at now: Instant) throws {
         try db.execute(
             """
             INSERT INTO bot_state (key, value, updated_at) VALUES (?, '1', ?)

@@ -11,24 +11,24 @@ public enum CannedReplies {
         return name
     }
 
-    public static func save(_ db: Connection, name: String, text: String, author: String, at now: Instant) throws {
+    public static func save(_ db: any Connection, name: String, text: String, author: String, at now: Instant) throws {
         try db.execute(
             "INSERT INTO canned_replies (name, text, author, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET text = excluded.text, author = excluded.author, updated_at = excluded.updated_at",
             name, text, author, now.description)
     }
 
-    public static func text(_ db: Connection, name: String) throws -> String? {
+    public static func text(_ db: any Connection, name: String) throws -> String? {
         try db.queryFirst("SELECT text FROM canned_replies WHERE name = ?", name) { $0.string(0) }
     }
 
     /// Whether there was one to remove.
-    public static func remove(_ db: Connection, name: String) throws -> Bool {
+    public static func remove(_ db: any Connection, name: String) throws -> Bool {
         try db.execute("DELETE FROM canned_replies WHERE name = ?", name)
         return db.changes > 0
     }
 
     /// Every saved reply, by name.
-    public static func all(_ db: Connection) throws -> [(name: String, text: String)] {
+    public static func all(_ db: any Connection) throws -> [(name: String, text: String)] {
         try db.query("SELECT name, text FROM canned_replies ORDER BY name") { ($0.string(0), $0.string(1)) }
     }
 

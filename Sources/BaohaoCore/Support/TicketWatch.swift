@@ -16,7 +16,7 @@ public struct TicketWatch: Sendable {
 
     /// Queues the flags due at `now` and records them (each level once per wait), in the
     /// caller's transaction. Returns how many were queued.
-    public func tick(_ db: Connection, now: Instant) throws -> Int {
+    public func tick(_ db: any Connection, now: Instant) throws -> Int {
         guard let chat = settings.operatorChatID else { return 0 }
         let flagAfter = Int64(settings.tickets.flagAfterMinutes) * 60, escalateAfter = Int64(settings.tickets.escalateAfterMinutes) * 60
         let language = settings.defaultLanguage

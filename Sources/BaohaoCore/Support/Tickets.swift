@@ -65,36 +65,39 @@ public enum Tickets {
             cardHTML: row.string(15), cardMessageID: row.optionalInt64(16))
     }
 
-    public static func load(_ db: Connection, id: Int64) throws -> Ticket? {
+    public static func load(_ db: any Connection, id: Int64) throws -> Ticket? {
         try db.queryFirst("SELECT \(columns) FROM tickets WHERE id = ?", id, map: ticket)
     }
 
     /// The chat's newest ticket, whatever its state.
-    public static func latest(_ db: Connection, chat: Int64) throws -> Ticket? {
+    public static func latest(_ db: any Connection, chat: Int64) throws -> Ticket? {
         try db.queryFirst("SELECT \(columns) FROM tickets WHERE chat_id = ? ORDER BY id DESC LIMIT 1", chat, map: ticket)
     }
 
     /// The ticket whose topic is `thread` in the operators' chat.
-    public static func byThread(_ db: Connection, thread: Int64) throws -> Ticket? {
+    public static func byThread(_ db: any Connection, thread: Int64) throws -> Ticket? {
         guard thread != 0 else { return nil }
         return try db.queryFirst("SELECT \(columns) FROM tickets WHERE thread_id = ? ORDER BY id DESC LIMIT 1", thread, map: ticket)
     }
 
     /// The chat's open (or waiting) ticket.
-    public static func open(_ db: Connection, chat: Int64) throws -> Int64? {
+    public static func open(_ db: any Connection, chat: Int64) throws -> Int64? {
         try db.queryFirst("SELECT id FROM tickets WHERE chat_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1", chat) { $0.int64(0) }
     }
 
     /// A new open ticket, waiting for a person from `now`.
-    public static func create(_ db: Connection, chat: Int64, user: Int64, name: String, username: String?, at now: Instant) throws -> Ticket {
-        try db.execute(
-            "INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username) VALUES (?, ?, ?, 'open', ?, ?, ?)",
-            chat, user, now.description, now.description, name, username)
-        return try load(db, id: db.lastInsertRowID)!
+    public static func create(_ db: any Connection, chat: Int64, user: Int64, name: String, username: String?, at now: Instant) throws -> Ticket {
+        let id = try db.queryFirst(
+            """
+            INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username)
+            VALUES (?, ?, ?, 'open', ?, ?, ?) RETURNING id
+            """, chat, user, now.description, now.description, name, username
+        ) { $0.int64(0) } ?? 0
+        return try load(db, id: id)!
     }
 
     /// Stores the lifecycle part (state, owner, timer) and the names and card.
-    public static func save(_ db: Connection, _ t: Ticket) throws {
+    public static func save(_ db: any Connection, _ t: Ticket) throws {
         let l = t.lifecycle
         try db.execute(
             """
@@ -105,7 +108,7 @@ public enum Tickets {
     }
 
     /// Where the ticket's messages go in the operators' chat (for the sender).
-    public static func topic(_ db: Connection, id: Int64) throws -> TicketTopic? {
+    public static func topic(_ db: any Connection, id: Int64) throws -> TicketTopic? {
         try db.queryFirst("SELECT id, thread_id, topic_name, card_html, chat_id FROM tickets WHERE id = ?", id) {
             TicketTopic(ticket: $0.int64(0), threadID: $0.optionalInt64(1), name: $0.string(2), cardHTML: $0.string(3), customerChatID: $0.int64(4))
         }
@@ -113,22 +116,22 @@ public enum Tickets {
 
     /// The topic the sender made (or found there is none: 0), or nil when it was deleted and
     /// must be made again.
-    public static func setThread(_ db: Connection, id: Int64, thread: Int64?) throws {
+    public static func setThread(_ db: any Connection, id: Int64, thread: Int64?) throws {
         try db.execute("UPDATE tickets SET thread_id = ? WHERE id = ?", thread, id)
     }
 
     /// The message the card was posted as (the card is edited there when the ticket changes).
-    public static func setCardMessage(_ db: Connection, id: Int64, messageID: Int64) throws {
+    public static func setCardMessage(_ db: any Connection, id: Int64, messageID: Int64) throws {
         try db.execute("UPDATE tickets SET card_message_id = ? WHERE id = ?", messageID, id)
     }
 
     /// Open tickets waiting for a person, oldest wait first.
-    public static func awaiting(_ db: Connection) throws -> [Ticket] {
+    public static func awaiting(_ db: any Connection) throws -> [Ticket] {
         try db.query("SELECT \(columns) FROM tickets WHERE state = 'open' AND awaiting_since IS NOT NULL ORDER BY awaiting_since", map: ticket)
     }
 
     /// How many tickets are open or waiting (a person holds the conversation).
-    public static func openCount(_ db: Connection) throws -> Int {
+    public static func openCount(_ db: any Connection) throws -> Int {
         try db.queryFirst("SELECT count(*) FROM tickets WHERE state != 'closed'") { $0.int(0) } ?? 0
     }
 }

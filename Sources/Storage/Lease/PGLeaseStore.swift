@@ -56,7 +56,8 @@ public struct PGLeaseStore: Sendable {
     public func renew(_ connection: PGConnection, epoch: Int64) throws -> Bool {
         try connection.execute(
             "UPDATE bot_state SET expires_at = now() + make_interval(secs => $3) WHERE bot_id = $1 AND epoch = $2",
-            botID, epoch, ttlSeconds) == 1
+            botID, epoch, ttlSeconds)
+        return connection.changes == 1
     }
 
     /// Stores the update offset in the batch's transaction, fenced on `epoch`. False when the

@@ -6,7 +6,7 @@ import Synchronization
 /// fails with SQLSTATE 57014 (`isInterrupted`). A request that reaches the server while no
 /// statement runs is ignored by it, so the owner also checks a `CancelFlag` before each
 /// statement (see `PGConnection.cancellable`).
-public final class PGCancelHandle: Sendable {
+public final class PGCancelHandle: StatementInterrupter {
     // @unchecked Sendable: the PGcancel object is only handed to PQcancel (thread-safe by
     // libpq's contract) and freed, both under the mutex; it is freed once, before the
     // connection closes, and never used after.
@@ -24,6 +24,17 @@ public final class PGCancelHandle: Sendable {
             guard let pointer else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(pointer.raw, &buffer, Int32(buffer.count))
+        }
+    }
+
+    /// The same as `cancel()`.
+    public func interrupt() { cancel() }
+
+    /// Points the handle at the connection's new server process after a reconnection.
+    func reattach(_ connection: OpaquePointer) {
+        pointer.withLock { pointer in
+            if let raw = pointer?.raw { PQfreeCancel(raw) }
+            pointer = PQgetCancel(connection).map { Pointer(raw: $0) }
         }
     }
 

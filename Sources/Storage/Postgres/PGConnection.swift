@@ -6,27 +6,63 @@ import Glibc
 #endif
 
 /// One PostgreSQL connection through libpq, used with blocking calls. Not thread-safe:
-/// exactly one owner (one actor on its own thread, or a single-threaded tool) uses it at a
-/// time, as with SQLite's `Connection`. It is deliberately not `Sendable`.
+/// exactly one owner (a `Database` actor on its own thread, or a single-threaded tool) uses
+/// it at a time, as with SQLite's connection. It is deliberately not `Sendable`.
 ///
-/// Statements take their parameters as `$1, $2, …`, bound with `PQexecParams` in text format
-/// (never interpolated into the SQL). Errors are `DatabaseError`s carrying the SQLSTATE, and
-/// neither they nor `description` ever hold the connection string's password.
-public final class PGConnection: CustomStringConvertible {
+/// The domain's `?` placeholders are numbered here (`PGPlaceholders`); statements written
+/// with `$1, $2, …` pass unchanged. Each distinct statement is prepared once on the server
+/// and then executed with its parameters in text format (never interpolated into the SQL).
+/// Errors are `DatabaseError`s carrying the SQLSTATE, and neither they nor `description`
+/// ever hold the connection string's password.
+///
+/// A connection that broke (the server restarted, the network failed) is made again at the
+/// start of the next top-level transaction (`reconnectIfBroken`); the work that was running
+/// fails with a connection error (SQLSTATE class 08) and is not retried here.
+public final class PGConnection: Connection, TransactionStatements, CustomStringConvertible {
     let handle: OpaquePointer
     /// The connection string, whose `description` is redacted.
     public let connectionString: PGConnectionString
-    /// Cancels the running statement from another thread; see `PostgresDatabase`.
+    /// Cancels the running statement from another thread; see `Database`.
     public let cancelHandle: PGCancelHandle
-    private var transactionDepth = 0
+    var transactionDepth = 0
     private var cancelFlag: CancelFlag?
+    /// Statements run once per session after connecting (and again after a reconnection).
+    private let sessionSetup: String
+    /// SQL → the name of its prepared statement on the server (this session's).
+    private var prepared: [String: String] = [:]
+    private var preparedCount = 0
+    private static let preparedLimit = 512
+    public private(set) var changes = 0
+
+    /// The key of the advisory lock every write transaction takes: writers run one at a time
+    /// across all processes, as SQLite's `BEGIN IMMEDIATE` makes them.
+    static let writeLockKey: Int64 = 0x6261_6F68_616F_5772  // "baohaoWr"
+
+    /// TCP settings added before the caller's own (which override them): a dead peer is
+    /// noticed within seconds rather than the kernel's two hours.
+    static let defaultParameters: [(String, String)] = [
+        ("connect_timeout", "5"), ("keepalives", "1"), ("keepalives_idle", "5"), ("keepalives_interval", "2"),
+        ("keepalives_count", "3"), ("tcp_user_timeout", "10000"), ("application_name", "baohao"),
+    ]
 
     /// Connects with a libpq connection string (a `postgres://` URL or `key=value` pairs),
-    /// blocking until the server accepts or refuses. The session's client encoding is UTF-8.
-    /// A failure throws with SQLSTATE 08001 and libpq's message, password masked.
-    public init(_ connectionString: String) throws(DatabaseError) {
+    /// blocking until the server accepts or refuses, then runs `sessionSetup` (`SET …`
+    /// statements). The session's client encoding is UTF-8 and its time zone UTC. The
+    /// password may also come from libpq's `PGPASSWORD` or a password file (`passfile`,
+    /// `PGPASSFILE`, `~/.pgpass`). A failure throws with SQLSTATE 08001 and libpq's message,
+    /// password masked.
+    public init(_ connectionString: String, sessionSetup: String = "") throws(DatabaseError) {
         let parsed = PGConnectionString(connectionString)
-        guard let conn = PQconnectdb(connectionString) else {
+        let keywords = Self.defaultParameters.map(\.0) + ["dbname"]
+        let values = Self.defaultParameters.map(\.1) + [connectionString]
+        let cKeywords = keywords.map { strdup($0) }, cValues = values.map { strdup($0) }
+        defer { (cKeywords + cValues).forEach { free($0) } }
+        let connection = (cKeywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (cValues.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 1)
+            }
+        }
+        guard let conn = connection else {
             throw DatabaseError(
                 code: SQLITE_CANTOPEN, message: "cannot connect to \(parsed.redacted): out of memory", sqlState: "08001")
         }
@@ -40,12 +76,11 @@ public final class PGConnection: CustomStringConvertible {
         self.handle = conn
         self.connectionString = parsed
         self.cancelHandle = PGCancelHandle(conn)
+        self.sessionSetup = sessionSetup
         // Notices (NOTICE, WARNING) would go to standard error by default; they are not errors.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
-        guard PQsetClientEncoding(conn, "UTF8") == 0 else {
-            // deinit closes the handle.
-            throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot set client_encoding to UTF8", sqlState: "22021")
-        }
+        // deinit closes the handle when this throws.
+        try setUpSession()
     }
 
     deinit {
@@ -53,14 +88,48 @@ public final class PGConnection: CustomStringConvertible {
         PQfinish(handle)
     }
 
+    private func setUpSession() throws(DatabaseError) {
+        guard PQsetClientEncoding(handle, "UTF8") == 0 else {
+            throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot set client_encoding to UTF8", sqlState: "22021")
+        }
+        try exec("SET TIME ZONE 'UTC'" + (sessionSetup.isEmpty ? "" : "; " + sessionSetup))
+    }
+
     /// "PostgreSQL connection to <redacted connection string>".
     public var description: String { "PostgreSQL connection to \(connectionString.redacted)" }
+
+    public var engine: DatabaseEngine { .postgres }
+    public var location: String { connectionString.redacted }
+    public var interrupter: any StatementInterrupter { cancelHandle }
 
     /// The server's version as a number (150018 for 15.18).
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
     /// True while the session is inside a transaction block (including a failed one).
     public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    /// True when the connection to the server is lost.
+    public var isBroken: Bool { PQstatus(handle) == CONNECTION_BAD }
+
+    /// Connects again when the connection broke (libpq's `PQreset`: the same parameters, a
+    /// new server session), and sets the session up as before. Prepared statements belonged
+    /// to the old session and are prepared again as they are used. Throws (08001) when the
+    /// server still cannot be reached.
+    public func reconnectIfBroken() throws(DatabaseError) {
+        guard isBroken else { return }
+        PQreset(handle)
+        prepared.removeAll()
+        transactionDepth = 0
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw DatabaseError(
+                code: SQLITE_CANTOPEN,
+                message: connectionString.redact(
+                    "cannot reconnect to \(connectionString.redacted): \(Self.trimmed(String(cString: PQerrorMessage(handle))))"),
+                sqlState: "08001")
+        }
+        cancelHandle.reattach(handle)
+        try setUpSession()
+    }
 
     /// Runs `work` so that raising `flag` stops it: no statement starts once the flag is
     /// raised (each fails with SQLSTATE 57014), and the raiser also calls
@@ -92,99 +161,101 @@ public final class PGConnection: CustomStringConvertible {
         try check(result, sql: sql)
     }
 
-    /// Runs `sql` with `arguments` bound to `$1, $2, …`, ignoring rows. Returns the number of
-    /// rows the statement inserted, updated or deleted (0 for other statements): a fenced
-    /// `UPDATE … WHERE epoch = $n` reads it to learn it lost the lease.
-    @discardableResult
-    public func execute(_ sql: String, _ arguments: any DatabaseValueConvertible...) throws(DatabaseError) -> Int {
-        try execute(sql, arguments: arguments)
-    }
-
-    /// Runs `sql` with an argument array, ignoring rows; returns the rows changed.
-    @discardableResult
-    public func execute(_ sql: String, arguments: [any DatabaseValueConvertible]) throws(DatabaseError) -> Int {
+    /// Runs `sql` with `arguments` bound to its `?`s (or `$n`s), ignoring rows; `changes` is
+    /// then the number of rows it inserted, updated or deleted: a fenced `UPDATE … WHERE
+    /// epoch = ?` reads it to learn it lost the lease.
+    public func execute(_ sql: String, arguments: [any DatabaseValueConvertible]) throws(DatabaseError) {
         let result = try run(sql, arguments)
-        defer { PQclear(result) }
-        return Int(String(cString: PQcmdTuples(result))) ?? 0
-    }
-
-    /// Runs `sql` with `arguments` and maps every row.
-    public func query<T>(
-        _ sql: String, _ arguments: any DatabaseValueConvertible..., map: (PGRow) throws -> T
-    ) throws -> [T] {
-        try query(sql, arguments: arguments, map: map)
+        PQclear(result)
     }
 
     /// Runs `sql` with an argument array and maps every row.
     public func query<T>(
-        _ sql: String, arguments: [any DatabaseValueConvertible], map: (PGRow) throws -> T
+        _ sql: String, arguments: [any DatabaseValueConvertible], map: (Row) throws -> T
     ) throws -> [T] {
         let result = try run(sql, arguments)
         defer { PQclear(result) }
         let rows = PQntuples(result)
         var mapped: [T] = []
         mapped.reserveCapacity(Int(rows))
-        for index in 0..<rows { mapped.append(try map(PGRow(result: result, index: index))) }
+        for index in 0..<rows { mapped.append(try map(Row(result: result, index: index))) }
         return mapped
     }
 
     /// Runs `sql` and maps its first row, if any.
     public func queryFirst<T>(
-        _ sql: String, _ arguments: any DatabaseValueConvertible..., map: (PGRow) throws -> T
+        _ sql: String, arguments: [any DatabaseValueConvertible], map: (Row) throws -> T
     ) throws -> T? {
-        try query(sql, arguments: arguments, map: map).first
+        let result = try run(sql, arguments)
+        defer { PQclear(result) }
+        guard PQntuples(result) > 0 else { return nil }
+        return try map(Row(result: result, index: 0))
     }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    /// Nested calls become savepoints, so an inner failure undoes only the inner work. A
-    /// statement that failed inside `body` aborts the transaction even if `body` caught the
-    /// error; the COMMIT then rolls back, and this throws (SQLSTATE 25P02) rather than
-    /// pretend the work was stored.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        let depth = transactionDepth
-        let savepoint = "baohao_sp\(depth)"
-        try executeScript(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
-        transactionDepth += 1
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            transactionDepth -= 1
-            try? exec(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
-            throw error
+    /// Runs `body` in a transaction; nested calls become savepoints. A statement that failed
+    /// inside `body` aborts the transaction even if `body` caught the error; the COMMIT then
+    /// rolls back, and this throws (SQLSTATE 25P02) rather than pretend the work was stored.
+    /// Wrap a statement whose failure is expected in a nested `transaction` (a savepoint).
+    ///
+    /// `.immediate` takes the write lock (`pg_advisory_xact_lock`) at BEGIN, under READ
+    /// COMMITTED; `.deferred` reads one snapshot (REPEATABLE READ).
+    public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        if transactionDepth == 0 { try reconnectIfBroken() }
+        return try nestedTransaction(kind, body)
+    }
+
+    func beginTransaction(_ kind: TransactionKind) throws(DatabaseError) {
+        switch kind {
+        case .immediate: try executeScript("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+        case .deferred: try executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ")
         }
-        transactionDepth -= 1
-        if depth > 0 {
-            do {
-                try executeScript("RELEASE SAVEPOINT \(savepoint)")
-            } catch {
-                try? exec("ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
-                throw error
-            }
-            return result
-        }
+    }
+
+    func commitTransaction() throws(DatabaseError) {
         let commit = PQexec(handle, "COMMIT")
         defer { PQclear(commit) }
-        do {
-            try check(commit, sql: "COMMIT")
-        } catch {
-            if isInTransaction { try? exec("ROLLBACK") }
-            throw error
-        }
+        try check(commit, sql: "COMMIT")
         // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not with an error.
         if let commit, String(cString: PQcmdStatus(commit)) == "ROLLBACK" {
             throw DatabaseError(
                 code: SQLITE_ABORT, message: "the transaction had failed, and COMMIT rolled it back", sql: "COMMIT",
                 sqlState: "25P02")
         }
-        return result
+    }
+
+    func rollbackTransaction() {
+        if isInTransaction { try? exec("ROLLBACK") }
+    }
+
+    func savepointStatement(_ sql: String) throws(DatabaseError) { try executeScript(sql) }
+
+    func rollbackToSavepoint(_ name: String) {
+        try? exec("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
     }
 
     // MARK: - Running statements
 
-    /// Runs `sql` with its arguments in text format; the caller clears the (successful) result.
+    /// The name of `sql`'s prepared statement, preparing it on first use.
+    private func preparedName(_ sql: String) throws(DatabaseError) -> String {
+        if let name = prepared[sql] { return name }
+        if prepared.count >= Self.preparedLimit {
+            try exec("DEALLOCATE ALL")
+            prepared.removeAll()
+        }
+        preparedCount += 1
+        let name = "baohao_\(preparedCount)"
+        let result = PQprepare(handle, name, PGPlaceholders.numbered(sql).sql, 0, nil)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        prepared[sql] = name
+        return name
+    }
+
+    /// Runs `sql`'s prepared statement with its arguments in text format; the caller clears
+    /// the (successful) result.
     private func run(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws(DatabaseError) -> OpaquePointer {
         try checkCancelled(sql)
+        let name = try preparedName(sql)
         var texts: [String?] = []
         texts.reserveCapacity(arguments.count)
         for argument in arguments { texts.append(try PGTextParameter.text(for: argument.databaseValue, sql: sql)) }
@@ -192,7 +263,7 @@ public final class PGConnection: CustomStringConvertible {
         defer { for pointer in owned { free(pointer) } }
         let values: [UnsafePointer<CChar>?] = owned.map { $0.map { UnsafePointer($0) } }
         let result = values.withUnsafeBufferPointer { buffer in
-            PQexecParams(handle, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(buffer.count), buffer.baseAddress, nil, nil, 0)
         }
         guard let result else {
             throw error(sqlState: nil, message: String(cString: PQerrorMessage(handle)), sql: sql)
@@ -203,6 +274,7 @@ public final class PGConnection: CustomStringConvertible {
             PQclear(result)
             throw error
         }
+        changes = Int(String(cString: PQcmdTuples(result))) ?? 0
         return result
     }
 

@@ -44,8 +44,11 @@ public actor OutboxSender {
         self.clock = clock
         self.logger = logger
         self.notices = notices
-        journal = database.path == ":memory:" ? nil : DeliveryJournal(path: database.path + "-delivered")
-        inFlight = database.path == ":memory:" ? nil : InFlightRecord(path: InFlightRecord.path(forDatabase: database.path))
+        // Files beside a SQLite database. On PostgreSQL another host may take over, and a file
+        // here would not reach it: a send in flight at a failover may go twice (counted).
+        let file = database.location.localFile
+        journal = file.map { DeliveryJournal(path: $0 + "-delivered") }
+        inFlight = file.map { InFlightRecord(path: InFlightRecord.path(forDatabase: $0)) }
     }
 
     /// Marks sent what the journal says Telegram accepted before the last crash.
@@ -263,7 +266,7 @@ public actor OutboxSender {
 
     /// A ticket item's aftermath, in the round's transaction: the topic made or lost, the
     /// message map, the card's id; and, for what could not reach the customer, a word in the topic.
-    static func recordTicketAttempt(_ attempt: SenderState.Attempt, outcome: DeliveryOutcome, notices: DeliveryNotices?, db: Connection, at now: Instant) throws {
+    static func recordTicketAttempt(_ attempt: SenderState.Attempt, outcome: DeliveryOutcome, notices: DeliveryNotices?, db: any Connection, at now: Instant) throws {
         let item = attempt.item
         let ticket: Int64
         switch item.outbound {

@@ -49,7 +49,7 @@ extension OutboxSender {
     /// A payment item's aftermath, in the round's transaction: the order invoiced (or refused,
     /// with the payment link instead), a Stars refund recorded (or its failure reported).
     static func recordPaymentAttempt(
-        _ attempt: SenderState.Attempt, outcome: DeliveryOutcome, notices: DeliveryNotices?, payments: PaymentContext?, db: Connection, at now: Instant
+        _ attempt: SenderState.Attempt, outcome: DeliveryOutcome, notices: DeliveryNotices?, payments: PaymentContext?, db: any Connection, at now: Instant
     ) throws {
         guard let notices else { return }
         switch attempt.item.outbound {

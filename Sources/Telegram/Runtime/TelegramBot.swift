@@ -200,7 +200,7 @@ public final class TelegramBot: Sendable {
         // stray query is refused from the main connection without a second one's memory).
         var made: PreCheckoutResponder?
         if let checkoutAPI {
-            let reader = database.path == ":memory:" ? database : try await Database.open(path: database.path, migrations: BaohaoSchema.migrations)
+            let reader = database.path == ":memory:" ? database : try await Database.open(location: database.location, migrations: BaohaoSchema.migrations)
             made = PreCheckoutResponder(reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
         }
         let responder = made

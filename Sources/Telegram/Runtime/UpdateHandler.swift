@@ -190,7 +190,7 @@ public struct UpdateHandler: Sendable {
     }
 
     /// One update's replies queued in the caller's transaction; how many.
-    static func handleOne(_ update: Update, _ prepared: PreparedInbound?, assistant: Assistant, db: Connection, logger: Logger) throws -> Int {
+    static func handleOne(_ update: Update, _ prepared: PreparedInbound?, assistant: Assistant, db: any Connection, logger: Logger) throws -> Int {
         let now = assistant.clock.now()
         if let prepared {
             let inbound = prepared.inbound

@@ -12,7 +12,7 @@ import BaohaoSupport
         try await Database.open(path: temporaryDatabasePath("bot-state"), migrations: BaohaoSchema.migrations)
     }
 
-    static func stamp(_ db: Connection, _ name: String) throws -> String? {
+    static func stamp(_ db: any Connection, _ name: String) throws -> String? {
         try db.queryFirst("SELECT updated_at FROM bot_state WHERE key = ?", name) { $0.string(0) }
     }
 

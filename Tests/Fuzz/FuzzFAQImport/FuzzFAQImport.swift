@@ -25,10 +25,10 @@ let validator: FAQValidator = {
     do { return FAQValidator(catalogue: try CarrierCatalogueLoader.load()) } catch { fatalError("run from the repository root: \(error)") }
 }()
 
-nonisolated(unsafe) let database: Connection = {
+nonisolated(unsafe) let database: SQLiteConnection = {
     do {
         let shipped = try UnderstandingDataLoader.loadFAQ("Intents/faq.json")
-        let db = try Connection(path: ":memory:")
+        let db = try SQLiteConnection(path: ":memory:")
         _ = try Migrator.migrate(db, BaohaoSchema.migrations)
         try FAQStore.seedIfEmpty(db, entries: shipped.filter { storedIDs.contains($0.id) }, author: "fuzz", at: Instant(secondsSinceEpoch: 1_780_000_000))
         return db

@@ -53,7 +53,7 @@ struct Conversation {
         return flow
     }
 
-    static func load(_ db: Connection, chat: Int64) throws -> Conversation {
+    static func load(_ db: any Connection, chat: Int64) throws -> Conversation {
         try db.queryFirst(
             """
             SELECT language, language_fixed, flow, flow_id, flow_expires_at, last_label, last_entry, carrier, carrier_at, media_group, last_question_id, last_question_open
@@ -70,7 +70,7 @@ struct Conversation {
         } ?? Conversation(chatID: chat)
     }
 
-    func save(_ db: Connection, at now: Instant) throws {
+    func save(_ db: any Connection, at now: Instant) throws {
         let flowJSON = try flow.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try db.execute(
             """

@@ -11,7 +11,7 @@ import BaohaoSupport
 final class TurnContext {
     let inbound: Inbound
     let now: Instant
-    let db: Connection
+    let db: any Connection
     let knowledge: AssistantKnowledge
     let lines: LineSession
     unowned let assistant: Assistant
@@ -24,7 +24,7 @@ final class TurnContext {
     /// The chat's lines as the FAQ answer read them (once per turn; answering changes no line).
     private var linesForAnswers: [LineView]?
 
-    init(inbound: Inbound, now: Instant, db: Connection, knowledge: AssistantKnowledge, assistant: Assistant, conversation: Conversation, language: Language) {
+    init(inbound: Inbound, now: Instant, db: any Connection, knowledge: AssistantKnowledge, assistant: Assistant, conversation: Conversation, language: Language) {
         self.inbound = inbound
         self.now = now
         self.db = db

@@ -91,7 +91,7 @@ public struct MessageCopy: Sendable, Equatable, Codable {
     }
 
     /// The message the copy should reply to in the destination chat, through the message map.
-    public func counterpartOfQuoted(_ db: Connection) throws -> Int64? {
+    public func counterpartOfQuoted(_ db: any Connection) throws -> Int64? {
         guard let quoting else { return replyTo }
         switch direction {
         case .toOperators: return try TicketMessages.operatorCounterpart(db, ticket: ticket, customer: quoting)

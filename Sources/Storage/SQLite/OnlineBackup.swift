@@ -63,8 +63,8 @@ public final class OnlineBackup {
         public var isDone = false
     }
 
-    private let source: Connection
-    private let destination: Connection
+    private let source: SQLiteConnection
+    private let destination: SQLiteConnection
     private var handle: OpaquePointer?
     private let options: Options
     /// True while this object holds a read transaction open on the source.
@@ -76,11 +76,11 @@ public final class OnlineBackup {
 
     /// Prepares a copy of `source` (its main database) into a new file at `destinationPath`,
     /// which must not exist yet. Nothing is copied until `step()`.
-    public init(from source: Connection, toNewFileAt destinationPath: String, options: Options = Options()) throws(DatabaseError) {
+    public init(from source: SQLiteConnection, toNewFileAt destinationPath: String, options: Options = Options()) throws(DatabaseError) {
         guard access(destinationPath, F_OK) != 0 else {
             throw DatabaseError(code: 0, message: "\(destinationPath) already exists; a backup is written only into a new file")
         }
-        let destination = try Connection(plainFileAt: destinationPath)
+        let destination = try SQLiteConnection(plainFileAt: destinationPath)
         guard let handle = sqlite3_backup_init(destination.handle, "main", source.handle, "main") else {
             let error = DatabaseError(
                 code: sqlite3_errcode(destination.handle), extendedCode: sqlite3_extended_errcode(destination.handle),

@@ -1,4 +1,4 @@
-extension Connection {
+extension SQLiteConnection {
     /// What SQLite's `PRAGMA integrity_check` finds wrong with the main database, at most
     /// `limit` problems; empty when it answers "ok". A file that is not a database throws.
     public func integrityProblems(limit: Int = 10) throws -> [String] {

@@ -21,7 +21,7 @@ public enum DatabaseFile {
     public static func detach(_ path: String) throws(DatabaseError) {
         let mode: String?
         do {
-            let connection = try Connection(path: path, busyTimeoutMilliseconds: 0)
+            let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 0)
             mode = try connection.queryFirst("PRAGMA journal_mode=DELETE") { $0.string(0) }
         } catch let error as DatabaseError {
             throw error.isBusy ? openElsewhere(path) : error
