@@ -200,7 +200,7 @@ struct PostgresSchemaTests {
     /// Versions 10 and 11 also change rows (a closed ticket's state, a paid order's state):
     /// applied to the same rows, both engines leave the same states.
     @Test func theDataStepsOfVersions10And11MatchSQLite() throws {
-        let sqlite = try Connection(path: temporaryDatabasePath("pg-schema-steps"))
+        let sqlite = try SQLiteConnection(path: temporaryDatabasePath("pg-schema-steps"))
         try Migrator.migrate(sqlite, BaohaoSchema.migrations.filter { $0.version <= 9 })
         let postgres = try Self.postgres()
         try Self.applyPostgres(postgres, through: 9)
@@ -228,9 +228,10 @@ struct PostgresSchemaTests {
         try PGConnection(try PostgresCluster.shared().makeDatabase())
     }
 
+    /// A PostgreSQL database migrated as the bot migrates it (`Migrator`, the per-engine scripts).
     private static func migratedPostgres() throws -> PGConnection {
         let db = try postgres()
-        try applyPostgres(db, through: Int.max)
+        try Migrator.migrate(db, BaohaoSchema.migrations)
         return db
     }
 
@@ -253,8 +254,8 @@ struct PostgresSchemaTests {
     }
 
     /// A new SQLite database with every migration applied.
-    private static func sqlite() throws -> Connection {
-        let db = try Connection(path: temporaryDatabasePath("pg-schema"))
+    private static func sqlite() throws -> SQLiteConnection {
+        let db = try SQLiteConnection(path: temporaryDatabasePath("pg-schema"))
         try Migrator.migrate(db, BaohaoSchema.migrations)
         return db
     }
@@ -289,7 +290,7 @@ struct PostgresSchemaTests {
 
     // MARK: - Reading SQLite's schema
 
-    private static func sqliteTables(_ db: Connection) throws -> [(name: String, sql: String)] {
+    private static func sqliteTables(_ db: SQLiteConnection) throws -> [(name: String, sql: String)] {
         // schema_version belongs to the migrator, which creates it on each engine itself.
         try db.query(
             """
@@ -299,7 +300,7 @@ struct PostgresSchemaTests {
         ) { (name: $0.string(0), sql: $0.string(1)) }
     }
 
-    private static func sqliteFacts(_ db: Connection) throws -> [String] {
+    private static func sqliteFacts(_ db: SQLiteConnection) throws -> [String] {
         var facts: [String] = []
         for (table, tableSQL) in try sqliteTables(db) {
             facts.append("table \(table)")

@@ -1,3 +1,4 @@
+import Storage
 import BaohaoCore
 import Understanding
 import BaohaoSupport

@@ -3,14 +3,14 @@ public import Storage
 /// The bot's database schema, as numbered migrations. Append; never edit a shipped one.
 public enum BaohaoSchema {
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "bot state", sql: """
+        Migration(version: 1, name: "bot state", sqlite: """
             CREATE TABLE bot_state (
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL,
                 updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             ) STRICT;
-            """),
-        Migration(version: 2, name: "lines, ledger, operations, binding", sql: """
+            """, postgres: postgresScripts[1]!),
+        Migration(version: 2, name: "lines, ledger, operations, binding", sqlite: """
             CREATE TABLE lines (
                 id INTEGER PRIMARY KEY,
                 number TEXT NOT NULL UNIQUE,
@@ -78,8 +78,8 @@ public enum BaohaoSchema {
                 chat_id INTEGER PRIMARY KEY,
                 until TEXT NOT NULL
             ) STRICT;
-            """),
-        Migration(version: 3, name: "conversations, tickets, orders, outbox, alert settings", sql: """
+            """, postgres: postgresScripts[2]!),
+        Migration(version: 3, name: "conversations, tickets, orders, outbox, alert settings", sqlite: """
             CREATE TABLE conversations (
                 chat_id INTEGER PRIMARY KEY,
                 language TEXT,
@@ -161,8 +161,8 @@ public enum BaohaoSchema {
                 time_zone TEXT,
                 updated_at TEXT NOT NULL
             ) STRICT;
-            """),
-        Migration(version: 4, name: "chat delivery state", sql: """
+            """, postgres: postgresScripts[3]!),
+        Migration(version: 4, name: "chat delivery state", sqlite: """
             CREATE TABLE chat_state (
                 chat_id INTEGER PRIMARY KEY,
                 last_inbound_message_id INTEGER NOT NULL DEFAULT 0,
@@ -170,8 +170,8 @@ public enum BaohaoSchema {
                 inactive_reason TEXT
             ) STRICT;
             CREATE INDEX outbox_pending_by_chat ON outbox(chat_id, id) WHERE state = 'pending';
-            """),
-        Migration(version: 5, name: "alerts", sql: """
+            """, postgres: postgresScripts[4]!),
+        Migration(version: 5, name: "alerts", sqlite: """
             CREATE TABLE alerts (
                 id INTEGER PRIMARY KEY,
                 line_id INTEGER NOT NULL REFERENCES lines(id),
@@ -192,8 +192,8 @@ public enum BaohaoSchema {
                 snoozed_until TEXT,
                 PRIMARY KEY (chat_id, line_id)
             ) STRICT, WITHOUT ROWID;
-            """),
-        Migration(version: 6, name: "FAQ versions, operators, audit, daily counts", sql: """
+            """, postgres: postgresScripts[5]!),
+        Migration(version: 6, name: "FAQ versions, operators, audit, daily counts", sqlite: """
             CREATE TABLE faq_entries (
                 entry_id TEXT PRIMARY KEY,
                 position INTEGER NOT NULL,
@@ -234,22 +234,22 @@ public enum BaohaoSchema {
             ) STRICT;
             ALTER TABLE unanswered ADD COLUMN resolution TEXT;
             CREATE INDEX unanswered_open ON unanswered(id) WHERE resolution IS NULL;
-            """),
-        Migration(version: 7, name: "the carrier a conversation is about", sql: """
+            """, postgres: postgresScripts[6]!),
+        Migration(version: 7, name: "the carrier a conversation is about", sqlite: """
             ALTER TABLE conversations ADD COLUMN carrier TEXT;
             ALTER TABLE conversations ADD COLUMN carrier_at TEXT;
-            """),
-        Migration(version: 8, name: "outbox delivery progress and deadlines", sql: """
+            """, postgres: postgresScripts[7]!),
+        Migration(version: 8, name: "outbox delivery progress and deadlines", sqlite: """
             ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE outbox ADD COLUMN late_notice INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE outbox ADD COLUMN expires_at TEXT;
-            """),
-        Migration(version: 9, name: "the album and the question a conversation last answered", sql: """
+            """, postgres: postgresScripts[8]!),
+        Migration(version: 9, name: "the album and the question a conversation last answered", sqlite: """
             ALTER TABLE conversations ADD COLUMN media_group TEXT;
             ALTER TABLE conversations ADD COLUMN last_question_id INTEGER;
             ALTER TABLE conversations ADD COLUMN last_question_open INTEGER NOT NULL DEFAULT 0;
-            """),
-        Migration(version: 10, name: "tickets in forum topics: states, owners, timers, the message map, canned replies, bans", sql: """
+            """, postgres: postgresScripts[9]!),
+        Migration(version: 10, name: "tickets in forum topics: states, owners, timers, the message map, canned replies, bans", sqlite: """
             ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'waiting', 'closed'));
             UPDATE tickets SET state = 'closed' WHERE closed_at IS NOT NULL;
             ALTER TABLE tickets ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
@@ -287,8 +287,8 @@ public enum BaohaoSchema {
             ) STRICT;
             ALTER TABLE recent_messages ADD COLUMN answer TEXT;
             ALTER TABLE recent_messages ADD COLUMN media INTEGER NOT NULL DEFAULT 0;
-            """),
-        Migration(version: 11, name: "renewal orders paid in the chat: states, invoices, charges, refunds", sql: """
+            """, postgres: postgresScripts[10]!),
+        Migration(version: 11, name: "renewal orders paid in the chat: states, invoices, charges, refunds", sqlite: """
             ALTER TABLE renewal_orders ADD COLUMN state TEXT NOT NULL DEFAULT 'created'
                 CHECK (state IN ('created', 'invoiced', 'prechecked', 'paid', 'applied', 'expired', 'refused', 'refunded'));
             UPDATE renewal_orders SET state = 'applied' WHERE paid_at IS NOT NULL;
@@ -307,6 +307,6 @@ public enum BaohaoSchema {
             ALTER TABLE renewal_orders ADD COLUMN provider_charge_id TEXT;
             ALTER TABLE renewal_orders ADD COLUMN reason TEXT;
             CREATE UNIQUE INDEX renewal_orders_by_charge ON renewal_orders(telegram_charge_id) WHERE telegram_charge_id IS NOT NULL;
-            """),
+            """, postgres: postgresScripts[11]!),
     ]
 }

@@ -47,8 +47,8 @@ public actor OutboxSender {
         // Files beside a SQLite database. On PostgreSQL another host may take over, and a file
         // here would not reach it: a send in flight at a failover may go twice (counted).
         let file = database.location.localFile
-        journal = file.map { DeliveryJournal(path: $0 + "-delivered") }
-        inFlight = file.map { InFlightRecord(path: InFlightRecord.path(forDatabase: $0)) }
+        journal = file.flatMap { DeliveryJournal(path: $0 + "-delivered") }
+        inFlight = file.flatMap { InFlightRecord(path: InFlightRecord.path(forDatabase: $0)) }
     }
 
     /// Marks sent what the journal says Telegram accepted before the last crash.
