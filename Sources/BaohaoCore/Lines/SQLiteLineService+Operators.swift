@@ -46,15 +46,16 @@ extension LineSession {
             let existing = try db.queryFirst(
                 "SELECT \(StoredLine.columns("l")) FROM lines l WHERE l.number = ?", row.number.e164, map: StoredLine.init)
             guard let existing else {
-                try db.execute(
+                let lineID = try db.queryFirst(
                     """
                     INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, note, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    RETURNING id
                     """,
                     row.number.e164, row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description,
-                    row.autoRenew, row.note, now.description, now.description)
+                    row.autoRenew, row.note, now.description, now.description, map: { $0.int64(0) })!
                 try appendLedger(
-                    line: nil, lineID: db.lastInsertRowID, actor: actor, reason: "imported", reference: nil,
+                    line: nil, lineID: lineID, actor: actor, reason: "imported", reference: nil,
                     delta: row.balance.minorUnits, balanceAfter: row.balance.minorUnits, currency: row.balance.currency,
                     expiresAfter: row.expiresOn, requestAfter: nil, detail: "created from line \(row.line) of the import")
                 summary.created += 1

@@ -87,10 +87,12 @@ public enum Tickets {
 
     /// A new open ticket, waiting for a person from `now`.
     public static func create(_ db: Connection, chat: Int64, user: Int64, name: String, username: String?, at now: Instant) throws -> Ticket {
-        try db.execute(
-            "INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username) VALUES (?, ?, ?, 'open', ?, ?, ?)",
-            chat, user, now.description, now.description, name, username)
-        return try load(db, id: db.lastInsertRowID)!
+        let id = try db.queryFirst(
+            """
+            INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username) VALUES (?, ?, ?, 'open', ?, ?, ?)
+            RETURNING id
+            """, chat, user, now.description, now.description, name, username, map: { $0.int64(0) })!
+        return try load(db, id: id)!
     }
 
     /// Stores the lifecycle part (state, owner, timer) and the names and card.
@@ -124,7 +126,7 @@ public enum Tickets {
 
     /// Open tickets waiting for a person, oldest wait first.
     public static func awaiting(_ db: Connection) throws -> [Ticket] {
-        try db.query("SELECT \(columns) FROM tickets WHERE state = 'open' AND awaiting_since IS NOT NULL ORDER BY awaiting_since", map: ticket)
+        try db.query("SELECT \(columns) FROM tickets WHERE state = 'open' AND awaiting_since IS NOT NULL ORDER BY awaiting_since, id", map: ticket)
     }
 
     /// How many tickets are open or waiting (a person holds the conversation).
