@@ -83,7 +83,7 @@ import Testing
         double.injectMessage(chatID: 907, text: "我的余额")
         // A reminder (a bulk item) queued by something other than a customer message.
         let now = rig.clock.now()
-        try await rig.database.write { db in try Outbox.enqueue(db, OutboundMessage(chatID: 908, html: "reminder"), priority: .bulk, at: now) }
+        try await rig.database.write { db in _ = try Outbox.enqueue(db, OutboundMessage(chatID: 908, html: "reminder"), priority: .bulk, at: now) }
         await bot.sender.wake()
         // A customer asks for a person: a ticket opens (the reply and the operators' notice are sent).
         double.injectMessage(chatID: 909, text: "/agent")

@@ -67,16 +67,17 @@ public struct AlertScheduler: Sendable {
         try db.transaction {
             var queued: [PlannedAlert] = []
             for candidate in try candidates(db, now: now) {
-                // An alert already planned (its unique key) is skipped: exactly once, whichever
-                // process or instance plans it.
-                let inserted = try db.queryFirst(
-                    """
-                    INSERT INTO alerts (line_id, chat_id, kind, lead_days, expires_on, due_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
-                    """, candidate.lineID, candidate.chatID, candidate.alert.kind.rawValue, candidate.alert.leadDays, candidate.expiresOn,
-                    candidate.planned.deliverAt.description, now.description
-                ) { $0.int64(0) }
-                guard let alertID = inserted else { continue }
+                // Already recorded (queued before): no row comes back, and nothing is queued again.
+                guard
+                    let alertID = try db.queryFirst(
+                        """
+                        INSERT INTO alerts (line_id, chat_id, kind, lead_days, expires_on, due_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (line_id, chat_id, kind, lead_days, expires_on) DO NOTHING
+                        RETURNING id
+                        """, candidate.lineID, candidate.chatID, candidate.alert.kind.rawValue, candidate.alert.leadDays, candidate.expiresOn,
+                        candidate.planned.deliverAt.description, now.description, map: { $0.int64(0) })
+                else { continue }
                 // A later reminder of the same line to the same chat makes an unsent earlier one moot.
                 try Outbox.dropPending(
                     db,
@@ -140,6 +141,8 @@ public struct AlertScheduler: Sendable {
         var dates = Set<String>()
         for shift in -1...1 { for offset in offsets { dates.insert(utcToday.adding(days: shift + offset).description) } }
         let list = dates.sorted()
+        // No lead time and no grace anywhere: nothing to look up (and `IN ()` is not SQL everywhere).
+        guard !list.isEmpty else { return try failureCandidates(db, now: now) }
         let placeholders = list.map { _ in "?" }.joined(separator: ",")
         let rows = try db.query(
             """
@@ -152,6 +155,7 @@ public struct AlertScheduler: Sendable {
             LEFT JOIN alert_optouts o ON o.chat_id = b.chat_id AND o.line_id = l.id
             LEFT JOIN chat_state cs ON cs.chat_id = b.chat_id
             WHERE l.expires_on IN (\(placeholders)) AND l.request IS NULL AND cs.inactive_since IS NULL
+            ORDER BY l.expires_on, l.id, b.chat_id
             """, arguments: list
         ) { row in
             (
@@ -204,6 +208,7 @@ public struct AlertScheduler: Sendable {
             LEFT JOIN conversations c ON c.chat_id = b.chat_id
             LEFT JOIN chat_state cs ON cs.chat_id = b.chat_id
             WHERE g.reason = 'auto_renew_failed' AND g.at > ? AND cs.inactive_since IS NULL
+            ORDER BY g.id, b.chat_id
             """, now.adding(seconds: -2 * 86_400).description
         ) { row in
             (

@@ -13,7 +13,7 @@ extension Outbox {
             """
             SELECT created_at FROM outbox WHERE id = (SELECT min(m) FROM (
                 SELECT min(id) AS m FROM outbox WHERE state = 'pending' AND priority = 0
-                UNION ALL SELECT min(id) FROM outbox WHERE state = 'pending' AND priority = 1))
+                UNION ALL SELECT min(id) FROM outbox WHERE state = 'pending' AND priority = 1) AS heads)
             """
         ) { $0.string(0) }
         return (pending, oldest.flatMap { Instant(iso: $0) })

@@ -40,20 +40,19 @@ public enum Outbox {
         }
     }
 
+    /// Queues `message`; returns the item's id.
     @discardableResult
     public static func enqueue(_ db: any Connection, _ message: OutboundMessage, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws -> Int64 {
         try enqueue(db, .send(message), priority: priority, at: now, expiresAt: expiresAt)
     }
 
-    /// Queues `outbound`; `expiresAt` ends its usefulness earlier than its kind's lifetime.
-    /// Returns the new item's id.
+    /// Queues `outbound`; `expiresAt` ends its usefulness earlier than its kind's lifetime. Returns the item's id.
     @discardableResult
     public static func enqueue(_ db: any Connection, _ outbound: Outbound, priority: Priority = .live, at now: Instant, expiresAt: Instant? = nil) throws -> Int64 {
         let json = OutboxCodec.encode(outbound)
         return try db.queryFirst(
             "INSERT INTO outbox (chat_id, priority, message, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id", outbound.chatID ?? 0,
-            priority.rawValue, json, now.description, expiresAt?.description
-        ) { $0.int64(0) } ?? 0
+            priority.rawValue, json, now.description, expiresAt?.description, map: { $0.int64(0) })!
     }
 
     /// The next item of each chat with something pending (a chat's items go in order, so
@@ -180,7 +179,9 @@ public enum Outbox {
         try db.execute(
             """
             INSERT INTO chat_state (chat_id, last_inbound_message_id) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET last_inbound_message_id = max(last_inbound_message_id, excluded.last_inbound_message_id),
+            ON CONFLICT (chat_id) DO UPDATE SET last_inbound_message_id = CASE
+                    WHEN chat_state.last_inbound_message_id > excluded.last_inbound_message_id THEN chat_state.last_inbound_message_id
+                    ELSE excluded.last_inbound_message_id END,
                 inactive_since = NULL, inactive_reason = NULL
             """, chat, messageID)
     }

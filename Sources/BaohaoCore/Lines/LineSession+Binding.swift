@@ -51,13 +51,15 @@ extension LineSession {
                 ) { $0.int(0) } ?? 0
                 if failures >= Self.maximumFailures {
                     let until = now.adding(seconds: Self.lockoutSeconds)
-                    try db.execute("INSERT OR REPLACE INTO binding_lockouts (chat_id, until) VALUES (?, ?)", chat, until.description)
+                    try db.execute(
+                        "INSERT INTO binding_lockouts (chat_id, until) VALUES (?, ?) ON CONFLICT (chat_id) DO UPDATE SET until = excluded.until", chat,
+                        until.description)
                     return .lockedOut(until: until)
                 }
                 return .rejected(attemptsLeft: Self.maximumFailures - failures)
             }
             try db.execute("UPDATE binding_codes SET used_at = ?, used_by_chat = ? WHERE id = ?", now.description, chat, match.code)
-            try db.execute("INSERT OR IGNORE INTO bindings (chat_id, line_id, bound_at) VALUES (?, ?, ?)", chat, match.line, now.description)
+            try db.execute("INSERT INTO bindings (chat_id, line_id, bound_at) VALUES (?, ?, ?) ON CONFLICT (chat_id, line_id) DO NOTHING", chat, match.line, now.description)
             let newlyBound = db.changes > 0
             guard let line = try db.queryFirst("SELECT \(StoredLine.columns("l")) FROM lines l WHERE l.id = ?", match.line, map: StoredLine.init) else {
                 throw LineError.notFound("?")

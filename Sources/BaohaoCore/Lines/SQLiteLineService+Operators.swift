@@ -49,11 +49,11 @@ extension LineSession {
                 let lineID = try db.queryFirst(
                     """
                     INSERT INTO lines (number, carrier, plan, balance_minor, currency, expires_on, auto_renew, note, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    RETURNING id
                     """,
                     row.number.e164, row.carrier, row.plan, row.balance.minorUnits, row.balance.currency, row.expiresOn.description,
-                    row.autoRenew, row.note, now.description, now.description
-                ) { $0.int64(0) } ?? 0
+                    row.autoRenew, row.note, now.description, now.description, map: { $0.int64(0) })!
                 try appendLedger(
                     line: nil, lineID: lineID, actor: actor, reason: "imported", reference: nil,
                     delta: row.balance.minorUnits, balanceAfter: row.balance.minorUnits, currency: row.balance.currency,

@@ -10,7 +10,7 @@ public enum DailyCounts {
 
     public static func increment(_ db: any Connection, _ metric: Metric, at now: Instant, by amount: Int = 1) throws {
         try db.execute(
-            "INSERT INTO daily_counts (day, metric, count) VALUES (?, ?, ?) ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
+            "INSERT INTO daily_counts (day, metric, count) VALUES (?, ?, ?) ON CONFLICT (day, metric) DO UPDATE SET count = daily_counts.count + excluded.count",
             String(now.description.prefix(10)), metric.rawValue, Int64(amount))
     }
 

@@ -98,6 +98,8 @@ public enum RenewalOrders {
     /// it was not in one of them (nothing changed).
     @discardableResult
     public static func move(_ db: any Connection, _ reference: String, to state: OrderState, from: Set<OrderState>, reason: String? = nil, at now: Instant) throws -> Bool {
+        // From no state: nothing can move (and `IN ()` is not SQL everywhere).
+        guard !from.isEmpty else { return false }
         let stamp: String? =
             switch state {
             case .invoiced: "invoiced_at"

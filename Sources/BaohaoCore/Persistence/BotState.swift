@@ -45,7 +45,7 @@ public enum BotState {
             """
             INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            WHERE CAST(bot_state.value AS INTEGER) < CAST(excluded.value AS INTEGER)
+            WHERE CAST(bot_state.value AS BIGINT) < CAST(excluded.value AS BIGINT)
             """, key.name, value.botStateText, now.description)
     }
 
@@ -54,7 +54,7 @@ public enum BotState {
         try db.execute(
             """
             INSERT INTO bot_state (key, value, updated_at) VALUES (?, '1', ?)
-            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at
+            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(bot_state.value AS BIGINT) + 1 AS TEXT), updated_at = excluded.updated_at
             """, key.name, now.description)
     }
 }

@@ -89,10 +89,9 @@ public enum Tickets {
     public static func create(_ db: any Connection, chat: Int64, user: Int64, name: String, username: String?, at now: Instant) throws -> Ticket {
         let id = try db.queryFirst(
             """
-            INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username)
-            VALUES (?, ?, ?, 'open', ?, ?, ?) RETURNING id
-            """, chat, user, now.description, now.description, name, username
-        ) { $0.int64(0) } ?? 0
+            INSERT INTO tickets (chat_id, user_id, opened_at, state, awaiting_since, customer_name, customer_username) VALUES (?, ?, ?, 'open', ?, ?, ?)
+            RETURNING id
+            """, chat, user, now.description, now.description, name, username, map: { $0.int64(0) })!
         return try load(db, id: id)!
     }
 
@@ -127,7 +126,7 @@ public enum Tickets {
 
     /// Open tickets waiting for a person, oldest wait first.
     public static func awaiting(_ db: any Connection) throws -> [Ticket] {
-        try db.query("SELECT \(columns) FROM tickets WHERE state = 'open' AND awaiting_since IS NOT NULL ORDER BY awaiting_since", map: ticket)
+        try db.query("SELECT \(columns) FROM tickets WHERE state = 'open' AND awaiting_since IS NOT NULL ORDER BY awaiting_since, id", map: ticket)
     }
 
     /// How many tickets are open or waiting (a person holds the conversation).

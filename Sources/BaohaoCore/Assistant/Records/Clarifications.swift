@@ -13,9 +13,8 @@ enum Clarifications {
     /// Stores a clarifying question's options (and counts it for /stats); returns its id for the buttons.
     static func record(_ db: any Connection, chat: Int64, text: String, options: [String], at now: Instant) throws -> Int64 {
         let id = try db.queryFirst(
-            "INSERT INTO clarifications (chat_id, at, text, options) VALUES (?, ?, ?, ?) RETURNING id", chat, now.description,
-            String(text.prefix(1000)), options.joined(separator: "\n")
-        ) { $0.int64(0) } ?? 0
+            "INSERT INTO clarifications (chat_id, at, text, options) VALUES (?, ?, ?, ?) RETURNING id", chat, now.description, String(text.prefix(1000)),
+            options.joined(separator: "\n"), map: { $0.int64(0) })!
         try DailyCounts.increment(db, .clarify, at: now)
         return id
     }
