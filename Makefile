@@ -24,6 +24,12 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	@# The suites whose databases come from `temporaryDatabase` (storage, lines, FAQ, alerts,
+	@# outbox, the bot end to end, the CLI) again, on a throwaway PostgreSQL server.
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$BAOHAO_POSTGRES_BINDIR" ]; then \
+		echo "== the same suites on PostgreSQL (BAOHAO_TEST_ENGINE=postgres)"; \
+		BAOHAO_TEST_ENGINE=postgres $(SWIFT) test --skip-build --filter 'BaohaoCoreTests|TelegramTests|BaohaoAppTests'; \
+	else echo "PostgreSQL not installed: the suites on PostgreSQL were NOT RUN"; fi
 	.ci/fuzz replay
 	@$(MAKE) --no-print-directory install-check
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory fuzz-burst; fi

@@ -25,7 +25,14 @@ extension TransactionStatements {
         let depth = transactionDepth
         let savepoint = "baohao_sp\(depth)"
         if depth == 0 {
-            try beginTransaction(kind)
+            do {
+                try beginTransaction(kind)
+            } catch {
+                // A BEGIN that opened the transaction and then failed (PostgreSQL's write
+                // lock timing out) must not leave it open, aborted, for the next caller.
+                rollbackTransaction()
+                throw error
+            }
         } else {
             try savepointStatement("SAVEPOINT \(savepoint)")
         }

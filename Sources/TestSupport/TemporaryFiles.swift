@@ -19,6 +19,22 @@ public func temporaryDatabasePath(_ name: String = "test") -> String {
     makeTemporaryDirectory() + "/\(name).sqlite"
 }
 
+/// Which engine the suites that run on both (`temporaryDatabase`) use in this process:
+/// PostgreSQL when `BAOHAO_TEST_ENGINE=postgres` (`make test` runs them once each way).
+public let testsUsePostgres = ProcessInfo.processInfo.environment["BAOHAO_TEST_ENGINE"] == "postgres"
+
+/// A new empty database for a suite that runs on both engines: a SQLite file in a fresh
+/// temporary directory, or with `BAOHAO_TEST_ENGINE=postgres` a fresh database on the
+/// throwaway PostgreSQL cluster (its URL). Either is what `Database.open(path:)` takes.
+public func temporaryDatabase(_ name: String = "test") -> String {
+    guard testsUsePostgres else { return temporaryDatabasePath(name) }
+    do {
+        return try PostgresCluster.shared().makeDatabase()
+    } catch {
+        fatalError("BAOHAO_TEST_ENGINE=postgres, and the PostgreSQL cluster cannot start: \(error)")
+    }
+}
+
 /// The repository's root folder, found from this source file's location.
 public let repositoryRoot: String = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -9,7 +9,7 @@ import BaohaoSupport
 
 /// `baohao faq` end to end on a fresh database seeded from Intents/faq.json.
 @Suite struct FAQCommandTests {
-    let database = temporaryDatabasePath("faq-cli")
+    let database = temporaryDatabase("faq-cli")
 
     /// `baohao ARGS --db <this test's database>`; `config` is bot.json. `BAOHAO_NOW` is set
     /// to show that the faq commands ignore it (their versions are stamped by the system clock).
@@ -33,7 +33,7 @@ import BaohaoSupport
         #expect(show.out.hasPrefix("# renew-general-steps, version 1"))
         #expect(show.out.contains("\"id\": \"ultra-renew\""))
 
-        let file = temporaryDatabasePath("faq-export") + ".json"
+        let file = makeTemporaryDirectory() + "/faq-export.json"
         let (exportCode, exported) = await run(["faq", "export", file])
         #expect(exportCode == 0, "\(exported.err)")
         #expect(exported.out == "wrote 28 entries to \(file)")

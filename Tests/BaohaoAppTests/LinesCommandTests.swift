@@ -5,7 +5,7 @@ import TestSupport
 
 /// The operators' `lines` commands end to end on a fresh database, on 2026-11-22.
 @Suite struct LinesCommandTests {
-    let database = temporaryDatabasePath("lines-cli")
+    let database = temporaryDatabase("lines-cli")
 
     private func run(_ args: [String], now: String = "2026-11-22") async -> (Int32, CapturedIO) {
         let captured = CapturedIO()

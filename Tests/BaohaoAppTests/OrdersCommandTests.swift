@@ -15,7 +15,7 @@ import BaohaoSupport
 @Suite struct OrdersCommandTests {
     /// A database with a line, bound to chat 42, and an order for it paid by card and applied.
     static func database() async throws -> String {
-        let path = temporaryDatabasePath("orders")
+        let path = temporaryDatabase("orders")
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let catalogue = try CarrierCatalogueLoader.load(path: repositoryRoot + "/Config/carriers.json")
         let service = SQLiteLineService(database: database, catalogue: catalogue, clock: ManualWallClock("2026-11-22"))

@@ -15,6 +15,7 @@ import BaohaoSupport
 @Suite struct OutboxCommandTests {
     /// A database with 4 pending items (one retrying), 1 sent, 1 dead letter and 1 inactive chat.
     static func database() async throws -> (path: String, pending: [Int64], sent: Int64) {
+        // A SQLite file: the in-flight record these tests read is kept beside it.
         let path = temporaryDatabasePath("outbox-status")
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let now = SystemWallClock().now()
@@ -67,7 +68,7 @@ import BaohaoSupport
     /// A reason stored before reasons were made readable (a proxy's whole HTML page) is
     /// shown on one line of at most 160 characters; nothing waiting shows no age.
     @Test func oldReasonsShowOnOneLine() async throws {
-        let path = temporaryDatabasePath("outbox-html")
+        let path = temporaryDatabase("outbox-html")
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let page = "HTTP 502 twice (the message may have been delivered): <html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" + String(repeating: "<center>nginx</center>\r\n", count: 20) + "</body></html>"
         try await database.write { db in
@@ -99,7 +100,7 @@ import BaohaoSupport
     /// `outbox retry`: one dead letter by id, or all (since a time); anything else refuses,
     /// naming what was wrong, and changes nothing.
     @Test func deadLettersAreQueuedAgainOneOrAllAndNothingElseChanges() async throws {
-        let path = temporaryDatabasePath("outbox-retry")
+        let path = temporaryDatabase("outbox-retry")
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let now = SystemWallClock().now()
         let ids = try await database.write { db in

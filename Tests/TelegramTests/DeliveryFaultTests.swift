@@ -50,7 +50,7 @@ import Testing
     /// Progress survives a crash: the journal holds the parts Telegram accepted before the
     /// process died, and the restarted sender records them instead of sending them again.
     @Test func partsAcceptedBeforeACrashAreNotSentAgain() async throws {
-        let rig = try await SenderRig("split-journal")
+        let rig = try await SenderRig("split-journal", sqliteFile: true)
         defer { rig.stop() }
         let html = (1...900).map { "第 \($0) 行：您的号码余额与到期日说明。" }.joined(separator: "\n")
         let parts = MessageSplitter.split(html)

@@ -29,7 +29,7 @@ import Glibc
     }
 
     @Test func aRestartedSenderMarksJournaledItemsSentInsteadOfSendingThem() async throws {
-        let rig = try await SenderRig("journal")
+        let rig = try await SenderRig("journal", sqliteFile: true)
         defer { rig.stop() }
         let (double, path, database) = (rig.double, rig.path, rig.database)
         let ids = try await rig.enqueue(chats: [1, 2, 3])

@@ -2,6 +2,7 @@ import BaohaoCore
 import BaohaoSupport
 import BotAPIDouble
 import Storage
+import TestSupport
 import Testing
 @testable import Telegram
 
@@ -172,13 +173,12 @@ import Testing
         let bot = rig.start()
         let port = try await Self.port(of: bot)
         #expect(try await Self.health(port, until: 200).status == 200)
-        let blocker = try SQLiteConnection(path: rig.databasePath)
-        try blocker.execute("BEGIN IMMEDIATE")
+        let blocker = try HeldWriteLock(rig.databasePath)
         let down = try await Self.health(port, until: 503)
         #expect(down.status == 503, "\(down.body)")
         #expect(down.body.contains(#""failing": ["database"]"#) && down.body.contains(#""writable": false"#), "\(down.body)")
-        #expect(down.body.contains("database is locked"), "\(down.body)")
-        try blocker.execute("ROLLBACK")
+        #expect(down.body.contains(testsUsePostgres ? "lock timeout" : "database is locked"), "\(down.body)")
+        try blocker.release()
         #expect(try await Self.health(port, until: 200).status == 200)
         try await rig.stop()
     }

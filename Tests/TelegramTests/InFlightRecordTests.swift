@@ -44,7 +44,7 @@ import Glibc
     }
 
     @Test func theSenderRecordsTheItemsItIsSendingAndClearsThemOnceStored() async throws {
-        let rig = try await SenderRig("inflight")
+        let rig = try await SenderRig("inflight", sqliteFile: true)
         defer { rig.stop() }
         let (double, path) = (rig.double, rig.path)
         let ids = try await rig.enqueue(chats: [1, 2])

@@ -147,10 +147,10 @@ import Glibc
         let path = rig.databasePath
         // Another program's write transaction, held for 12 s.
         let holder = Thread {
-            guard let connection = try? SQLiteConnection(path: path), (try? connection.execute("BEGIN IMMEDIATE")) != nil else { return }
+            guard let held = try? HeldWriteLock(path) else { return }
             locked.value.store(true, ordering: .releasing)
             usleep(12_000_000)
-            try? connection.execute("COMMIT")
+            try? held.release()
             released.value.store(true, ordering: .releasing)
         }
         holder.start()
@@ -222,8 +222,7 @@ import Glibc
             if try await database.read({ db in try RenewalOrders.order(db, reference: invoice.payload)?.state }) == .invoiced { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        let holder = try SQLiteConnection(path: databasePath)
-        try holder.execute("BEGIN IMMEDIATE")
+        let holder = try HeldWriteLock(databasePath)
         let paid = await d.payAsync(chatID: Self.customer, invoiceMessageID: invoice.messageID)
         guard case .paid(let charge, _, _) = paid else {
             Issue.record("the checkout was not accepted: \(paid)")
@@ -237,7 +236,7 @@ import Glibc
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
-        try holder.execute("COMMIT")
+        try holder.release()
         let before = try await database.read { db in try RenewalOrders.order(db, reference: invoice.payload)?.state }
         #expect(before == .invoiced || before == .prechecked, "nothing of the payment committed before the kill: \(String(describing: before))")
         // Restarted: the update comes again and is applied once.

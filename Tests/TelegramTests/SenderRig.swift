@@ -13,10 +13,12 @@ struct SenderRig {
     let database: Database
 
     /// `enforceLimits`: the double answers sends beyond them with 429 (`FloodControl`).
-    init(_ name: String, enforceLimits: FloodControl.Limits? = nil) async throws {
+    /// `sqliteFile`: always a SQLite file, for what is kept beside one (the delivery journal,
+    /// the in-flight record); otherwise the engine `BAOHAO_TEST_ENGINE` picks.
+    init(_ name: String, enforceLimits: FloodControl.Limits? = nil, sqliteFile: Bool = false) async throws {
         double = try BotAPIDouble(enforceLimits: enforceLimits)
         double.start()
-        path = temporaryDatabasePath(name)
+        path = sqliteFile ? temporaryDatabasePath(name) : temporaryDatabase(name)
         database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
     }
 

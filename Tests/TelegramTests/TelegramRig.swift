@@ -38,7 +38,7 @@ final class TelegramRig: @unchecked Sendable {
     /// The database's FAQ generation when the rig opened it (the shipped entries are its first versions).
     let faqGeneration: Int64
 
-    init(databasePath: String = temporaryDatabasePath("telegram"), double: BotAPIDouble? = nil, operators: Set<Int64> = []) async throws {
+    init(databasePath: String = temporaryDatabase("telegram"), double: BotAPIDouble? = nil, operators: Set<Int64> = []) async throws {
         self.double = try double ?? BotAPIDouble()
         self.double.start()
         self.databasePath = databasePath

@@ -23,7 +23,7 @@ import BaohaoSupport
     }
 
     @Test func aBatchQueuesOneReplyPerMessageAndStoresTheOffsetPastIt() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("updates"), migrations: BaohaoSchema.migrations)
         let handler = Self.handler(database, logs: CapturingLogSink())
         let updates: [Update] = (1...40).map { (i: Int) -> Update in
             let text = i % 2 == 0 ? "余额多少" : "how do I top up"
@@ -36,11 +36,23 @@ import BaohaoSupport
     }
 
     @Test func aFailingUpdateIsSkippedAloneAndTheRestOfItsBatchCommits() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("updates"), migrations: BaohaoSchema.migrations)
         // Storing the text "boom" fails, as a bug or a full disk would.
         try await database.write { db in
-            try db.executeScript(
-                "CREATE TRIGGER refuse_boom BEFORE INSERT ON recent_messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;")
+            switch db.engine {
+            case .sqlite:
+                try db.executeScript(
+                    "CREATE TRIGGER refuse_boom BEFORE INSERT ON recent_messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;")
+            case .postgres:
+                // On PostgreSQL a failed statement aborts its transaction: the rest of the
+                // batch commits only if the update's own savepoint is rolled back.
+                try db.executeScript(
+                    """
+                    CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN IF NEW.text = 'boom' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$;
+                    CREATE TRIGGER refuse_boom BEFORE INSERT ON recent_messages FOR EACH ROW EXECUTE FUNCTION refuse_boom();
+                    """)
+            }
         }
         let logs = CapturingLogSink()
         let handler = Self.handler(database, logs: logs)
@@ -57,7 +69,7 @@ import BaohaoSupport
     }
 
     @Test func malformedUpdatesAdvanceTheOffsetWithoutReplies() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("updates"), migrations: BaohaoSchema.migrations)
         let logs = CapturingLogSink()
         let handler = Self.handler(database, logs: logs)
         let queued = try await handler.handle([Self.update(3, chat: 1, "hi")], malformed: [4, 5])
@@ -67,7 +79,7 @@ import BaohaoSupport
     }
 
     @Test func aCancelledBatchSkipsNothing() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("updates"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("updates"), migrations: BaohaoSchema.migrations)
         let logs = CapturingLogSink()
         let handler = Self.handler(database, logs: logs)
         let updates: [Update] = (1...3_000).map { Self.update(Int64($0), chat: Int64(100 + $0 % 50), "how do I top up") }

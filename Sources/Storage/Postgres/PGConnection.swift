@@ -36,7 +36,13 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
 
     /// The key of the advisory lock every write transaction takes: writers run one at a time
     /// across all processes, as SQLite's `BEGIN IMMEDIATE` makes them.
-    static let writeLockKey: Int64 = 0x6261_6F68_616F_5772  // "baohaoWr"
+    public static let writeLockKey: Int64 = 0x6261_6F68_616F_5772  // "baohaoWr"
+
+    /// Every session's settings, before the caller's own: UTC; a wait for a lock gives up
+    /// after 5 s (55P03, `isBusy`), as SQLite's busy timeout does; a transaction left open
+    /// and idle (its client paused or cut off) is ended by the server after 30 s, releasing
+    /// its locks.
+    static let defaultSessionSetup = "SET TIME ZONE 'UTC'; SET lock_timeout = '5s'; SET idle_in_transaction_session_timeout = '30s'"
 
     /// TCP settings added before the caller's own (which override them): a dead peer is
     /// noticed within seconds rather than the kernel's two hours.
@@ -92,7 +98,7 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
             throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot set client_encoding to UTF8", sqlState: "22021")
         }
-        try exec("SET TIME ZONE 'UTC'" + (sessionSetup.isEmpty ? "" : "; " + sessionSetup))
+        try exec(Self.defaultSessionSetup + (sessionSetup.isEmpty ? "" : "; " + sessionSetup))
     }
 
     /// "PostgreSQL connection to <redacted connection string>".

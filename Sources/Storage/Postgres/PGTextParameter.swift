@@ -3,8 +3,9 @@
 enum PGTextParameter {
     /// The text PostgreSQL parses back to exactly `value`: integers in decimal, doubles in
     /// Swift's shortest round-tripping form (`NaN`, `Infinity`, `-Infinity` spelled as
-    /// PostgreSQL does), text as is, bytes as `bytea` hex (`\x…`). Text holding a NUL byte
-    /// cannot be sent in text format and is refused rather than cut short.
+    /// PostgreSQL does), text as is, bytes as `bytea` hex (`\x…`). PostgreSQL's text cannot
+    /// hold U+0000 at all: each is stored as U+FFFD (the replacement character), so a
+    /// customer's message carrying one is kept, readable, rather than refused and lost.
     static func text(for value: DatabaseValue, sql: String) throws(DatabaseError) -> String? {
         switch value {
         case .null:
@@ -16,10 +17,8 @@ enum PGTextParameter {
             if double.isInfinite { return double < 0 ? "-Infinity" : "Infinity" }
             return "\(double)"
         case .text(let text):
-            guard !text.utf8.contains(0) else {
-                throw DatabaseError(code: 0, message: "PostgreSQL text cannot hold a NUL byte; bind it as bytes", sql: sql)
-            }
-            return text
+            guard text.utf8.contains(0) else { return text }
+            return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
         case .blob(let bytes):
             let hex = Array("0123456789abcdef".utf8)
             var text = [UInt8]("\\x".utf8)

@@ -61,7 +61,7 @@ import BaohaoSupport
     }
 
     @Test func twoSchedulersOnTwoConnectionsQueueEachAlertOnce() async throws {
-        let path = temporaryDatabasePath("alerts-two")
+        let path = temporaryDatabase("alerts-two")
         let first = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let service = SQLiteLineService(database: first, catalogue: ShippedAssistantData.catalogue, clock: ManualWallClock("2026-11-22"))
         for i in 0..<20 {

@@ -44,7 +44,7 @@ final class Dialogue: @unchecked Sendable {
     /// `regressionSetFile`: the gate's file, the shipped one unless a test says otherwise.
     init(policy: DecisionPolicy? = nil, regressionSetFile: String = repositoryRoot + "/Intents/regression.jsonl", paymentMode: PaymentSettings.Mode = .off) async throws {
         clock = ManualWallClock("2026-11-22")
-        database = try await Database.open(path: temporaryDatabasePath("assistant"), migrations: BaohaoSchema.migrations)
+        database = try await Database.open(path: temporaryDatabase("assistant"), migrations: BaohaoSchema.migrations)
         service = SQLiteLineService(database: database, catalogue: ShippedAssistantData.catalogue, clock: clock)
         var settings = AssistantSettings(configuration: BotConfiguration())
         settings.operators = [Self.operatorUser]

@@ -13,7 +13,7 @@ import BaohaoSupport
     /// recent messages hold it; without it the notice still says how late; long questions
     /// are cut, and the quote is escaped HTML.
     @Test func aLateReplyNoticeSpeaksTheChatsLanguageAndQuotesTheQuestion() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("notices"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("notices"), migrations: BaohaoSchema.migrations)
         let now = Instant(iso: "2026-11-22T12:00:00.000Z")!
         let notices = self.notices
         let texts = try await database.write { db in

@@ -15,7 +15,7 @@ import BaohaoSupport
             answer: [.zhHans: "可以", .zhHant: "得", .en: answer])
     }
 
-    static func database() async throws -> Database { try await Database.open(path: temporaryDatabasePath("faq"), migrations: BaohaoSchema.migrations) }
+    static func database() async throws -> Database { try await Database.open(path: temporaryDatabase("faq"), migrations: BaohaoSchema.migrations) }
 
     @Test func savesVersionsWithReadableNotesAndGrowsTheGeneration() async throws {
         let db = try await Self.database()

@@ -111,7 +111,7 @@ import Understanding
                         phrasings: ["\(v.id) phrasing one", "\(v.id) phrasing two"], answer: v.answer, leftOut: v.leftOut)
                 }
         }.filter { $0.id != "real-name-general" && $0.id != "check-balance-general" }  // entries new in the regrouped file
-        let database = try await Database.open(path: temporaryDatabasePath("regroup"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("regroup"), migrations: BaohaoSchema.migrations)
         try await database.write { db in
             try FAQStore.seedIfEmpty(db, entries: split, author: "file:old", at: Self.at)
             // Seeded by a version from before variants: no regroup mark.
@@ -153,7 +153,7 @@ import Understanding
     /// Importing the regrouped file into an old database absorbs the entries that became
     /// variants in the same all-or-nothing change.
     @Test func anImportAbsorbsTheEntriesItsVariantsReplace() async throws {
-        let database = try await Database.open(path: temporaryDatabasePath("absorb-import"), migrations: BaohaoSchema.migrations)
+        let database = try await Database.open(path: temporaryDatabase("absorb-import"), migrations: BaohaoSchema.migrations)
         let old = [
             Self.entry.with(variants: []),
             FAQEntry(id: "ultra-refund", topic: "refund", regions: ["US"], carriers: ["ultra"], question: Self.entry.question, phrasings: ["u"], answer: Self.answers),

@@ -7,7 +7,7 @@ import BaohaoSupport
 
 /// A line service on a fresh temporary database, standing at noon UTC of `date`.
 func makeLineService(at date: String = "2026-11-22") async throws -> (SQLiteLineService, ManualWallClock) {
-    let database = try await Database.open(path: temporaryDatabasePath("lines"), migrations: BaohaoSchema.migrations)
+    let database = try await Database.open(path: temporaryDatabase("lines"), migrations: BaohaoSchema.migrations)
     let clock = ManualWallClock(date)
     return (SQLiteLineService(database: database, catalogue: testCatalogue(), clock: clock), clock)
 }

@@ -9,7 +9,7 @@ import BaohaoSupport
     static let t1 = Instant(iso: "2026-11-22T10:00:00.000Z")!, t2 = Instant(iso: "2026-11-22T11:00:00.000Z")!
 
     static func database() async throws -> Database {
-        try await Database.open(path: temporaryDatabasePath("bot-state"), migrations: BaohaoSchema.migrations)
+        try await Database.open(path: temporaryDatabase("bot-state"), migrations: BaohaoSchema.migrations)
     }
 
     static func stamp(_ db: any Connection, _ name: String) throws -> String? {
