@@ -31,6 +31,15 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
     /// True when another connection or process holds a lock the operation needed.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// True when the connection to the PostgreSQL server was lost or the server is shutting
+    /// down: the work did not commit, and may be run again once the connection is back.
+    public var isConnectionLost: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
+    }
+    /// The work did not commit for a reason that is not its own (cancelled, locked out, the
+    /// connection lost): run it again later rather than skip it.
+    public var isTransient: Bool { isInterrupted || isBusy || isConnectionLost }
 
     /// SQLite's own wording of the result code ("file is not a database", "database disk
     /// image is malformed"), or this layer's message for its own errors.
@@ -42,6 +51,8 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
         if let sqlState {
             return "PostgreSQL error \(sqlState): \(message)" + (sql.map { " — in: \($0)" } ?? "")
         }
+        // This layer's own errors (code 0) are neither engine's.
+        if code == 0 { return "database error: \(message)" + (sql.map { " — in: \($0)" } ?? "") }
         var text = "SQLite error \(code)"
         if extendedCode != code { text += " (extended \(extendedCode))" }
         text += ": \(message)"

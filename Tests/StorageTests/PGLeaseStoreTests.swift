@@ -8,7 +8,8 @@ struct PGLeaseStoreTests {
     private func twoInstances(ttl: Duration) throws -> (PGConnection, PGLeaseStore, PGConnection, PGLeaseStore) {
         let url = try PostgresCluster.shared().makeDatabase()
         let a = try PGConnection(url), b = try PGConnection(url)
-        try a.executeScript(PGLeaseStore.createTable)
+        try a.executeScript(
+            "CREATE TABLE leader_lease (bot_id BIGINT PRIMARY KEY, holder TEXT, epoch BIGINT NOT NULL DEFAULT 0, expires_ms BIGINT NOT NULL DEFAULT 0, update_offset BIGINT NOT NULL DEFAULT 0)")
         return (a, PGLeaseStore(botID: 42, holder: "a", ttl: ttl), b, PGLeaseStore(botID: 42, holder: "b", ttl: ttl))
     }
 

@@ -37,18 +37,41 @@ enum RunCommand {
         defer { withExtendedLifetime(lock) {} }
         let catalogue = try context.loadCatalogue(config)
         let clock = SystemWallClock()
-        let database = try await Database.open(path: config.databasePath, migrations: BaohaoSchema.migrations)
+        // On PostgreSQL a transaction left idle (this process paused, or cut off) is ended by
+        // the server within one lease TTL, so its locks never outlive the lease.
+        let database = try await Database.open(
+            location: config.database, migrations: BaohaoSchema.migrations,
+            postgresSessionSetup: "SET idle_in_transaction_session_timeout = '\(config.leaseTTLSeconds)s'")
         let knowledge = try await context.loadKnowledge(config, database: database, clock: clock)
         let assistant = Assistant(knowledge: knowledge, catalogue: catalogue, settings: AssistantSettings(configuration: config), clock: clock)
         logger.info("run.telegram", ["api_base": .string(config.apiBaseURL), "bot_id": .string(token.botID), "database": .string(config.database.description)])
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
         // Loading the knowledge and training the label model leave megabytes free but resident.
         csystem_release_free_memory()
-        let bot = TelegramBot(
-            baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant, settings: TelegramBot.Settings(configuration: config), alerts: alerts,
-            logger: logger)
         do {
-            try await bot.run(shutdown: ShutdownSignals.stream())
+            if config.database.engine == .postgres, let botID = Int64(token.botID) {
+                // Several instances may serve one PostgreSQL database: the lease holder leads.
+                let ttl = Duration.seconds(config.leaseTTLSeconds)
+                let store = PGLeaseStore(botID: botID, holder: LeaderElection.holderName, ttl: ttl)
+                let fence = LeaseFence(botID: botID)
+                let election = LeaderElection(
+                    store: store, database: try await Database.open(location: config.database, migrations: BaohaoSchema.migrations), fence: fence,
+                    configuration: LeaderLease.Configuration(ttl: ttl), logger: logger)
+                logger.info("lease.standby", ["holder": .string(store.holder), "ttl_seconds": .int(Int64(config.leaseTTLSeconds))])
+                try await election.run(shutdown: ShutdownSignals.stream()) { signals in
+                    // A new bot for each term: its sender and poll state start from the database.
+                    let bot = TelegramBot(
+                        baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant,
+                        settings: TelegramBot.Settings(configuration: config), alerts: alerts, fence: BatchFence(fence: fence, store: store),
+                        logger: logger)
+                    try await bot.run(shutdown: signals)
+                }
+            } else {
+                let bot = TelegramBot(
+                    baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant,
+                    settings: TelegramBot.Settings(configuration: config), alerts: alerts, logger: logger)
+                try await bot.run(shutdown: ShutdownSignals.stream())
+            }
         } catch let error as TelegramBot.StartError {
             // A port another process holds may be free again soon (exit 75, restarted); any other
             // failure is the configuration's (78, not restarted into the same error).

@@ -24,6 +24,10 @@ public struct BotConfiguration: Sendable, Equatable {
     /// How long `baohao run` waits for another instance on the same database to stop (a
     /// restart overlapping a draining process) before it gives up, seconds (0...300).
     public var instanceWaitSeconds = 15
+    /// On PostgreSQL: how long the leader lease lasts without a renewal (`lease_ttl_seconds`).
+    /// A standby takes over this long after a leader stops renewing; the leader stops acting
+    /// a fifth of it earlier.
+    public var leaseTTLSeconds = 10
     /// Telegram user ids with operator rights from the start.
     public var operators: [Int64] = []
     /// The chat that receives operator notifications (cancellations, digests).

@@ -90,6 +90,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let v = reader.integer("poll_timeout_seconds", in: 1...50) { config.pollTimeoutSeconds = v }
         if let v = reader.integer("instance_wait_seconds", in: 0...300) { config.instanceWaitSeconds = v }
+        if let v = reader.integer("lease_ttl_seconds", in: 2...300) { config.leaseTTLSeconds = v }
         if let v = reader.integerArray("operators") { config.operators = v }
         if let v = reader.int64OrNull("operator_chat_id") { config.operatorChatID = v }
         if let v = reader.string("log_level") {

@@ -308,5 +308,23 @@ public enum BaohaoSchema {
             ALTER TABLE renewal_orders ADD COLUMN reason TEXT;
             CREATE UNIQUE INDEX renewal_orders_by_charge ON renewal_orders(telegram_charge_id) WHERE telegram_charge_id IS NOT NULL;
             """, postgres: postgresScripts[11]!),
+        Migration(version: 12, name: "the leader lease: one row per bot, its holder, epoch, expiry and update offset", sqlite: """
+            CREATE TABLE leader_lease (
+                bot_id INTEGER PRIMARY KEY,
+                holder TEXT,
+                epoch INTEGER NOT NULL DEFAULT 0,
+                expires_ms INTEGER NOT NULL DEFAULT 0,
+                update_offset INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            """, postgres: postgresScripts[12]!),
+        Migration(version: 13, name: "sends Telegram accepted before the outbox records them (on PostgreSQL, shared by every instance)", sqlite: """
+            CREATE TABLE delivery_journal (
+                id INTEGER PRIMARY KEY,
+                epoch INTEGER NOT NULL,
+                outbox_id INTEGER NOT NULL,
+                parts_sent INTEGER,
+                late_notice INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            """, postgres: postgresScripts[13]!),
     ]
 }

@@ -1,22 +1,15 @@
-/// The lease row's statements on PostgreSQL: one row per bot in `bot_state`, holding the
-/// update offset beside the lease (`holder`, `epoch`, `expires_at`), so that storing the
-/// offset and checking the fence are one statement. Expiry is computed on the database's
-/// clock (`now()`), never on a client's. Each call is one statement: run it outside any
-/// transaction (acquire, renew, release) or inside the batch's transaction (`storeOffset`).
+/// The leader lease's statements on PostgreSQL, on the `leader_lease` row of one bot
+/// (migration 12): `holder`, `epoch`, `expires_ms` (milliseconds since 1970 on the
+/// database's clock, never a client's) and the update offset beside them, so that storing
+/// the offset and checking the fence are one statement. Each call is one statement: run it
+/// outside any transaction (acquire, renew, release) or inside the batch's transaction
+/// (`storeOffset`).
 ///
 /// The results feed `LeaderLease`: `acquire` → `acquired`/`acquireRefused`, `renew` →
 /// `renewed`/`commitFenced`, `storeOffset` false → `commitFenced` (and roll back the batch).
 public struct PGLeaseStore: Sendable {
-    /// The statement creating the table (idempotent); a migration will own it later.
-    public static let createTable = """
-        CREATE TABLE IF NOT EXISTS bot_state (
-            bot_id BIGINT PRIMARY KEY,
-            update_offset BIGINT NOT NULL DEFAULT 0,
-            holder TEXT,
-            epoch BIGINT NOT NULL DEFAULT 0,
-            expires_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
-        )
-        """
+    /// The database's clock, in milliseconds since 1970.
+    static let nowMilliseconds = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
 
     /// The bot whose row this is (its token's numeric id).
     public let botID: Int64
@@ -32,31 +25,30 @@ public struct PGLeaseStore: Sendable {
         self.ttl = ttl
     }
 
-    private var ttlSeconds: Double {
-        Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
+    private var ttlMilliseconds: Int64 {
+        ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Takes the lease if it has expired on the database's clock, incrementing the epoch.
     /// Returns the new epoch, or nil and the current holder's epoch when the lease is held.
-    public func acquire(_ connection: PGConnection) throws -> (acquired: Int64?, current: Int64) {
-        try connection.execute("INSERT INTO bot_state (bot_id) VALUES ($1) ON CONFLICT (bot_id) DO NOTHING", botID)
+    public func acquire(_ connection: any Connection) throws -> (acquired: Int64?, current: Int64) {
+        try connection.execute("INSERT INTO leader_lease (bot_id) VALUES (?) ON CONFLICT (bot_id) DO NOTHING", botID)
         let taken = try connection.queryFirst(
             """
-            UPDATE bot_state SET holder = $2, epoch = epoch + 1, expires_at = now() + make_interval(secs => $3)
-            WHERE bot_id = $1 AND expires_at < now() RETURNING epoch
-            """, botID, holder, ttlSeconds
+            UPDATE leader_lease SET holder = ?, epoch = epoch + 1, expires_ms = \(Self.nowMilliseconds) + ?
+            WHERE bot_id = ? AND expires_ms < \(Self.nowMilliseconds) RETURNING epoch
+            """, holder, ttlMilliseconds, botID
         ) { $0.int64(0) }
         if let taken { return (taken, taken) }
-        let current = try connection.queryFirst("SELECT epoch FROM bot_state WHERE bot_id = $1", botID) { $0.int64(0) }
+        let current = try connection.queryFirst("SELECT epoch FROM leader_lease WHERE bot_id = ?", botID) { $0.int64(0) }
         return (nil, current ?? 0)
     }
 
     /// Extends the lease held with `epoch`. False when another instance holds a newer epoch
     /// (fenced): the caller must stop leading.
-    public func renew(_ connection: PGConnection, epoch: Int64) throws -> Bool {
+    public func renew(_ connection: any Connection, epoch: Int64) throws -> Bool {
         try connection.execute(
-            "UPDATE bot_state SET expires_at = now() + make_interval(secs => $3) WHERE bot_id = $1 AND epoch = $2",
-            botID, epoch, ttlSeconds)
+            "UPDATE leader_lease SET expires_ms = \(Self.nowMilliseconds) + ? WHERE bot_id = ? AND epoch = ?", ttlMilliseconds, botID, epoch)
         return connection.changes == 1
     }
 
@@ -64,25 +56,23 @@ public struct PGLeaseStore: Sendable {
     /// lease belongs to a newer epoch: the caller must roll the batch back and step down.
     /// The offset never goes back: a lower one than stored changes nothing but still passes
     /// the fence.
-    public func storeOffset(_ connection: PGConnection, _ offset: Int64, epoch: Int64) throws -> Bool {
-        let fenced = try connection.queryFirst(
+    public func storeOffset(_ connection: any Connection, _ offset: Int64, epoch: Int64) throws -> Bool {
+        try connection.execute(
             """
-            UPDATE bot_state SET update_offset = GREATEST(update_offset, $3) WHERE bot_id = $1 AND epoch = $2
-            RETURNING update_offset
-            """, botID, epoch, offset
-        ) { $0.int64(0) }
-        return fenced != nil
+            UPDATE leader_lease SET update_offset = CASE WHEN update_offset > ? THEN update_offset ELSE ? END
+            WHERE bot_id = ? AND epoch = ?
+            """, offset, offset, botID, epoch)
+        return connection.changes == 1
     }
 
     /// The stored offset, from which `getUpdates` resumes (0 before any).
-    public func offset(_ connection: PGConnection) throws -> Int64 {
-        try connection.queryFirst("SELECT update_offset FROM bot_state WHERE bot_id = $1", botID) { $0.int64(0) } ?? 0
+    public func offset(_ connection: any Connection) throws -> Int64 {
+        try connection.queryFirst("SELECT update_offset FROM leader_lease WHERE bot_id = ?", botID) { $0.int64(0) } ?? 0
     }
 
     /// Gives the lease up at once (on shutdown), if still held with `epoch`, so that a
     /// standby takes over at its next attempt instead of after the TTL.
-    public func release(_ connection: PGConnection, epoch: Int64) throws {
-        try connection.execute(
-            "UPDATE bot_state SET expires_at = '-infinity' WHERE bot_id = $1 AND epoch = $2", botID, epoch)
+    public func release(_ connection: any Connection, epoch: Int64) throws {
+        try connection.execute("UPDATE leader_lease SET expires_ms = 0 WHERE bot_id = ? AND epoch = ?", botID, epoch)
     }
 }

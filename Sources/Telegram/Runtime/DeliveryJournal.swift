@@ -7,7 +7,7 @@ import Glibc
 /// are committed. After a crash the items in it are marked sent instead of being sent again,
 /// so a kill repeats at most the sends in flight at that moment (one per sending connection).
 /// The file must outlive the process, not the machine: no fsync.
-final class DeliveryJournal: @unchecked Sendable {
+final class DeliveryJournal: AcceptedSendsJournal, @unchecked Sendable {
     // @unchecked Sendable: the descriptor never changes; appends are single O_APPEND writes
     // (atomic for these few bytes), and the file is only read or emptied between rounds,
     // when no send is running.

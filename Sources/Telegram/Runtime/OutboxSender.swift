@@ -16,7 +16,7 @@ public actor OutboxSender {
     private var pendingWake = false
     public private(set) var delivered = 0
     /// Sends accepted but not yet recorded in the database (nil for an in-memory database).
-    let journal: DeliveryJournal?
+    let journal: (any AcceptedSendsJournal)?
     /// What this sender is delivering right now, for `baohao outbox status` (nil in memory).
     let inFlight: InFlightRecord?
     private var recovered = false
@@ -29,12 +29,15 @@ public actor OutboxSender {
     let monitor: BotMonitor
     /// The provider's token and the catalogue, for invoices and refunds (nil: no payments).
     let payments: PaymentContext?
+    /// Under a leader lease: nothing is sent once this instance may no longer act.
+    let fence: LeaseFence?
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
         notices: DeliveryNotices? = nil, monitor: BotMonitor = BotMonitor(), payments: PaymentContext? = nil, clock: any WallClock = SystemWallClock(),
-        logger: Logger
+        fence: LeaseFence? = nil, logger: Logger
     ) {
+        self.fence = fence
         self.monitor = monitor
         self.payments = payments
         precondition(!clients.isEmpty, "the sender needs at least one client")
@@ -44,10 +47,15 @@ public actor OutboxSender {
         self.clock = clock
         self.logger = logger
         self.notices = notices
-        // Files beside a SQLite database. On PostgreSQL another host may take over, and a file
-        // here would not reach it: a send in flight at a failover may go twice (counted).
+        // Accepted sends are journaled where the next process will look: beside a SQLite file,
+        // or on PostgreSQL in the database itself (another host may take over). The in-flight
+        // record (for `outbox status`) is a SQLite-only file.
         let file = database.location.localFile
-        journal = file.flatMap { DeliveryJournal(path: $0 + "-delivered") }
+        if case .postgres(let url) = database.location {
+            journal = PGDeliveryJournal(url, fence: fence)
+        } else {
+            journal = file.flatMap { DeliveryJournal(path: $0 + "-delivered") }
+        }
         inFlight = file.flatMap { InFlightRecord(path: InFlightRecord.path(forDatabase: $0)) }
     }
 
@@ -140,6 +148,9 @@ public actor OutboxSender {
 
     /// One round: picks what may go now (`SenderState.plan`) and sends it.
     func round() async throws -> SenderState.Next {
+        // A leader past its lease's deadline, or fenced, sends nothing more (its rounds in
+        // flight finish: those sends may go twice, once from the next leader).
+        if let fence, !fence.mayAct() { return .wait(seconds: 0.2) }
         try await recoverJournal()
         let items: [Outbox.Item]
         // An empty prefetch proves nothing: something may have been queued since.

@@ -78,6 +78,8 @@ public final class TelegramBot: Sendable {
     let checkoutAPI: BotAPI?
     public let sender: OutboxSender
     let handler: UpdateHandler
+    /// Under a leader lease: polling, sending and the drain happen only while it allows.
+    let fence: LeaseFence?
     let replies: ReplyBook
     let settings: Settings
     let logger: Logger
@@ -91,7 +93,7 @@ public final class TelegramBot: Sendable {
 
     public init(
         baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings, alerts: AlertScheduler? = nil,
-        logger: Logger
+        fence: BatchFence? = nil, logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
         checkoutAPI = assistant.settings.paymentMode == .off ? nil : BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "checkout"))
@@ -104,8 +106,10 @@ public final class TelegramBot: Sendable {
         monitoringServer = settings.metricsListen.map { MonitoringServer(address: $0, routes: monitor.routes) }
         sender = OutboxSender(
             database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, monitor: monitor,
-            payments: PaymentContext(providerToken: settings.paymentToken, catalogue: assistant.catalogue), clock: assistant.clock, logger: logger)
-        handler = UpdateHandler(assistant: assistant, database: database, logger: logger, monitor: monitor)
+            payments: PaymentContext(providerToken: settings.paymentToken, catalogue: assistant.catalogue), clock: assistant.clock,
+            fence: fence?.fence, logger: logger)
+        handler = UpdateHandler(assistant: assistant, database: database, logger: logger, monitor: monitor, fence: fence)
+        self.fence = fence?.fence
         replies = assistant.knowledge.replies
         self.settings = settings
         self.logger = logger
@@ -215,6 +219,13 @@ public final class TelegramBot: Sendable {
             if let alerts = self.alerts { group.addTask { await self.alertLoop(alerts) } }
             group.addTask { await self.faqLoop() }
             if handler.assistant.settings.operatorChatID != nil { group.addTask { await self.ticketLoop() } }
+            if let fence = self.fence {
+                group.addTask {
+                    // Leadership ended (deadline passed, or fenced): everything stops now.
+                    while !Task.isCancelled, fence.mayAct() { try? await Task.sleep(nanoseconds: 20_000_000) }
+                    if !Task.isCancelled { self.logger.warning("lease.stopped_acting", ["fenced": .bool(fence.wasFenced)]) }
+                }
+            }
             group.addTask {
                 for await number in shutdown {
                     self.logger.info("bot.signal", ["signal": .int(Int64(number))])
@@ -315,6 +326,7 @@ public final class TelegramBot: Sendable {
             switch action {
             case .poll(let offset, let timeout, let deadline):
                 if Task.isCancelled { return }
+                if let fence, !fence.mayAct() { return }
                 do {
                     let api = pollAPI
                     guard let answer = try await Self.withDeadline(seconds: deadline, { try await api.getUpdates(offset: offset, timeoutSeconds: timeout) }) else {
@@ -365,6 +377,12 @@ public final class TelegramBot: Sendable {
 
     /// After polling stopped: confirm what was handled, then send what is pending for a while.
     func finish() async {
+        // No longer the leader: another instance polls and sends; confirming the offset would
+        // cut its long poll short, and sending would duplicate its work.
+        if let fence, !fence.mayAct() {
+            logger.info("bot.stopped", ["leading": .bool(false)])
+            return
+        }
         if let offset = try? await handler.storedOffset(), offset > 0 {
             _ = try? await setupAPI.getUpdates(offset: offset, timeoutSeconds: 0, limit: 1)
         }

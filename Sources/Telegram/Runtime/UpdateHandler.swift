@@ -15,12 +15,15 @@ public struct UpdateHandler: Sendable {
     let logger: Logger
     /// Times each classification (`BotMonitor.classification`).
     let monitor: BotMonitor?
+    /// Under a leader lease: each batch's offset is also stored fenced on the lease's epoch.
+    let fence: BatchFence?
 
-    public init(assistant: Assistant, database: Database, logger: Logger, monitor: BotMonitor? = nil) {
+    public init(assistant: Assistant, database: Database, logger: Logger, monitor: BotMonitor? = nil, fence: BatchFence? = nil) {
         self.assistant = assistant
         self.database = database
         self.logger = logger
         self.monitor = monitor
+        self.fence = fence
     }
 
     /// The offset to poll from: one past the last update handled.
@@ -152,7 +155,7 @@ public struct UpdateHandler: Sendable {
     /// transaction, so a failing update is skipped alone and the others still commit.
     /// Returns the replies queued and the FAQ to install if it changed.
     private func write(_ updates: [Update], _ prepared: [PreparedInbound?], malformed: [Int64]) async throws -> (Int, FAQSnapshot?) {
-        let assistant = self.assistant, logger = self.logger, now = assistant.clock.now()
+        let assistant = self.assistant, logger = self.logger, now = assistant.clock.now(), fence = self.fence
         return try await database.write { db in
             let last = max(updates.map(\.updateID).max() ?? 0, malformed.max() ?? 0)
             var queued = 0
@@ -160,11 +163,14 @@ public struct UpdateHandler: Sendable {
                 try db.transaction {
                     queued = 0
                     for (index, update) in updates.enumerated() { queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger) }
-                    if last > 0 { try BotState.advance(db, .telegramOffset, to: last + 1, at: now) }
+                    if last > 0 { try Self.storeOffset(db, last + 1, at: now, fence: fence) }
                 }
-            } catch let error as DatabaseError where error.isInterrupted || error.isBusy {
-                // Cancelled or locked out, not broken: nothing was committed, and the batch comes
-                // again (after the poll loop's back-off, or a restart).
+            } catch let error as DatabaseError where error.isTransient {
+                // Cancelled, locked out or cut off, not broken: nothing was committed, and the
+                // batch comes again (after the poll loop's back-off, or a restart).
+                throw error
+            } catch let error as LeaseLost {
+                // Another instance leads now: it handles these updates.
                 throw error
             } catch {
                 queued = 0
@@ -172,21 +178,30 @@ public struct UpdateHandler: Sendable {
                     do {
                         try db.transaction {
                             queued += try Self.handleOne(update, prepared[index], assistant: assistant, db: db, logger: logger)
-                            try BotState.advance(db, .telegramOffset, to: update.updateID + 1, at: now)
+                            try Self.storeOffset(db, update.updateID + 1, at: now, fence: fence)
                         }
-                    } catch let error as DatabaseError where error.isInterrupted || error.isBusy {
+                    } catch let error as DatabaseError where error.isTransient {
+                        throw error
+                    } catch let error as LeaseLost {
                         throw error
                     } catch {
                         // The update's own changes rolled back; skip it rather than block the chat forever.
                         logger.error("update.failed", ["update": .int(update.updateID), "error": .string("\(error)")])
-                        try BotState.advance(db, .telegramOffset, to: update.updateID + 1, at: now)
+                        try Self.storeOffset(db, update.updateID + 1, at: now, fence: fence)
                     }
                 }
-                if last > 0 { try BotState.advance(db, .telegramOffset, to: last + 1, at: now) }
+                if last > 0 { try Self.storeOffset(db, last + 1, at: now, fence: fence) }
             }
             for id in malformed { logger.warning("update.malformed", ["update": .int(id)]) }
             return (queued, try assistant.staleFAQ(db))
         }
+    }
+
+    /// Advances the stored offset in the caller's transaction and, under a leader lease,
+    /// stores it on the lease row fenced on this instance's epoch (`LeaseLost` otherwise).
+    static func storeOffset(_ db: any Connection, _ offset: Int64, at now: Instant, fence: BatchFence?) throws {
+        try BotState.advance(db, .telegramOffset, to: offset, at: now)
+        try fence?.commit(db, offset: offset)
     }
 
     /// One update's replies queued in the caller's transaction; how many.

@@ -1,0 +1,227 @@
+import BotAPIDouble
+import Foundation
+import Storage
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two real `baohao run` processes on one PostgreSQL database, a 2 s lease, and the Bot API
+/// double: the leader fails in one way or another during a burst, and the standby takes
+/// over. Each scenario checks what the customer and the database see:
+/// - every update's effects happen exactly once (one queued reply per message, no more);
+/// - the stored offset never goes back, and epochs follow one another (one epoch commits
+///   at a time: a sample of (epoch, offset) never pairs a newer epoch with an older offset);
+/// - every message gets its reply at least once; duplicates only for sends in flight at the
+///   fault, counted and printed.
+@Suite(.requiresPostgres, .serialized) struct FailoverTests {
+    static let texts = ["我的余额", "點樣續費呀", "how do I cancel", "谢谢", "你好", "可以退款吗", "充值失败了", "what is the grace period for csl"]
+
+    /// The cluster, a database, the double and the environment both processes share.
+    final class Rig: Sendable {
+        let double: BotAPIDouble
+        let url: String
+        let directory: String
+        let environment: [String: String]
+        /// (epoch, offset) as sampled from the lease row every 20 ms while the scenario runs.
+        let samples = Mutex<[(epoch: Int64, offset: Int64)]>([])
+        let sampling = Atomic<Bool>(true)
+
+        init() throws {
+            double = try BotAPIDouble()
+            double.start()
+            url = try PostgresCluster.shared().makeDatabase()
+            let (directory, base) = try CrashRestartTests.botEnvironment(
+                double: double,
+                config: #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "info", "lease_ttl_seconds": 2}"#)
+            var environment = base
+            environment["BAOHAO_DB"] = url
+            self.directory = directory
+            self.environment = environment
+        }
+
+        func start(_ name: String) throws -> pid_t {
+            try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
+        }
+
+        func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
+
+        /// The lease row: holder, epoch, offset (nil before any instance made it).
+        func lease() -> (holder: String, epoch: Int64, offset: Int64)? {
+            guard let db = try? PGConnection(url) else { return nil }
+            return try? db.queryFirst("SELECT coalesce(holder, ''), epoch, update_offset FROM leader_lease") {
+                ($0.string(0), $0.int64(1), $0.int64(2))
+            }
+        }
+
+        /// Waits until the process `pid` holds the lease; its epoch.
+        func waitUntilLeading(_ pid: pid_t, seconds: Double = 60) async -> Int64? {
+            let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+            while ContinuousClock.now < deadline {
+                if let lease = lease(), lease.holder.hasSuffix("/\(pid)") { return lease.epoch }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return nil
+        }
+
+        /// Samples the lease row on a thread of its own until `stopSampling`.
+        func startSampling() {
+            let url = self.url
+            Thread {
+                guard let db = try? PGConnection(url) else { return }
+                while self.sampling.load(ordering: .acquiring) {
+                    if let row = try? db.queryFirst("SELECT epoch, update_offset FROM leader_lease", map: { ($0.int64(0), $0.int64(1)) }) {
+                        self.samples.withLock { $0.append((row.0, row.1)) }
+                    }
+                    usleep(20_000)
+                }
+            }.start()
+        }
+
+        func stopSampling() { sampling.store(false, ordering: .releasing) }
+
+        /// `total` messages from `chats` chats; how many each chat sent.
+        func inject(total: Int, chats: Int, from first: Int = 0) -> [Int64: Int] {
+            var byChat: [Int64: Int] = [:]
+            for i in first..<(first + total) {
+                let chat = Int64(50_000 + i % chats)
+                double.injectMessage(chatID: chat, text: FailoverTests.texts[(i / chats) % FailoverTests.texts.count])
+                byChat[chat, default: 0] += 1
+            }
+            return byChat
+        }
+
+        /// The invariants, checked after every reply arrived; the duplicates, for the record.
+        func check(_ sent: [Int64: Int], scenario: String) throws -> Int {
+            stopSampling()
+            let total = sent.values.reduce(0, +)
+            let db = try PGConnection(url)
+            // Exactly once: one reply queued per message, none twice.
+            let queued = try db.query("SELECT chat_id, count(*) FROM outbox GROUP BY chat_id") { ($0.int64(0), $0.int(1)) }
+            let queuedByChat = Dictionary(uniqueKeysWithValues: queued)
+            #expect(queuedByChat == sent, "\(scenario): replies queued per chat differ from messages sent per chat")
+            #expect(try db.queryFirst("SELECT count(*) FROM outbox") { $0.int(0) } == total)
+            // The offset never went back, and an older epoch never committed after a newer one.
+            let points = samples.withLock { $0 }
+            #expect(points.count > 10, "\(scenario): the lease row was sampled")
+            for (a, b) in zip(points, points.dropFirst()) {
+                #expect(b.offset >= a.offset, "\(scenario): the offset went back from \(a.offset) to \(b.offset)")
+                #expect(b.epoch >= a.epoch, "\(scenario): the epoch went back from \(a.epoch) to \(b.epoch)")
+            }
+            // Every reply at least once; the rest are duplicates of sends in flight.
+            var duplicates = 0
+            for (chat, count) in sent {
+                let replies = double.sentMessages(to: chat).count
+                #expect(replies >= count, "\(scenario): chat \(chat) got \(replies) replies to \(count) messages")
+                duplicates += max(0, replies - count)
+            }
+            return duplicates
+        }
+
+        func stop(_ pids: [pid_t]) {
+            for pid in pids {
+                kill(pid, SIGCONT)
+                kill(pid, SIGKILL)
+                _ = InstanceLockTests.waitForExit(pid)
+            }
+            stopSampling()
+            double.stop()
+        }
+    }
+
+    /// Waits until every chat got at least as many replies as it sent messages.
+    static func allAnswered(_ rig: Rig, _ sent: [Int64: Int], seconds: Double = 60) async -> Bool {
+        await rig.double.waitAsync(timeout: seconds) { sent.allSatisfy { rig.double.sentMessages(to: $0.key).count >= $0.value } }
+    }
+
+    /// (a) The leader is killed with SIGKILL in the middle of a burst.
+    @Test func aLeaderKilledMidBatchIsReplacedAndNothingIsLostOrDoubled() async throws {
+        let rig = try Rig()
+        let a = try rig.start("a")
+        var pids = [a]
+        defer { rig.stop(pids) }
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        pids.append(b)
+        rig.startSampling()
+        let sent = rig.inject(total: 1_200, chats: 120)
+        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let killedAt = rig.double.sentMessages().count
+        kill(a, SIGKILL)
+        _ = InstanceLockTests.waitForExit(a)
+        let took = ContinuousClock.now
+        let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
+        let takeover = ContinuousClock.now - took
+        #expect(second > first)
+        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
+        let duplicates = try rig.check(sent, scenario: "kill -9")
+        print("failover (a) kill -9: killed after \(killedAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        #expect(duplicates <= 2 * 2, "at most the sends in flight at the kill (two sending connections) go twice")
+    }
+
+    /// (b) The leader is paused (SIGSTOP) past its lease; the standby takes over; the old
+    /// leader, continued, must not commit or send: its commit is fenced or its own clock
+    /// stops it, and it becomes a standby.
+    @Test func aPausedLeaderIsFencedWhenItWakesAndStepsDown() async throws {
+        let rig = try Rig()
+        let a = try rig.start("a")
+        var pids = [a]
+        defer { rig.stop(pids) }
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        pids.append(b)
+        rig.startSampling()
+        let sent = rig.inject(total: 1_200, chats: 120)
+        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let pausedAt = rig.double.sentMessages().count
+        kill(a, SIGSTOP)
+        let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
+        #expect(second > first)
+        // Let the new leader commit a few batches, then wake the old one.
+        try await Task.sleep(for: .seconds(1))
+        kill(a, SIGCONT)
+        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
+        // The old leader noticed, stopped acting, and still runs (as a standby).
+        #expect(
+            await rig.double.waitAsync(timeout: 20) { rig.log("a").contains("lease.stopped_leading") || rig.log("a").contains("lease.stopped_acting") },
+            "\(rig.log("a"))")
+        #expect(kill(a, 0) == 0, "the old leader is still running")
+        #expect(rig.lease()?.holder.hasSuffix("/\(b)") == true, "the new leader kept the lease")
+        let duplicates = try rig.check(sent, scenario: "SIGSTOP")
+        print("failover (b) SIGSTOP: paused after \(pausedAt) replies, epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        #expect(duplicates <= 2 * 2)
+    }
+
+    /// (e) SIGTERM while a long poll is open: the leader finishes its term and releases the
+    /// lease, and the standby takes over without waiting for the TTL.
+    @Test func sigtermHandsTheLeaseOverAtOnce() async throws {
+        let rig = try Rig()
+        let a = try rig.start("a")
+        var pids = [a]
+        defer { rig.stop(pids) }
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        pids.append(b)
+        rig.startSampling()
+        var sent = rig.inject(total: 300, chats: 60)
+        #expect(await Self.allAnswered(rig, sent))
+        // Idle now: the leader's getUpdates is a long poll.
+        try await Task.sleep(for: .milliseconds(300))
+        let signalled = ContinuousClock.now
+        kill(a, SIGTERM)
+        let status = InstanceLockTests.waitForExit(a)
+        #expect(status == 0, "exit status \(status)\n\(rig.log("a"))")
+        let second = try #require(await rig.waitUntilLeading(b, seconds: 30))
+        let handover = ContinuousClock.now - signalled
+        #expect(second > first)
+        #expect(rig.log("a").contains("lease.released"), "\(rig.log("a"))")
+        for (chat, count) in rig.inject(total: 300, chats: 60, from: 300) { sent[chat, default: 0] += count }
+        #expect(await Self.allAnswered(rig, sent))
+        let duplicates = try rig.check(sent, scenario: "SIGTERM")
+        print("failover (e) SIGTERM: handed over in \(handover) (lease 2 s), epochs \(first)→\(second), \(duplicates) duplicate(s) of 600")
+        #expect(duplicates == 0, "a hand-over sends nothing twice")
+    }
+}
