@@ -172,6 +172,21 @@ public final class PostgresCluster: Sendable {
             bin + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url(database: database), "-c", sql])
     }
 
+    /// Stops the server (`-m fast`: sessions are disconnected), keeps it down for `downtime`,
+    /// and starts it again on the same port with the same data: a database restart as the
+    /// bot sees one. For a cluster of the test's own (`init()`), never the shared one.
+    public func restart(downtime: Duration) throws {
+        guard let bin = Self.binDirectory else { throw ClusterError(message: "PostgreSQL is not installed") }
+        try Self.runAsServerUser(bin + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+        Thread.sleep(forTimeInterval: Double(downtime.components.seconds) + Double(downtime.components.attoseconds) / 1e18)
+        try Self.runAsServerUser(
+            bin + "/pg_ctl",
+            [
+                "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60", "-o",
+                "-k \(directory) -h 127.0.0.1 -p \(port) -F -c max_connections=200", "start",
+            ])
+    }
+
     /// Stops the server at once (`-m immediate`) and removes its directory. Idempotent.
     public func stop() throws {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing), let bin = Self.binDirectory else { return }

@@ -30,10 +30,11 @@ import Glibc
         let samples = Mutex<[(epoch: Int64, offset: Int64)]>([])
         let sampling = Atomic<Bool>(true)
 
-        init() throws {
+        /// On `cluster` (the shared one unless a scenario restarts its own).
+        init(cluster: PostgresCluster? = nil) throws {
             double = try BotAPIDouble()
             double.start()
-            url = try PostgresCluster.shared().makeDatabase()
+            url = try (cluster ?? PostgresCluster.shared()).makeDatabase()
             let (directory, base) = try CrashRestartTests.botEnvironment(
                 double: double,
                 config: #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "info", "lease_ttl_seconds": 2}"#)
@@ -43,8 +44,11 @@ import Glibc
             self.environment = environment
         }
 
-        func start(_ name: String) throws -> pid_t {
-            try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
+        /// Starts `baohao run`, on `database` when given (a proxied URL) rather than `url`.
+        func start(_ name: String, database: String? = nil) throws -> pid_t {
+            var environment = self.environment
+            if let database { environment["BAOHAO_DB"] = database }
+            return try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
         }
 
         func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
@@ -73,6 +77,7 @@ import Glibc
             Thread {
                 guard let db = try? PGConnection(url) else { return }
                 while self.sampling.load(ordering: .acquiring) {
+                    try? db.reconnectIfBroken()
                     if let row = try? db.queryFirst("SELECT epoch, update_offset FROM leader_lease", map: { ($0.int64(0), $0.int64(1)) }) {
                         self.samples.withLock { $0.append((row.0, row.1)) }
                     }
@@ -223,5 +228,67 @@ import Glibc
         let duplicates = try rig.check(sent, scenario: "SIGTERM")
         print("failover (e) SIGTERM: handed over in \(handover) (lease 2 s), epochs \(first)→\(second), \(duplicates) duplicate(s) of 600")
         #expect(duplicates == 0, "a hand-over sends nothing twice")
+    }
+
+    /// (c) The leader's connection to PostgreSQL is blackholed (a TCP proxy stops forwarding,
+    /// connections stay open): the leader stops on its own clock, the server ends its idle
+    /// transaction, the standby takes over; when the network heals, the old leader finds its
+    /// lease gone and stays a standby.
+    @Test func aLeaderCutOffFromTheDatabaseStopsAndTheStandbyTakesOver() async throws {
+        let rig = try Rig()
+        let port = try #require(URLComponents(string: rig.url)?.port)
+        let proxy = try TCPProxy(targetPort: port)
+        defer { proxy.stop() }
+        let proxied = rig.url.replacingOccurrences(of: ":\(port)/", with: ":\(proxy.port)/")
+        let a = try rig.start("a", database: proxied)
+        var pids = [a]
+        defer { rig.stop(pids) }
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        pids.append(b)
+        rig.startSampling()
+        let sent = rig.inject(total: 1_200, chats: 120)
+        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let cutAt = rig.double.sentMessages().count
+        proxy.pause()
+        let cut = ContinuousClock.now
+        let second = try #require(await rig.waitUntilLeading(b, seconds: 40), "the standby never took over\n\(rig.log("b"))")
+        let takeover = ContinuousClock.now - cut
+        #expect(second > first)
+        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
+        proxy.resume()
+        #expect(
+            await rig.double.waitAsync(timeout: 30) { rig.log("a").contains("lease.stopped_leading") || rig.log("a").contains("lease.stopped_acting") },
+            "\(rig.log("a"))")
+        try await Task.sleep(for: .seconds(1))
+        #expect(rig.lease()?.holder.hasSuffix("/\(b)") == true, "the new leader kept the lease")
+        let duplicates = try rig.check(sent, scenario: "blackhole")
+        print("failover (c) blackhole: cut after \(cutAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        #expect(duplicates <= 2 * 2)
+    }
+
+    /// (d) PostgreSQL restarts (down for 3 s, longer than the lease) in the middle of a burst:
+    /// both instances reconnect, one leads with a newer epoch, nothing is lost or doubled.
+    @Test func aDatabaseRestartInTheMiddleOfABurstLosesNothing() async throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let rig = try Rig(cluster: cluster)
+        let a = try rig.start("a")
+        var pids = [a]
+        defer { rig.stop(pids) }
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        pids.append(b)
+        rig.startSampling()
+        let sent = rig.inject(total: 1_200, chats: 120)
+        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let restartedAt = rig.double.sentMessages().count
+        try cluster.restart(downtime: .seconds(3))
+        #expect(await Self.allAnswered(rig, sent, seconds: 90), "\(rig.double.sentMessages().count) replies\na:\n\(rig.log("a"))\nb:\n\(rig.log("b"))")
+        let lease = try #require(rig.lease())
+        #expect(lease.epoch > first, "the lease expired during the restart and was taken again")
+        let duplicates = try rig.check(sent, scenario: "restart")
+        print("failover (d) PostgreSQL restart: after \(restartedAt) replies, down 3 s, epochs \(first)→\(lease.epoch) (\(lease.holder)), \(duplicates) duplicate(s) of 1200")
+        #expect(duplicates <= 2 * 2)
     }
 }
