@@ -31,7 +31,11 @@ enum CommandTree {
                 arguments: [ArgumentSpec("FILE", "the labelled utterances (.jsonl)")],
                 options: [OptionSpec("--json", "Print one JSON object (accuracy, macro_f1, count, clarify_rate, per_label, p50_us, p99_us).")]),
             CommandSpec(
-                "migrate", "Create or upgrade the database schema and print the applied versions."),
+                "migrate", "Create or upgrade the database schema and print the applied versions; with --to URL, copy the SQLite database into PostgreSQL.",
+                discussion: "With --to postgres://user@host/db, the configured SQLite database (--db, BAOHAO_DB or database_path) is copied into that PostgreSQL database, which must be empty: one transaction creates the schema at the source's version, copies every table (parents first), moves the id sequences past the copied ids and checks each table's row count and contents read back; any failure leaves the target as it was. Refused, changing nothing, when a bot serves the source (stop it first), the source is missing, not SQLite or newer than this baohao, or the target is not empty. A source at an older schema version is first migrated on SQLite (as the bot would do on starting), and says so; otherwise the SQLite file is left as it is. The bot uses PostgreSQL once database_path (or BAOHAO_DB) names the URL. The password in the URL is never printed (or give it in PGPASSWORD or ~/.pgpass).",
+                options: [
+                    OptionSpec("--to", value: "URL", "Copy the SQLite database into this empty PostgreSQL database (postgres://… or postgresql://…)."),
+                ]),
             CommandSpec(
                 "backup", "Copy the database into FILE, consistently, also while the bot runs and serves.",
                 discussion: "SQLite's online backup API, a few pages at a time, so the bot's writes go on. The copy is written beside FILE under a temporary name, passes SQLite's integrity check, and only then becomes FILE: a failed backup leaves nothing under FILE. Prints the pages copied, the size and the schema version.",
