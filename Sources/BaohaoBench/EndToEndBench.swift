@@ -15,8 +15,18 @@ enum EndToEndBench {
         var startupMilliseconds: Double
     }
 
-    /// `prepare` fills the bot's database before it starts (lines, a large FAQ).
-    static func run(root: String, messages: [String], count: Int = 20_000, chats: Int = 1_000, prepare: ((String) throws -> Void)? = nil) throws -> Figures {
+    /// Messages injected in one run unless the caller says otherwise.
+    static let defaultCount = 20_000
+
+    /// `database` is the bot's `BAOHAO_DB`: nil for a new SQLite file in the run's temporary
+    /// directory, or a location given by the caller (a fresh PostgreSQL database's URL).
+    /// `prepare` fills the bot's database, given its location, before the bot starts (lines,
+    /// a large FAQ). `serverCPUSeconds`, when given, reads the CPU time a database server has
+    /// used so far, for BENCH_VERBOSE's figures per message.
+    static func run(
+        root: String, messages: [String], count: Int = defaultCount, chats: Int = 1_000, database: String? = nil,
+        prepare: ((String) throws -> Void)? = nil, serverCPUSeconds: (() -> Double)? = nil
+    ) throws -> Figures {
         let binary = root + "/.build/release/baohao"
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw BenchError("build the release binary first: swift build -c release") }
         let double = try BotAPIDouble()
@@ -31,8 +41,9 @@ enum EndToEndBench {
         var environment = ProcessInfo.processInfo.environment
         environment["BOT_TOKEN"] = double.token
         environment["BAOHAO_API_BASE"] = double.baseURL
-        environment["BAOHAO_DB"] = directory + "/bench.sqlite"
-        try prepare?(directory + "/bench.sqlite")
+        let location = database ?? directory + "/bench.sqlite"
+        environment["BAOHAO_DB"] = location
+        try prepare?(location)
         environment["BAOHAO_CONFIG"] = config
         // One message waits already, so the first getUpdates returns at once: the time until
         // it is recorded is the start-up time.
@@ -55,7 +66,7 @@ enum EndToEndBench {
         }
 
         // Everything arrives at once; the bot answers as fast as it can.
-        let botCPUBefore = cpuSeconds(pid), ownCPUBefore = cpuSeconds(getpid())
+        let botCPUBefore = cpuSeconds(pid), ownCPUBefore = cpuSeconds(getpid()), serverCPUBefore = serverCPUSeconds?() ?? 0
         let begin = ContinuousClock.now
         for i in 0..<count { double.injectMessage(chatID: Int64(1 + i % chats), text: messages[i % messages.count]) }
         // Checked every millisecond rather than woken by every message: the benchmark's own
@@ -70,8 +81,10 @@ enum EndToEndBench {
         // spawned child would carry this benchmark's own peak from before the exec).
         let peakKB = highWaterKB(pid)
         let botCPU = cpuSeconds(pid) - botCPUBefore, ownCPU = cpuSeconds(getpid()) - ownCPUBefore
+        let serverCPU = serverCPUSeconds.map { $0() - serverCPUBefore }
         if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil {
-            print("  e2e: bot process \(Int(botCPU / Double(count) * 1e6)) µs CPU per message, benchmark and double \(Int(ownCPU / Double(count) * 1e6)) µs (from the first injected message to the last reply)")
+            let server = serverCPU.map { ", database server \(Int($0 / Double(count) * 1e6)) µs" } ?? ""
+            print("  e2e: bot process \(Int(botCPU / Double(count) * 1e6)) µs CPU per message, benchmark and double \(Int(ownCPU / Double(count) * 1e6)) µs\(server) (from the first injected message to the last reply; \(Int(seconds(elapsed) / Double(count) * 1e6)) µs of wall time)")
             if let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) {
                 print("  e2e memory now: " + rollup.split(separator: "\n").filter { ["Rss:", "Anonymous:", "Shared_Clean:", "Private_Clean:", "Private_Dirty:"].contains(where: $0.hasPrefix) }.joined(separator: ", "))
             }

@@ -40,6 +40,8 @@ struct Row {
 }
 
 var rows: [Row] = []
+/// Figures that could not be measured here (key, label, why): shown as NOT RUN, never as a pass.
+var notRun: [(key: String, label: String, reason: String)] = []
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? ""
 if only.isEmpty || only == "nlu" || only == "shipped" || only == "10k" {
 do {
@@ -70,6 +72,56 @@ if only.isEmpty || only == "e2e" {
         print("start-up with an empty database: \(format(startup.median)) ms")
     } catch {
         print("baohao-bench: end to end: \(error)")
+    }
+}
+
+if only.isEmpty || only == "e2e-pg" {
+    // The same run as above (messages, count, chats, configuration), the bot's database a
+    // fresh one on a throwaway PostgreSQL server on loopback that this benchmark starts; the
+    // memory figure is the bot process's alone, not the server's.
+    if let reason = BenchPostgres.unavailableReason {
+        print("\(reason): the end-to-end figures on PostgreSQL were NOT RUN")
+        notRun.append((key: "e2e_pg_msgs_per_s", label: "messages answered per second, end to end (PostgreSQL on loopback)", reason: reason))
+        notRun.append((key: "e2e_pg_peak_rss_mb", label: "peak resident memory, end-to-end run (PostgreSQL)", reason: reason))
+    } else {
+        do {
+            // BENCH_PG_OPTIONS (server options such as `-c fsync=off`, or `-c
+            // shared_preload_libraries=pg_stat_statements` for BENCH_VERBOSE's statement
+            // counts) is for diagnosis: the note below then shows the changed settings.
+            let server = try BenchPostgres(options: ProcessInfo.processInfo.environment["BENCH_PG_OPTIONS"] ?? "")
+            defer { server.stop() }
+            print("PostgreSQL for end to end: a throwaway local server on 127.0.0.1 (TCP), \(server.settings)")
+            let verbose = ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil
+            var rates: [Double] = [], memory: [Double] = [], startups: [Double] = []
+            for _ in 0..<min(runs, 3) {
+                let database = try server.makeDatabase()
+                let before = verbose ? try server.counters(database: database) : [:]
+                let e2e = try EndToEndBench.run(root: root, messages: messages, database: database, serverCPUSeconds: { server.cpuSeconds() })
+                if verbose {
+                    // The bot's session has ended; give the server a moment to publish its statistics.
+                    usleep(1_500_000)
+                    let after = try server.counters(database: database)
+                    let perMessage = after.keys.sorted().compactMap { key -> (String, Double)? in
+                        let delta = (after[key] ?? 0) - (before[key] ?? 0)
+                        return delta == 0 ? nil : (key, delta / Double(EndToEndBench.defaultCount))
+                    }
+                    print("  e2e on PostgreSQL, per message over the whole run (start-up and migrations included): "
+                        + perMessage.filter { !$0.0.hasPrefix("statement: ") }.map { "\($0.0) \(format($0.1, 3))" }.joined(separator: ", "))
+                    for (statement, calls) in perMessage.filter({ $0.0.hasPrefix("statement: ") }).sorted(by: { $0.1 > $1.1 }).prefix(25) {
+                        print("    \(format(calls, 3))  \(statement.dropFirst("statement: ".count))")
+                    }
+                }
+                rates.append(e2e.messagesPerSecond)
+                memory.append(e2e.peakResidentMB)
+                startups.append(e2e.startupMilliseconds)
+            }
+            let rate = Sample(rates), peak = Sample(memory), startup = Sample(startups)
+            rows.append(Row(key: "e2e_pg_msgs_per_s", label: "messages answered per second, end to end (PostgreSQL on loopback)", sample: rate, unit: "/s", budget: "≥ 2000", withinBudget: rate.median >= 2000))
+            rows.append(Row(key: "e2e_pg_peak_rss_mb", label: "peak resident memory, end-to-end run (PostgreSQL)", sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30))
+            print("start-up with an empty PostgreSQL database (migrations included): \(format(startup.median)) ms")
+        } catch {
+            print("baohao-bench: end to end on PostgreSQL: \(error)")
+        }
     }
 }
 
@@ -133,6 +185,10 @@ for row in rows {
     let spread = "(" + format(row.sample.minimum) + " … " + format(row.sample.maximum) + ")"
     print("\(name)  \(value.padding(10))  \(spread.padding(18))  \((row.budget + " " + row.unit).padding(8))  \(row.withinBudget ? "yes" : "NO")")
 }
+for figure in notRun {
+    let name = figure.label + String(repeating: " ", count: max(0, 50 - figure.label.count))
+    print("\(name)  NOT RUN: \(figure.reason)")
+}
 print("(\(runs) runs each, \(messages.count) messages from Tests/Fixtures/devset.jsonl, release build, one core)")
 
 // JSON for machines.
@@ -143,8 +199,11 @@ for row in rows { spread[row.key] = [row.sample.minimum, row.sample.maximum] }
 struct Output: Encodable {
     let figures: [String: Double]
     let spread: [String: [Double]]
+    /// The figures that could not be measured here, with the reason.
+    let notRun: [String: String]
     let cores: Int
     let commit: String
+    enum CodingKeys: String, CodingKey { case figures, spread, notRun = "not_run", cores, commit }
 }
 func currentCommit() -> String {
     guard let head = try? String(contentsOfFile: root + "/.git/HEAD", encoding: .utf8) else { return "unknown" }
@@ -153,7 +212,7 @@ func currentCommit() -> String {
     let ref = String(trimmed.dropFirst(5))
     return (try? String(contentsOfFile: root + "/.git/" + ref, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
 }
-let output = Output(figures: json, spread: spread, cores: ProcessInfo.processInfo.activeProcessorCount, commit: currentCommit())
+let output = Output(figures: json, spread: spread, notRun: Dictionary(notRun.map { ($0.key, $0.reason) }, uniquingKeysWith: { a, _ in a }), cores: ProcessInfo.processInfo.activeProcessorCount, commit: currentCommit())
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
 try? FileManager.default.createDirectory(atPath: root + "/.bench", withIntermediateDirectories: true)
