@@ -111,8 +111,12 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     /// The server's version as a number (150018 for 15.18).
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
-    /// True while the session is inside a transaction block (including a failed one).
-    public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+    /// True while the session is inside a transaction block (including a failed one). A
+    /// broken connection is in none: its transaction ended with it on the server.
+    public var isInTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
 
     /// True when the connection to the server is lost.
     public var isBroken: Bool { PQstatus(handle) == CONNECTION_BAD }
