@@ -137,6 +137,14 @@ import Glibc
         }
     }
 
+    /// Runs blocking work (a server's start or restart, psql, waiting for a process) on a
+    /// thread of its own: the cooperative pool's two threads belong to every suite's tasks.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// Waits until every chat got at least as many replies as it sent messages.
     static func allAnswered(_ rig: Rig, _ sent: [Int64: Int], seconds: Double = 60) async -> Bool {
         await rig.double.waitAsync(timeout: seconds) { sent.allSatisfy { rig.double.sentMessages(to: $0.key).count >= $0.value } }
@@ -144,7 +152,7 @@ import Glibc
 
     /// (a) The leader is killed with SIGKILL in the middle of a burst.
     @Test func aLeaderKilledMidBatchIsReplacedAndNothingIsLostOrDoubled() async throws {
-        let rig = try Rig()
+        let rig = try await Self.offPool { try Rig() }
         let a = try rig.start("a")
         var pids = [a]
         defer { rig.stop(pids) }
@@ -156,7 +164,7 @@ import Glibc
         #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
         let killedAt = rig.double.sentMessages().count
         kill(a, SIGKILL)
-        _ = InstanceLockTests.waitForExit(a)
+        _ = try await Self.offPool { InstanceLockTests.waitForExit(a) }
         let took = ContinuousClock.now
         let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
         let takeover = ContinuousClock.now - took
@@ -171,7 +179,7 @@ import Glibc
     /// leader, continued, must not commit or send: its commit is fenced or its own clock
     /// stops it, and it becomes a standby.
     @Test func aPausedLeaderIsFencedWhenItWakesAndStepsDown() async throws {
-        let rig = try Rig()
+        let rig = try await Self.offPool { try Rig() }
         let a = try rig.start("a")
         var pids = [a]
         defer { rig.stop(pids) }
@@ -203,7 +211,7 @@ import Glibc
     /// (e) SIGTERM while a long poll is open: the leader finishes its term and releases the
     /// lease, and the standby takes over without waiting for the TTL.
     @Test func sigtermHandsTheLeaseOverAtOnce() async throws {
-        let rig = try Rig()
+        let rig = try await Self.offPool { try Rig() }
         let a = try rig.start("a")
         var pids = [a]
         defer { rig.stop(pids) }
@@ -217,7 +225,7 @@ import Glibc
         try await Task.sleep(for: .milliseconds(300))
         let signalled = ContinuousClock.now
         kill(a, SIGTERM)
-        let status = InstanceLockTests.waitForExit(a)
+        let status = try await Self.offPool { InstanceLockTests.waitForExit(a) }
         #expect(status == 0, "exit status \(status)\n\(rig.log("a"))")
         let second = try #require(await rig.waitUntilLeading(b, seconds: 30))
         let handover = ContinuousClock.now - signalled
@@ -235,7 +243,7 @@ import Glibc
     /// transaction, the standby takes over; when the network heals, the old leader finds its
     /// lease gone and stays a standby.
     @Test func aLeaderCutOffFromTheDatabaseStopsAndTheStandbyTakesOver() async throws {
-        let rig = try Rig()
+        let rig = try await Self.offPool { try Rig() }
         let port = try #require(URLComponents(string: rig.url)?.port)
         let proxy = try TCPProxy(targetPort: port)
         defer { proxy.stop() }
@@ -270,9 +278,9 @@ import Glibc
     /// (d) PostgreSQL restarts (down for 3 s, longer than the lease) in the middle of a burst:
     /// both instances reconnect, one leads with a newer epoch, nothing is lost or doubled.
     @Test func aDatabaseRestartInTheMiddleOfABurstLosesNothing() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await Self.offPool { try PostgresCluster() }
         defer { try? cluster.stop() }
-        let rig = try Rig(cluster: cluster)
+        let rig = try await Self.offPool { try Rig(cluster: cluster) }
         let a = try rig.start("a")
         var pids = [a]
         defer { rig.stop(pids) }
@@ -283,7 +291,7 @@ import Glibc
         let sent = rig.inject(total: 1_200, chats: 120)
         #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
         let restartedAt = rig.double.sentMessages().count
-        try cluster.restart(downtime: .seconds(3))
+        try await Self.offPool { try cluster.restart(downtime: .seconds(3)) }
         #expect(await Self.allAnswered(rig, sent, seconds: 90), "\(rig.double.sentMessages().count) replies\na:\n\(rig.log("a"))\nb:\n\(rig.log("b"))")
         let lease = try #require(rig.lease())
         #expect(lease.epoch > first, "the lease expired during the restart and was taken again")
