@@ -185,7 +185,7 @@ public actor OutboxSender {
         let operatorChat = notices?.operatorChatID, payments = self.payments
 
         // Each client takes every n-th item; a chat's single item goes to one client.
-        let clients = self.clients, journal = self.journal
+        let clients = self.clients, journal = self.journal, fence = self.fence
         // Rate limits: a message in more parts than its chat's burst goes at the chat's pace.
         let limits = state.scheduler.limits
         inFlight?.begin(picked.map(\.id))
@@ -200,6 +200,10 @@ public actor OutboxSender {
                     await api.client.perform { _ in
                         var out: [SenderState.Attempt] = []
                         for item in share {
+                            // Leadership ended during the round (paused past the lease, or
+                            // fenced): the rest of it is the next leader's. Nothing else of
+                            // this sender runs after that, so the unsent need no outcome.
+                            if let fence, !fence.mayAct() { break }
                             let attempt =
                                 Self.ticketTarget(item, operatorChat: operatorChat).isTicketItem
                                 ? await Self.deliverTicketItem(item, api: api, route: routes[item.id])
