@@ -18,6 +18,8 @@ import Glibc
 /// - every message gets its reply at least once; duplicates only for sends in flight at the
 ///   fault, counted and printed.
 @Suite(.requiresPostgres, .serialized) struct FailoverTests {
+    /// Messages in each scenario's burst: enough that the fault lands in the middle of it.
+    static let burst = 3_000
     static let texts = ["我的余额", "點樣續費呀", "how do I cancel", "谢谢", "你好", "可以退款吗", "充值失败了", "what is the grace period for csl"]
 
     /// The cluster, a database, the double and the environment both processes share.
@@ -160,9 +162,10 @@ import Glibc
         let b = try rig.start("b")
         pids.append(b)
         rig.startSampling()
-        let sent = rig.inject(total: 1_200, chats: 120)
-        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let sent = rig.inject(total: Self.burst, chats: 150)
+        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
         let killedAt = rig.double.sentMessages().count
+        #expect(killedAt < Self.burst, "the fault came after the burst was answered (killedAt: \(killedAt)); it proves nothing")
         kill(a, SIGKILL)
         _ = try await Self.offPool { InstanceLockTests.waitForExit(a) }
         let took = ContinuousClock.now
@@ -171,7 +174,7 @@ import Glibc
         #expect(second > first)
         #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
         let duplicates = try rig.check(sent, scenario: "kill -9")
-        print("failover (a) kill -9: killed after \(killedAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        print("failover (a) kill -9: killed after \(killedAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2, "at most the sends in flight at the kill (two sending connections) go twice")
     }
 
@@ -187,9 +190,10 @@ import Glibc
         let b = try rig.start("b")
         pids.append(b)
         rig.startSampling()
-        let sent = rig.inject(total: 1_200, chats: 120)
-        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let sent = rig.inject(total: Self.burst, chats: 150)
+        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
         let pausedAt = rig.double.sentMessages().count
+        #expect(pausedAt < Self.burst, "the fault came after the burst was answered (pausedAt: \(pausedAt)); it proves nothing")
         kill(a, SIGSTOP)
         let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
         #expect(second > first)
@@ -204,7 +208,7 @@ import Glibc
         #expect(kill(a, 0) == 0, "the old leader is still running")
         #expect(rig.lease()?.holder.hasSuffix("/\(b)") == true, "the new leader kept the lease")
         let duplicates = try rig.check(sent, scenario: "SIGSTOP")
-        print("failover (b) SIGSTOP: paused after \(pausedAt) replies, epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        print("failover (b) SIGSTOP: paused after \(pausedAt) replies, epochs \(first)→\(second), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2)
     }
 
@@ -255,9 +259,10 @@ import Glibc
         let b = try rig.start("b")
         pids.append(b)
         rig.startSampling()
-        let sent = rig.inject(total: 1_200, chats: 120)
-        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let sent = rig.inject(total: Self.burst, chats: 150)
+        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
         let cutAt = rig.double.sentMessages().count
+        #expect(cutAt < Self.burst, "the fault came after the burst was answered (cutAt: \(cutAt)); it proves nothing")
         proxy.pause()
         let cut = ContinuousClock.now
         let second = try #require(await rig.waitUntilLeading(b, seconds: 40), "the standby never took over\n\(rig.log("b"))")
@@ -271,7 +276,7 @@ import Glibc
         try await Task.sleep(for: .seconds(1))
         #expect(rig.lease()?.holder.hasSuffix("/\(b)") == true, "the new leader kept the lease")
         let duplicates = try rig.check(sent, scenario: "blackhole")
-        print("failover (c) blackhole: cut after \(cutAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of 1200")
+        print("failover (c) blackhole: cut after \(cutAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2)
     }
 
@@ -288,15 +293,16 @@ import Glibc
         let b = try rig.start("b")
         pids.append(b)
         rig.startSampling()
-        let sent = rig.inject(total: 1_200, chats: 120)
-        #expect(await rig.double.waitAsync(timeout: 60) { rig.double.sentMessages().count >= 300 })
+        let sent = rig.inject(total: Self.burst, chats: 150)
+        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
         let restartedAt = rig.double.sentMessages().count
+        #expect(restartedAt < Self.burst, "the fault came after the burst was answered (restartedAt: \(restartedAt)); it proves nothing")
         try await Self.offPool { try cluster.restart(downtime: .seconds(3)) }
         #expect(await Self.allAnswered(rig, sent, seconds: 90), "\(rig.double.sentMessages().count) replies\na:\n\(rig.log("a"))\nb:\n\(rig.log("b"))")
         let lease = try #require(rig.lease())
         #expect(lease.epoch > first, "the lease expired during the restart and was taken again")
         let duplicates = try rig.check(sent, scenario: "restart")
-        print("failover (d) PostgreSQL restart: after \(restartedAt) replies, down 3 s, epochs \(first)→\(lease.epoch) (\(lease.holder)), \(duplicates) duplicate(s) of 1200")
+        print("failover (d) PostgreSQL restart: after \(restartedAt) replies, down 3 s, epochs \(first)→\(lease.epoch) (\(lease.holder)), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2)
     }
 }

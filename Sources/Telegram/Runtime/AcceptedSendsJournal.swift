@@ -2,8 +2,11 @@
 /// the outbox records it as sent, so that after a crash (or a failover) those items are
 /// marked sent instead of going twice. Only the sends in flight at the fault can repeat.
 protocol AcceptedSendsJournal: Sendable {
-    /// Telegram accepted item `id`.
-    func record(_ id: Int64)
+    /// Telegram accepted item `id`. False when it could not be noted (the database is
+    /// unreachable): the sender then stops its round, since what it sends next could not be
+    /// told apart from what still needs sending.
+    @discardableResult
+    func record(_ id: Int64) -> Bool
     /// Telegram accepted `partsSent` parts of item `id` (and the late notice when set).
     func recordProgress(_ id: Int64, partsSent: Int, lateNotice: Bool)
     /// The items accepted whole that the outbox may not record yet.

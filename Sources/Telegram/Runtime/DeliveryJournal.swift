@@ -25,15 +25,17 @@ final class DeliveryJournal: AcceptedSendsJournal, @unchecked Sendable {
     deinit { close(fd) }
 
     /// Notes that Telegram accepted item `id`.
-    func record(_ id: Int64) { append(String(id)) }
+    @discardableResult
+    func record(_ id: Int64) -> Bool { append(String(id)) }
 
     /// Notes that Telegram accepted `partsSent` parts of item `id` (and the late-reply
     /// notice before them when `lateNotice`), but not the rest.
     func recordProgress(_ id: Int64, partsSent: Int, lateNotice: Bool) { append("\(id)/\(partsSent)/\(lateNotice ? 1 : 0)") }
 
-    private func append(_ text: String) {
+    @discardableResult
+    private func append(_ text: String) -> Bool {
         let line = Array((text + "\n").utf8)
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == line.count
     }
 
     /// The items accepted whole since the file was last emptied (a torn last line is ignored).

@@ -211,7 +211,12 @@ public actor OutboxSender {
                                     ? await Self.deliverPaymentItem(item, api: api, payments: payments)
                                     : await Self.deliver(item, api: api, lateNotice: lateNotices[item.id], pacer: limits.partPacer(for: item.chatID))
                             if case .success = attempt.result {
-                                journal?.record(item.id)
+                                // Not noted (the database unreachable): stop here, or every
+                                // send from now on would go again once it is back.
+                                if journal?.record(item.id) == false {
+                                    out.append(attempt)
+                                    break
+                                }
                             } else if attempt.madeProgress {
                                 journal?.recordProgress(item.id, partsSent: attempt.partsSent, lateNotice: attempt.lateNotice)
                             }

@@ -24,14 +24,21 @@ final class PGDeliveryJournal: AcceptedSendsJournal, @unchecked Sendable {
 
     private var epoch: Int64 { fence?.epoch ?? 0 }
 
-    private func run(_ sql: String, _ arguments: [any DatabaseValueConvertible]) {
+    @discardableResult
+    private func run(_ sql: String, _ arguments: [any DatabaseValueConvertible]) -> Bool {
         lock.withLock { _ in
-            try? connection.reconnectIfBroken()
-            try? connection.execute(sql, arguments: arguments)
+            do {
+                try connection.reconnectIfBroken()
+                try connection.execute(sql, arguments: arguments)
+                return true
+            } catch {
+                return false
+            }
         }
     }
 
-    func record(_ id: Int64) {
+    @discardableResult
+    func record(_ id: Int64) -> Bool {
         run("INSERT INTO delivery_journal (epoch, outbox_id) VALUES (?, ?)", [epoch, id])
     }
 
