@@ -147,6 +147,22 @@ import Glibc
         }
     }
 
+    /// On a thread of its own (the test's tasks may wait seconds for a pool thread on a
+    /// loaded machine, while the burst goes on): waits for 300 replies, then applies `fault`
+    /// to the instance holding the lease at that moment. The replies by then, and that pid.
+    static func faultAfter300(_ rig: Rig, _ fault: @escaping @Sendable (pid_t) throws -> Void) async throws -> (count: Int, leader: pid_t?) {
+        try await offPool {
+            guard rig.double.wait(timeout: 60, until: { rig.double.sentMessages().count >= 300 }) else {
+                return (rig.double.sentMessages().count, nil)
+            }
+            guard let holder = rig.lease()?.holder, let leader = pid_t(holder.split(separator: "/").last ?? "") else {
+                return (rig.double.sentMessages().count, nil)
+            }
+            try fault(leader)
+            return (rig.double.sentMessages().count, leader)
+        }
+    }
+
     /// Waits until every chat got at least as many replies as it sent messages.
     static func allAnswered(_ rig: Rig, _ sent: [Int64: Int], seconds: Double = 60) async -> Bool {
         await rig.double.waitAsync(timeout: seconds) { sent.allSatisfy { rig.double.sentMessages(to: $0.key).count >= $0.value } }
@@ -163,16 +179,17 @@ import Glibc
         pids.append(b)
         rig.startSampling()
         let sent = rig.inject(total: Self.burst, chats: 150)
-        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
-        let killedAt = rig.double.sentMessages().count
+        let fault = try await Self.faultAfter300(rig) { kill($0, SIGKILL) }
+        let killedAt = fault.count
+        let leader = try #require(fault.leader, "no leader to kill")
+        let (standby, standbyName) = leader == a ? (b, "b") : (a, "a")
         #expect(killedAt < Self.burst, "the fault came after the burst was answered (killedAt: \(killedAt)); it proves nothing")
-        kill(a, SIGKILL)
-        _ = try await Self.offPool { InstanceLockTests.waitForExit(a) }
+        _ = try await Self.offPool { InstanceLockTests.waitForExit(leader) }
         let took = ContinuousClock.now
-        let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
+        let second = try #require(await rig.waitUntilLeading(standby, seconds: 30), "the standby never took over\n\(rig.log(standbyName))")
         let takeover = ContinuousClock.now - took
         #expect(second > first)
-        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
+        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log(standbyName))")
         let duplicates = try rig.check(sent, scenario: "kill -9")
         print("failover (a) kill -9: killed after \(killedAt) replies, standby led after \(takeover), epochs \(first)→\(second), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2, "at most the sends in flight at the kill (two sending connections) go twice")
@@ -191,22 +208,23 @@ import Glibc
         pids.append(b)
         rig.startSampling()
         let sent = rig.inject(total: Self.burst, chats: 150)
-        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
-        let pausedAt = rig.double.sentMessages().count
+        let fault = try await Self.faultAfter300(rig) { kill($0, SIGSTOP) }
+        let pausedAt = fault.count
+        let paused = try #require(fault.leader, "no leader to pause")
+        let (standby, pausedName) = paused == a ? (b, "a") : (a, "b")
         #expect(pausedAt < Self.burst, "the fault came after the burst was answered (pausedAt: \(pausedAt)); it proves nothing")
-        kill(a, SIGSTOP)
-        let second = try #require(await rig.waitUntilLeading(b, seconds: 30), "the standby never took over\n\(rig.log("b"))")
+        let second = try #require(await rig.waitUntilLeading(standby, seconds: 30), "the standby never took over")
         #expect(second > first)
         // Let the new leader commit a few batches, then wake the old one.
         try await Task.sleep(for: .seconds(1))
-        kill(a, SIGCONT)
-        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies\n\(rig.log("b"))")
+        kill(paused, SIGCONT)
+        #expect(await Self.allAnswered(rig, sent), "\(rig.double.sentMessages().count) replies")
         // The old leader noticed, stopped acting, and still runs (as a standby).
         #expect(
-            await rig.double.waitAsync(timeout: 20) { rig.log("a").contains("lease.stopped_leading") || rig.log("a").contains("lease.stopped_acting") },
-            "\(rig.log("a"))")
-        #expect(kill(a, 0) == 0, "the old leader is still running")
-        #expect(rig.lease()?.holder.hasSuffix("/\(b)") == true, "the new leader kept the lease")
+            await rig.double.waitAsync(timeout: 20) { rig.log(pausedName).contains("lease.stopped_leading") || rig.log(pausedName).contains("lease.stopped_acting") },
+            "\(rig.log(pausedName))")
+        #expect(kill(paused, 0) == 0, "the old leader is still running")
+        #expect(rig.lease()?.holder.hasSuffix("/\(standby)") == true, "the new leader kept the lease")
         let duplicates = try rig.check(sent, scenario: "SIGSTOP")
         print("failover (b) SIGSTOP: paused after \(pausedAt) replies, epochs \(first)→\(second), \(duplicates) duplicate(s) of \(Self.burst)")
         #expect(duplicates <= 2 * 2)
@@ -260,10 +278,10 @@ import Glibc
         pids.append(b)
         rig.startSampling()
         let sent = rig.inject(total: Self.burst, chats: 150)
-        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
-        let cutAt = rig.double.sentMessages().count
+        let fault = try await Self.faultAfter300(rig) { _ in proxy.pause() }
+        let cutAt = fault.count
+        #expect(fault.leader == a, "the instance cut off was the leader")
         #expect(cutAt < Self.burst, "the fault came after the burst was answered (cutAt: \(cutAt)); it proves nothing")
-        proxy.pause()
         let cut = ContinuousClock.now
         let second = try #require(await rig.waitUntilLeading(b, seconds: 40), "the standby never took over\n\(rig.log("b"))")
         let takeover = ContinuousClock.now - cut
@@ -294,10 +312,10 @@ import Glibc
         pids.append(b)
         rig.startSampling()
         let sent = rig.inject(total: Self.burst, chats: 150)
-        #expect(try await Self.offPool { rig.double.wait(timeout: 60) { rig.double.sentMessages().count >= 300 } })
-        let restartedAt = rig.double.sentMessages().count
+        let fault = try await Self.faultAfter300(rig) { _ in try cluster.restart(downtime: .seconds(3)) }
+        let restartedAt = fault.count
+        #expect(fault.leader != nil)
         #expect(restartedAt < Self.burst, "the fault came after the burst was answered (restartedAt: \(restartedAt)); it proves nothing")
-        try await Self.offPool { try cluster.restart(downtime: .seconds(3)) }
         #expect(await Self.allAnswered(rig, sent, seconds: 90), "\(rig.double.sentMessages().count) replies\na:\n\(rig.log("a"))\nb:\n\(rig.log("b"))")
         let lease = try #require(rig.lease())
         #expect(lease.epoch > first, "the lease expired during the restart and was taken again")

@@ -28,11 +28,11 @@ import BaohaoSupport
 
         init(_ index: Int) { executor = QueueExecutor(label: "baohao.tests.blocker\(index)") }
 
-        /// Counts itself as started, then blocks until the gate releases it (true) or ten
+        /// Counts itself as started, then blocks until the gate releases it (true) or sixty
         /// seconds have passed (false).
         func block(_ gate: Gate) -> Bool {
             gate.started.add(1, ordering: .sequentiallyConsistent)
-            return gate.release.wait(timeout: .now() + 10) == .success
+            return gate.release.wait(timeout: .now() + 60) == .success
         }
     }
 
