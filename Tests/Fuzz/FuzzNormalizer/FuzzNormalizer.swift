@@ -22,7 +22,9 @@ public func fuzzNormalizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     // Normalization is idempotent.
     precondition(classifier.normalizer.normalize(once.string) == once, "not idempotent: \(Array(text.unicodeScalars.map(\.value)))")
     let tokens = classifier.tokenizer.tokens(once)
-    precondition(tokens.count <= 2 * once.scalars.count + 1)
+    // At most a unigram and a bigram per unit, and one concept per unit (leftmost-longest
+    // concepts do not overlap): 3 per unit, and a unit holds at least one scalar.
+    precondition(tokens.count <= 3 * once.scalars.count, "\(tokens.count) tokens for \(once.scalars.count) scalars")
     let decision = classifier.classify(text)
     precondition(decision.candidates.count <= 5 && (0...1).contains(decision.confidence))
     return 0
