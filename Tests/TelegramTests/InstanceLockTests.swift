@@ -19,7 +19,9 @@ import Glibc
         }
         withExtendedLifetime(first) {}
         first = nil
-        let second = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
+        // A short wait: a process other suites spawn at this moment holds a copy of the
+        // descriptor from its fork until its exec closes it (O_CLOEXEC), and with it the lock.
+        let second = try await InstanceLock.acquire(databasePath: database, waitSeconds: 2)
         #expect(second.path == database + "-lock")
     }
 
