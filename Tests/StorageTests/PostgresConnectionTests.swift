@@ -85,12 +85,65 @@ struct PostgresConnectionTests {
         let error = #expect(throws: DatabaseError.self) {
             try db.transaction {
                 try db.execute("INSERT INTO t VALUES ($1)", "lost")
-                _ = try? db.execute("INSERT INTO t VALUES ($1)", "lost")  // caught: the transaction is aborted anyway
+                _ = try? db.execute("INSERT INTO t VALUES ($1)", "lost")  // caught (or not yet known): the transaction fails anyway
             }
         }
-        #expect(error?.sqlState == "25P02")
+        // The COMMIT names the statement that failed, whether its error was seen and
+        // swallowed or is only learned at the COMMIT (pipelined writes).
+        #expect(error?.sqlState == "23505")
+        #expect(error?.sql == "INSERT INTO t VALUES ($1)")
         #expect(!db.isInTransaction)
         #expect(try db.query("SELECT k FROM t") { $0.string(0) } == [])
+        // Outside a transaction the same statement fails where it is run.
+        try db.execute("INSERT INTO t VALUES ($1)", "kept")
+        #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES ($1)", "kept") }
+    }
+
+    @Test func pipelinedWritesAreReadWithTheNextQueryInOrder() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT NOT NULL)")
+        let seen = try db.transaction {
+            for k in 0..<50 { try db.execute("INSERT INTO t VALUES ($1, $2)", Int64(k), "v\(k)") }
+            try db.execute("UPDATE t SET v = 'odd' WHERE k % 2 = 1")
+            #expect(db.changes == 25)
+            try db.execute("DELETE FROM t WHERE k >= 40")
+            // The query sees every write before it, in the order they were made.
+            return try db.query("SELECT k, v FROM t ORDER BY k") { "\($0.int64(0))=\($0.string(1))" }
+        }
+        #expect(seen.count == 40)
+        #expect(seen.prefix(3) == ["0=v0", "1=odd", "2=v2"])
+        #expect(try db.queryFirst("SELECT count(*) FROM t") { $0.int(0) } == 40)
+    }
+
+    @Test func aFailedPipelinedWriteFailsTheNextQueryAndNothingAfterItRuns() throws {
+        let db = try connect()
+        try db.executeScript("CREATE TABLE t (k TEXT PRIMARY KEY); CREATE TABLE u (k TEXT)")
+        let error = #expect(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES ($1)", "a")
+                try db.execute("INSERT INTO t VALUES ($1)", "a")  // fails on the server, learned below
+                try db.execute("INSERT INTO u VALUES ($1)", "after")  // never runs
+                _ = try db.query("SELECT k FROM u") { $0.string(0) }
+                Issue.record("the query after a failed write returned")
+            }
+        }
+        #expect(error?.sqlState == "23505")
+        #expect(error?.sql == "INSERT INTO t VALUES ($1)")
+        #expect(try db.queryFirst("SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM u)") { $0.int(0) } == 0)
+        // `changes` cannot throw: the error it meets is thrown by the next statement.
+        let later = #expect(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES ($1)", "b")
+                try db.execute("INSERT INTO t VALUES ($1)", "b")
+                #expect(db.changes == 1)  // the last statement whose result arrived
+                try db.execute("INSERT INTO u VALUES ($1)", "after")
+            }
+        }
+        #expect(later?.sqlState == "23505")
+        #expect(try db.query("SELECT k FROM t") { $0.string(0) } == [])
+        // The connection is in a clean state afterwards, in and out of transactions.
+        try db.transaction { try db.execute("INSERT INTO t VALUES ($1)", "c") }
+        #expect(try db.query("SELECT k FROM t") { $0.string(0) } == ["c"])
     }
 
     @Test func aNestedFailureUndoesOnlyTheSavepoint() throws {

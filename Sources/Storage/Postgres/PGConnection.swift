@@ -32,7 +32,23 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     private var prepared: [String: String] = [:]
     private var preparedCount = 0
     private static let preparedLimit = 512
-    public private(set) var changes = 0
+    /// Rows changed by the last statement whose result was read.
+    private var lastChanges = 0
+    /// Statements sent in pipeline mode whose results are not read yet (their SQL, named in
+    /// an error). See `execute`.
+    private var unread: [String] = []
+    /// The first error among pipelined statements, found where nothing could throw it
+    /// (`changes`): the next statement, RELEASE or COMMIT throws it.
+    private var deferredError: DatabaseError?
+
+    /// The number of rows the last `execute` inserted, updated or deleted. Reading it reads
+    /// the results of statements still in the pipeline.
+    public var changes: Int {
+        if !unread.isEmpty {
+            do { try drain() } catch { deferredError = deferredError ?? error }
+        }
+        return lastChanges
+    }
 
     /// The key of the advisory lock every write transaction takes: writers run one at a time
     /// across all processes, as SQLite's `BEGIN IMMEDIATE` makes them.
@@ -130,6 +146,9 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
         PQreset(handle)
         prepared.removeAll()
         transactionDepth = 0
+        // The pipeline went with the old session (PQreset leaves pipeline mode).
+        unread.removeAll()
+        deferredError = nil
         guard PQstatus(handle) == CONNECTION_OK else {
             throw DatabaseError(
                 code: SQLITE_CANTOPEN,
@@ -166,6 +185,7 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
 
     /// `executeScript` without the cancellation check: for the ROLLBACK that cleans up after one.
     private func exec(_ sql: String) throws(DatabaseError) {
+        try drain()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -174,9 +194,19 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     /// Runs `sql` with `arguments` bound to its `?`s (or `$n`s), ignoring rows; `changes` is
     /// then the number of rows it inserted, updated or deleted: a fenced `UPDATE … WHERE
     /// epoch = ?` reads it to learn it lost the lease.
+    ///
+    /// Inside a transaction the statement is pipelined (libpq's pipeline mode): sent without
+    /// waiting for its result, which is read with the next query's, or at `changes`,
+    /// SAVEPOINT, RELEASE or COMMIT. A write then costs no round trip of its own. Its error,
+    /// if it fails, is thrown there instead of here; the transaction (or the savepoint) it
+    /// belongs to fails with it all the same, and nothing after it in the pipeline runs.
     public func execute(_ sql: String, arguments: [any DatabaseValueConvertible]) throws(DatabaseError) {
-        let result = try run(sql, arguments)
-        PQclear(result)
+        if transactionDepth > 0 {
+            try pipeline(sql, arguments)
+        } else {
+            let result = try run(sql, arguments)
+            PQclear(result)
+        }
     }
 
     /// Runs `sql` with an argument array and maps every row.
@@ -222,6 +252,7 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     }
 
     func commitTransaction() throws(DatabaseError) {
+        try drain()
         let commit = PQexec(handle, "COMMIT")
         defer { PQclear(commit) }
         try check(commit, sql: "COMMIT")
@@ -234,12 +265,14 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     }
 
     func rollbackTransaction() {
+        discardPipeline()
         if isInTransaction { try? exec("ROLLBACK") }
     }
 
     func savepointStatement(_ sql: String) throws(DatabaseError) { try executeScript(sql) }
 
     func rollbackToSavepoint(_ name: String) {
+        discardPipeline()
         try? exec("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
     }
 
@@ -264,16 +297,19 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     /// Runs `sql`'s prepared statement with its arguments in text format; the caller clears
     /// the (successful) result.
     private func run(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws(DatabaseError) -> OpaquePointer {
+        if !unread.isEmpty || deferredError != nil {
+            // Statements are in the pipeline: this one joins them, and one round trip reads
+            // all their results and its own.
+            try pipeline(sql, arguments)
+            guard let result = try drain(keepingLast: true) else {
+                throw error(sqlState: nil, message: "no result for the statement", sql: sql)
+            }
+            return result
+        }
         try checkCancelled(sql)
         let name = try preparedName(sql)
-        var texts: [String?] = []
-        texts.reserveCapacity(arguments.count)
-        for argument in arguments { texts.append(try PGTextParameter.text(for: argument.databaseValue, sql: sql)) }
-        let owned: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
-        defer { for pointer in owned { free(pointer) } }
-        let values: [UnsafePointer<CChar>?] = owned.map { $0.map { UnsafePointer($0) } }
-        let result = values.withUnsafeBufferPointer { buffer in
-            PQexecPrepared(handle, name, Int32(buffer.count), buffer.baseAddress, nil, nil, 0)
+        let result = try withTextParameters(arguments, sql: sql) { count, values in
+            PQexecPrepared(handle, name, count, values, nil, nil, 0)
         }
         guard let result else {
             throw error(sqlState: nil, message: String(cString: PQerrorMessage(handle)), sql: sql)
@@ -284,8 +320,124 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
             PQclear(result)
             throw error
         }
-        changes = Int(String(cString: PQcmdTuples(result))) ?? 0
+        lastChanges = Int(String(cString: PQcmdTuples(result))) ?? 0
         return result
+    }
+
+    /// Calls `body` with `arguments` as C strings in text format (NULL for SQL NULL).
+    private func withTextParameters<R>(
+        _ arguments: [any DatabaseValueConvertible], sql: String,
+        _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) throws(DatabaseError) -> R {
+        var texts: [String?] = []
+        texts.reserveCapacity(arguments.count)
+        for argument in arguments { texts.append(try PGTextParameter.text(for: argument.databaseValue, sql: sql)) }
+        let owned: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
+        defer { for pointer in owned { free(pointer) } }
+        let values: [UnsafePointer<CChar>?] = owned.map { $0.map { UnsafePointer($0) } }
+        return values.withUnsafeBufferPointer { buffer in body(Int32(buffer.count), buffer.baseAddress) }
+    }
+
+    // MARK: - The pipeline
+
+    /// Sends `sql`'s prepared statement in pipeline mode without reading its result. An error
+    /// kept from an earlier pipelined statement is thrown first.
+    private func pipeline(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws(DatabaseError) {
+        try checkCancelled(sql)
+        if let error = deferredError {
+            deferredError = nil
+            throw error
+        }
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            // Preparing is synchronous: outside pipeline mode (once per statement and session).
+            try drain()
+            name = try preparedName(sql)
+        }
+        if unread.isEmpty, PQenterPipelineMode(handle) != 1 {
+            throw error(sqlState: nil, message: String(cString: PQerrorMessage(handle)), sql: sql)
+        }
+        let sent = try withTextParameters(arguments, sql: sql) { count, values in
+            PQsendQueryPrepared(handle, name, count, values, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            let failure = error(sqlState: nil, message: String(cString: PQerrorMessage(handle)), sql: sql)
+            discardPipeline()
+            throw failure
+        }
+        unread.append(sql)
+    }
+
+    /// Ends the pipeline: one round trip reads the results of every statement in it, and
+    /// pipeline mode is left. Throws the first statement's error, if any failed (those after
+    /// it did not run). With `keepingLast`, returns the last statement's successful result,
+    /// which the caller clears.
+    @discardableResult
+    private func drain(keepingLast: Bool = false) throws(DatabaseError) -> OpaquePointer? {
+        if unread.isEmpty {
+            if let error = deferredError {
+                deferredError = nil
+                throw error
+            }
+            return nil
+        }
+        let statements = unread
+        unread.removeAll(keepingCapacity: true)
+        var failure = deferredError
+        deferredError = nil
+        var kept: OpaquePointer?
+        if PQpipelineSync(handle) == 1 {
+            for (index, sql) in statements.enumerated() {
+                // Each statement's results end with a NULL.
+                while let result = PQgetResult(handle) {
+                    switch PQresultStatus(result) {
+                    case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+                        lastChanges = Int(String(cString: PQcmdTuples(result))) ?? 0
+                        if keepingLast, index == statements.count - 1 {
+                            if let kept { PQclear(kept) }
+                            kept = result
+                            continue
+                        }
+                    case PGRES_PIPELINE_ABORTED:
+                        break  // skipped after an earlier statement failed
+                    default:
+                        if failure == nil {
+                            do { try check(result, sql: sql) } catch { failure = error }
+                        }
+                    }
+                    PQclear(result)
+                }
+                if isBroken { break }
+            }
+            // The synchronisation point's own result.
+            if !isBroken, let sync = PQgetResult(handle) { PQclear(sync) }
+        }
+        if failure == nil, isBroken {
+            failure = error(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), sql: statements.last ?? "")
+        }
+        if PQexitPipelineMode(handle) != 1, failure == nil {
+            failure = error(sqlState: nil, message: String(cString: PQerrorMessage(handle)), sql: statements.last ?? "")
+        }
+        if let failure {
+            if let kept { PQclear(kept) }
+            throw failure
+        }
+        return kept
+    }
+
+    /// Reads the results of the statements still in the pipeline (see `execute`), throwing the
+    /// first one's error: for a caller that wants a failure named where its writes were made.
+    public func readPipelinedResults() throws(DatabaseError) {
+        try drain()
+    }
+
+    /// Reads and drops whatever the pipeline holds, errors included: the work it belonged
+    /// to is being rolled back.
+    private func discardPipeline() {
+        do { try drain() } catch {}
+        deferredError = nil
     }
 
     /// Throws the result's error, if it is one.

@@ -239,6 +239,8 @@ public enum SQLiteToPostgres {
                 if pendingRows == rowsPerInsert { try flush() }
             }
             try flush()
+            // The inserts were pipelined: their errors belong to this table.
+            try target.readPipelinedResults()
         } catch let error as DatabaseError where error.sqlState != nil {
             throw Failure.copyFailed(table: plan.name, message: error.message, sqlState: error.sqlState)
         }
