@@ -16,6 +16,24 @@ public enum TransactionKind: Sendable {
     case immediate
     /// Reads: one consistent snapshot, no write lock.
     case deferred
+    /// Writes that lock only the rows they touch: on PostgreSQL READ COMMITTED without the
+    /// write lock, so they neither wait for nor hold up the writers of other rows (a claim
+    /// with `claimClause` passes over rows another transaction holds). On SQLite, where a
+    /// write excludes every other writer anyway, the same as `.immediate`.
+    case rowLocking
+}
+
+extension DatabaseEngine {
+    /// The clause that ends a `SELECT` so that the rows of `table` it returns are locked for
+    /// the transaction, passing over those another transaction holds: PostgreSQL's `FOR
+    /// UPDATE OF table SKIP LOCKED`. Empty on SQLite, whose write transactions exclude every
+    /// other writer. `table` is the name (or alias) as the query writes it.
+    public func claimClause(of table: String) -> String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE OF \(table) SKIP LOCKED"
+        }
+    }
 }
 
 /// Lets another thread stop the statement a connection is running. Safe to call at any

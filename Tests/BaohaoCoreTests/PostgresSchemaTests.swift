@@ -30,6 +30,10 @@ struct PostgresSchemaTests {
     /// UNIQUE constraint; each index with its columns, uniqueness and predicate; each foreign
     /// key with its actions; each CHECK with the columns and literals it names; any view or
     /// trigger), compared as multisets: every fact one engine has and the other lacks is listed.
+    /// Migration 14's notification triggers: hints for `LISTEN`, which SQLite has no use for.
+    /// Named one by one, so that any other trigger on one engine alone still counts.
+    static let postgresOnlyTriggers: Set = ["trigger outbox_queued", "trigger faq_changed"]
+
     @Test func bothEnginesHaveTheSameSchema() throws {
         let sqlite = try Self.sqliteFacts(Self.sqlite())
         let postgres = try Self.postgresFacts(Self.migratedPostgres())
@@ -406,7 +410,7 @@ struct PostgresSchemaTests {
             SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND NOT t.tgisinternal
             """
-        ) { "trigger \($0.string(0))" }
+        ) { "trigger \($0.string(0))" }.filter { !postgresOnlyTriggers.contains($0) }
 
         let columns = try db.query(
             """

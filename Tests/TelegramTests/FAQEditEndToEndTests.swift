@@ -5,6 +5,7 @@ import Testing
 import Understanding
 @testable import Telegram
 import BaohaoSupport
+import TestSupport
 
 /// Through the Bot API double: an operator's FAQ change answers the very next customer
 /// message without a restart, customers' /faq commands change nothing, rollback restores the
@@ -118,6 +119,30 @@ import BaohaoSupport
             if !changed { try await Task.sleep(nanoseconds: 100_000_000) }
         }
         #expect(changed)
+        try await rig.stop()
+    }
+
+    /// On PostgreSQL the change is announced (migration 14's trigger, `LISTEN`): the bot
+    /// installs it while no customer writes (a message would make it look anyway), although
+    /// its periodic check is an hour away.
+    @Test(.enabled(if: testsUsePostgres, "notifications are PostgreSQL's"))
+    func onPostgreSQLAChangeMadeElsewhereIsAnnouncedToTheRunningBot() async throws {
+        let rig = try await rig()
+        rig.settings.faqCheckIntervalSeconds = 3600
+        rig.start()
+        let customer = Chat(rig: rig, chat: 42, user: 42)
+        let question = "How do I renew my Ultra Mobile plan?"
+        #expect(!(try await customer.say(question)).text.hasPrefix("Announced."))
+        let other = try await Database.open(path: rig.databasePath, migrations: BaohaoSchema.migrations)
+        let generation = try await other.write { db in
+            let latest = try #require(try FAQStore.latest(db, id: "renew-general-steps"))
+            let changed = try #require(latest.entry).answeringVariant("ultra-renew", .en, "Announced.")
+            try FAQStore.save(db, changed, basedOn: latest.version, author: "cli:test", at: rig.clock.now())
+            return try FAQStore.generation(db)
+        }
+        let logs = rig.logs
+        #expect(await rig.waitFor { logs.lines.contains { $0.contains("event=faq.reloaded") && $0.contains("generation=\(generation)") } })
+        #expect(try await customer.say(question).text.hasPrefix("Announced."))
         try await rig.stop()
     }
 }

@@ -30,6 +30,9 @@ public enum Outbox {
         public var lateNotice = false
         /// Why the last attempt failed.
         public var lastError: String? = nil
+        /// The epoch of the leader that claimed it last (`claimNext`), before this claim; nil
+        /// when never claimed under a lease.
+        public var claimedEpoch: Int64? = nil
 
         /// The message, for a send or an edit.
         public var message: OutboundMessage? {
@@ -58,20 +61,38 @@ public enum Outbox {
     /// The next item of each chat with something pending (a chat's items go in order, so
     /// only its oldest can go), live first, oldest first.
     public static func nextPerChat(_ db: any Connection, limit: Int) throws -> [Item] {
-        try db.query(
-            """
-            SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at,
-                   o.expires_at, o.parts_sent, o.late_notice, o.error FROM outbox o
-            JOIN (SELECT chat_id, min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY chat_id) AS head ON head.id = o.id
-            LEFT JOIN chat_state cs ON cs.chat_id = o.chat_id
-            ORDER BY o.priority, o.id LIMIT ?
-            """, limit
-        ) { row in
-            Item(
-                id: row.int64(0), chatID: row.int64(1), outbound: try OutboxCodec.decode(row.string(2)),
-                priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5), createdAt: Instant(iso: row.string(6)),
-                expiresAt: row.optionalString(7).flatMap(Instant.init(iso:)), partsSent: row.int(8), lateNotice: row.bool(9), lastError: row.optionalString(10))
-        }
+        try db.query(nextPerChatSQL, limit, map: item)
+    }
+
+    /// `nextPerChat` for the leader under a lease, in the caller's transaction: the rows are
+    /// locked until it ends, those another transaction holds are passed over (PostgreSQL's
+    /// `SKIP LOCKED`), and each row taken records `epoch` as its claimant. The caller checks
+    /// the fence in the same transaction (`BatchFence.heldEpoch`). Each item returned carries
+    /// the epoch that claimed it before, so a send another leader may have made is known.
+    public static func claimNext(_ db: any Connection, limit: Int, epoch: Int64) throws -> [Item] {
+        let items = try db.query(nextPerChatSQL + db.engine.claimClause(of: "o"), limit, map: item)
+        guard !items.isEmpty else { return items }
+        let ids = items.map(\.id)
+        try db.execute(
+            "UPDATE outbox SET claimed_epoch = ? WHERE id IN (" + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")",
+            arguments: [epoch] + ids)
+        return items
+    }
+
+    private static let nextPerChatSQL = """
+        SELECT o.id, o.chat_id, o.message, o.priority, o.attempts, coalesce(cs.last_inbound_message_id, 0), o.created_at,
+               o.expires_at, o.parts_sent, o.late_notice, o.error, o.claimed_epoch FROM outbox o
+        JOIN (SELECT chat_id, min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY chat_id) AS head ON head.id = o.id
+        LEFT JOIN chat_state cs ON cs.chat_id = o.chat_id
+        ORDER BY o.priority, o.id LIMIT ?
+        """
+
+    private static func item(_ row: Row) throws -> Item {
+        Item(
+            id: row.int64(0), chatID: row.int64(1), outbound: try OutboxCodec.decode(row.string(2)),
+            priority: Priority(rawValue: row.int(3)) ?? .bulk, attempts: row.int(4), lastInbound: row.int64(5), createdAt: Instant(iso: row.string(6)),
+            expiresAt: row.optionalString(7).flatMap(Instant.init(iso:)), partsSent: row.int(8), lateNotice: row.bool(9), lastError: row.optionalString(10),
+            claimedEpoch: row.isNull(11) ? nil : row.int64(11))
     }
 
     /// Every pending item's deadline facts, for the sweep that gives up what waited too long.

@@ -355,5 +355,19 @@ extension BaohaoSchema {
                 late_notice BIGINT NOT NULL DEFAULT 0
             );
             """,
+        // The notifications are hints (`DatabaseNotifications`): one per transaction and
+        // channel, delivered at its commit to every session listening.
+        14: """
+            ALTER TABLE outbox ADD COLUMN claimed_epoch BIGINT;
+            CREATE FUNCTION baohao_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify(TG_ARGV[0], '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER outbox_queued AFTER INSERT ON outbox
+                FOR EACH STATEMENT EXECUTE FUNCTION baohao_notify('\(DatabaseNotifications.outbox)');
+            CREATE TRIGGER faq_changed AFTER INSERT OR UPDATE ON bot_state
+                FOR EACH ROW WHEN (NEW.key = '\(BotState.Key<Int64>.faqGeneration.name)') EXECUTE FUNCTION baohao_notify('\(DatabaseNotifications.faq)');
+            """,
     ]
 }

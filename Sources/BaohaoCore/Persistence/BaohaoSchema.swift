@@ -326,5 +326,8 @@ public enum BaohaoSchema {
                 late_notice INTEGER NOT NULL DEFAULT 0
             ) STRICT;
             """, postgres: postgresScripts[13]!),
+        Migration(version: 14, name: "each outbox row carries the epoch of the leader that claimed it; on PostgreSQL, new outbox rows and FAQ changes notify the leader", sqlite: """
+            ALTER TABLE outbox ADD COLUMN claimed_epoch INTEGER;
+            """, postgres: postgresScripts[14]!),
     ]
 }

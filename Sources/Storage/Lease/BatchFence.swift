@@ -10,6 +10,17 @@ public struct BatchFence: Sendable {
         self.store = store
     }
 
+    /// This instance's epoch while it still holds the lease (`PGLeaseStore.holds`), checked in
+    /// the caller's transaction; nil, with the fence marked, once another epoch holds it.
+    public func heldEpoch(_ db: any Connection) throws -> Int64? {
+        guard let epoch = fence.epoch else { return nil }
+        guard try store.holds(db, epoch: epoch) else {
+            fence.markFenced()
+            return nil
+        }
+        return epoch
+    }
+
     /// Stores `offset` fenced on this instance's epoch, or throws `LeaseLost`.
     public func commit(_ db: any Connection, offset: Int64) throws {
         guard let epoch = fence.epoch else { throw LeaseLost(epoch: nil) }

@@ -65,6 +65,14 @@ public struct PGLeaseStore: Sendable {
         return connection.changes == 1
     }
 
+    /// True while `epoch` still holds the lease, checked inside the caller's transaction
+    /// with the row share-locked: a takeover (which updates the row) waits for that
+    /// transaction to end, so what it writes under `epoch` is committed before the next
+    /// epoch begins, or not at all.
+    public func holds(_ connection: any Connection, epoch: Int64) throws -> Bool {
+        try connection.queryFirst("SELECT epoch FROM leader_lease WHERE bot_id = ? AND epoch = ? FOR SHARE", botID, epoch) { $0.int64(0) } != nil
+    }
+
     /// The stored offset, from which `getUpdates` resumes (0 before any).
     public func offset(_ connection: any Connection) throws -> Int64 {
         try connection.queryFirst("SELECT update_offset FROM leader_lease WHERE bot_id = ?", botID) { $0.int64(0) } ?? 0

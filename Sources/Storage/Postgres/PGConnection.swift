@@ -238,7 +238,8 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
     /// Wrap a statement whose failure is expected in a nested `transaction` (a savepoint).
     ///
     /// `.immediate` takes the write lock (`pg_advisory_xact_lock`) at BEGIN, under READ
-    /// COMMITTED; `.deferred` reads one snapshot (REPEATABLE READ).
+    /// COMMITTED; `.deferred` reads one snapshot (REPEATABLE READ); `.rowLocking` is READ
+    /// COMMITTED with row locks only.
     public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
         if transactionDepth == 0 { try reconnectIfBroken() }
         return try nestedTransaction(kind, body)
@@ -248,6 +249,7 @@ public final class PGConnection: Connection, TransactionStatements, CustomString
         switch kind {
         case .immediate: try executeScript("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
         case .deferred: try executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        case .rowLocking: try executeScript("BEGIN ISOLATION LEVEL READ COMMITTED")
         }
     }
 

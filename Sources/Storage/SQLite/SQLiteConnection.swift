@@ -168,7 +168,7 @@ public final class SQLiteConnection: Connection, TransactionStatements {
     }
 
     func beginTransaction(_ kind: TransactionKind) throws(DatabaseError) {
-        try executeScript(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        try executeScript(kind == .deferred ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")
     }
 
     func commitTransaction() throws(DatabaseError) { try executeScript("COMMIT") }

@@ -31,13 +31,17 @@ public actor OutboxSender {
     let payments: PaymentContext?
     /// Under a leader lease: nothing is sent once this instance may no longer act.
     let fence: LeaseFence?
+    /// Under a leader lease on PostgreSQL: items are claimed in a transaction checked against
+    /// the lease (`Outbox.claimNext`), so only the epoch holding it takes them.
+    let claims: BatchFence?
 
     public init(
         database: Database, clients: [BotAPI], limits: SendScheduler.Limits, lifetime: DeliveryLifetime = DeliveryLifetime(),
         notices: DeliveryNotices? = nil, monitor: BotMonitor = BotMonitor(), payments: PaymentContext? = nil, clock: any WallClock = SystemWallClock(),
-        fence: LeaseFence? = nil, logger: Logger
+        fence: LeaseFence? = nil, claims: BatchFence? = nil, logger: Logger
     ) {
-        self.fence = fence
+        self.fence = fence ?? claims?.fence
+        self.claims = claims
         self.monitor = monitor
         self.payments = payments
         precondition(!clients.isEmpty, "the sender needs at least one client")
@@ -158,7 +162,11 @@ public actor OutboxSender {
             items = next
             prefetched = nil
         } else {
-            items = try await database.read { db in try Outbox.nextPerChat(db, limit: SenderState.roundSize) }
+            let claims = self.claims
+            items = try await database.withConnection { db in
+                // Under a lease: row locks only, so claiming does not wait for the batches.
+                try db.transaction(claims == nil ? .deferred : .rowLocking) { try Self.next(db, claims: claims) ?? [] }
+            }
         }
         // What waited past its usefulness goes to the dead letters unsent; the chats' next
         // items are read in the next round.
@@ -362,7 +370,7 @@ public actor OutboxSender {
                 outage = (since, until)
             }
         }
-        let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext, progress = settlement.progress
+        let logger = self.logger, outcomes = settlement.outcomes, readNext = settlement.readNext, progress = settlement.progress, claims = self.claims
         let notices = self.notices, lifetime = state.lifetime, outageEnded = outage
         let operatorChat = notices?.operatorChatID
         let ticketAttempts = results.filter { Self.ticketTarget($0.item, operatorChat: operatorChat).isTicketItem }
@@ -422,7 +430,7 @@ public actor OutboxSender {
                 }
                 // What goes next, as these outcomes leave the outbox (not worth it after a
                 // failed connection: the sender waits before the next round anyway).
-                return (count, readNext ? try Outbox.nextPerChat(db, limit: SenderState.roundSize) : nil)
+                return (count, readNext ? try Self.next(db, claims: claims) : nil)
             }
         }
         prefetched = next
@@ -431,6 +439,14 @@ public actor OutboxSender {
         // Everything the journal holds is in the database now (no send runs between rounds).
         journal?.clear()
         recovered = true
+    }
+
+    /// The next round's items, in the caller's transaction: claimed for this epoch under a
+    /// lease (nil once another epoch holds it), read otherwise.
+    static func next(_ db: any Connection, claims: BatchFence?) throws -> [Outbox.Item]? {
+        guard let claims else { return try Outbox.nextPerChat(db, limit: SenderState.roundSize) }
+        guard let epoch = try claims.heldEpoch(db) else { return nil }
+        return try Outbox.claimNext(db, limit: SenderState.roundSize, epoch: epoch)
     }
 
     /// Rate limits and pauses run on a monotonic clock: a wall clock can jump (or, in tests,

@@ -80,6 +80,9 @@ public final class TelegramBot: Sendable {
     let handler: UpdateHandler
     /// Under a leader lease: polling, sending and the drain happen only while it allows.
     let fence: LeaseFence?
+    /// Rung when the FAQ may have changed elsewhere (a notification on PostgreSQL): the FAQ
+    /// loop looks at once instead of at its next interval.
+    let faqChanged = Doorbell()
     let replies: ReplyBook
     let settings: Settings
     let logger: Logger
@@ -107,7 +110,7 @@ public final class TelegramBot: Sendable {
         sender = OutboxSender(
             database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, monitor: monitor,
             payments: PaymentContext(providerToken: settings.paymentToken, catalogue: assistant.catalogue), clock: assistant.clock,
-            fence: fence?.fence, logger: logger)
+            claims: fence, logger: logger)
         handler = UpdateHandler(assistant: assistant, database: database, logger: logger, monitor: monitor, fence: fence)
         self.fence = fence?.fence
         replies = assistant.knowledge.replies
@@ -158,7 +161,8 @@ public final class TelegramBot: Sendable {
     func faqLoop() async {
         let assistant = handler.assistant
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: UInt64(settings.faqCheckIntervalSeconds * 1e9))
+            await faqChanged.wait(seconds: settings.faqCheckIntervalSeconds)
+            if Task.isCancelled { return }
             do {
                 if let snapshot = try await database.read({ db in try assistant.staleFAQ(db) }) {
                     assistant.install(snapshot)
@@ -208,6 +212,11 @@ public final class TelegramBot: Sendable {
             made = PreCheckoutResponder(reader: reader, api: checkoutAPI, assistant: handler.assistant, logger: logger)
         }
         let responder = made
+        // On PostgreSQL, what other processes queue or change wakes the sender and the FAQ
+        // loop at once (their periodic checks stay, for notifications missed).
+        let listener = notificationListener()
+        listener?.start()
+        defer { listener?.stop() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // The menus are published alongside polling; this task ends only with the poll loop.
@@ -237,6 +246,20 @@ public final class TelegramBot: Sendable {
             try await group.next()
         }
         await finish()
+    }
+
+    /// The listener for the outbox and FAQ notifications (migration 14's triggers), on
+    /// PostgreSQL only.
+    private func notificationListener() -> PGNotificationListener? {
+        guard case .postgres(let url) = database.location else { return nil }
+        let sender = self.sender, faqChanged = self.faqChanged
+        return PGNotificationListener(url.raw, channels: [DatabaseNotifications.outbox, DatabaseNotifications.faq], logger: logger) { channel in
+            if channel == DatabaseNotifications.faq {
+                faqChanged.ring()
+            } else {
+                Task { await sender.wake() }
+            }
+        }
     }
 
     /// Every `healthProbeIntervalSeconds` until cancelled: a small write to the database (it

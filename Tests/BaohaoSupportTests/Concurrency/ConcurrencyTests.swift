@@ -53,3 +53,29 @@ import BaohaoSupport
         }
     }
 }
+
+@Suite struct DoorbellTests {
+    @Test func aRingWakesTheWaiterAndARingWhileNobodyWaitsIsKeptForTheNextWait() async {
+        let bell = Doorbell()
+        // Rung before anyone waits: the next wait returns at once (it would otherwise take an hour).
+        bell.ring()
+        await bell.wait(seconds: 3600)
+        // Rung from another thread, before or while the other task waits: it returns.
+        let waiter = Task { await bell.wait(seconds: 3600); return true }
+        await Task.detached { bell.ring() }.value
+        #expect(await waiter.value)
+        // One ring wakes one wait: the next waits for its time (a short one here) or a ring.
+        let timedOut = Task { await bell.wait(seconds: 0.05); return "returned" }
+        #expect(await timedOut.value == "returned")
+    }
+
+    @Test func cancellingTheWaitingTaskEndsItsWait() async {
+        let bell = Doorbell()
+        let waiter = Task { await bell.wait(seconds: 3600) }
+        waiter.cancel()
+        await waiter.value  // returns instead of waiting an hour
+        // The bell still works for the next waiter.
+        bell.ring()
+        await bell.wait(seconds: 3600)
+    }
+}
