@@ -73,7 +73,7 @@ import Understanding
             let now = Self.noon
             var ids: [Int64] = []
             for i in 0..<40 {
-                ids.append(try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(500 + i % 7), html: "reply \(i) <b>您好</b> ✓")), priority: i % 3 == 0 ? .bulk : .live, at: now, expiresAt: i % 5 == 0 ? now.adding(seconds: 3_600) : nil))
+                ids.append(try Outbox.enqueueReturningID(db, OutboundMessage(chatID: Int64(500 + i % 7), html: "reply \(i) <b>您好</b> ✓"), priority: i % 3 == 0 ? .bulk : .live, at: now, expiresAt: i % 5 == 0 ? now.adding(seconds: 3_600) : nil))
             }
             try Outbox.markSent(db, id: ids[0], at: now)
             try Outbox.markDead(db, id: ids[1], reason: "Bad Request: chat not found", at: now)
@@ -210,7 +210,7 @@ import Understanding
         let maxOutbox = before["outbox"]!.map { row -> Int64 in if case .integer(let id) = row[0] { id } else { 0 } }.max()!
         let database = try await Database.open(path: url, migrations: BaohaoSchema.migrations)
         let (newItem, newTicket, newLedger) = try await database.write { db in
-            let item = try Outbox.enqueue(db, .send(OutboundMessage(chatID: 1000, html: "after the move")), at: Self.noon)
+            let item = try Outbox.enqueueReturningID(db, OutboundMessage(chatID: 1000, html: "after the move"), at: Self.noon)
             let ticket = try Tickets.create(db, chat: 777, user: 777, name: "New", username: "new", at: Self.noon)
             let ledger = try db.queryFirst(
                 "INSERT INTO ledger (line_id, at, actor, reason, balance_delta_minor, balance_after_minor, currency, expires_after) SELECT id, '', '', 'test', 0, 0, 'USD', '' FROM lines ORDER BY id LIMIT 1 RETURNING id",

@@ -22,7 +22,7 @@ import BaohaoSupport
         let ids = try await database.write { db in
             let ids = try (1...6).map { i -> Int64 in
                 // The first reply has waited 12 minutes.
-                try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(100 + i), html: "reply \(i)")), at: i == 1 ? now.adding(seconds: -725) : now)
+                try Outbox.enqueueReturningID(db, OutboundMessage(chatID: Int64(100 + i), html: "reply \(i)"), at: i == 1 ? now.adding(seconds: -725) : now)
             }
             try Outbox.markSent(db, id: ids[4], at: now)
             try Outbox.markDead(db, id: ids[5], reason: "Bad Request: chat not found", at: now)
@@ -72,7 +72,7 @@ import BaohaoSupport
         let database = try await Database.open(path: path, migrations: BaohaoSchema.migrations)
         let page = "HTTP 502 twice (the message may have been delivered): <html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" + String(repeating: "<center>nginx</center>\r\n", count: 20) + "</body></html>"
         try await database.write { db in
-            let id = try Outbox.enqueue(db, .send(OutboundMessage(chatID: 7, html: "reply")), at: SystemWallClock().now())
+            let id = try Outbox.enqueueReturningID(db, OutboundMessage(chatID: 7, html: "reply"), at: SystemWallClock().now())
             try Outbox.markDead(db, id: id, reason: page, at: SystemWallClock().now())
         }
         let (code, io) = await status(path)
@@ -105,7 +105,7 @@ import BaohaoSupport
         let now = SystemWallClock().now()
         let ids = try await database.write { db in
             try (1...4).map { i -> Int64 in
-                let id = try Outbox.enqueue(db, .send(OutboundMessage(chatID: Int64(i), html: "reply \(i)")), at: now)
+                let id = try Outbox.enqueueReturningID(db, OutboundMessage(chatID: Int64(i), html: "reply \(i)"), at: now)
                 // #1 died two days ago, #2 and #3 an hour ago, #4 was sent.
                 if i == 4 { try Outbox.markSent(db, id: id, at: now) } else {
                     try Outbox.markDead(db, id: id, reason: "HTTP 502 Bad Gateway twice", at: now.adding(seconds: i == 1 ? -2 * 86_400 : -3600))

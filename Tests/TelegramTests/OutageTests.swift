@@ -58,7 +58,7 @@ import Testing
         let now = rig.clock.now()
         return try await rig.database.write { db in
             try chats.map { chat in
-                try Outbox.enqueue(db, OutboundMessage(chatID: chat, html: "⏰ 提醒：您的号码 3 天后到期"), priority: .bulk, at: now, expiresAt: until)
+                try Outbox.enqueueReturningID(db, OutboundMessage(chatID: chat, html: "⏰ 提醒：您的号码 3 天后到期"), priority: .bulk, at: now, expiresAt: until)
             }
         }
     }

@@ -43,7 +43,7 @@ struct SenderRig {
         let now = SystemWallClock().now()
         return try await database.write { db in
             try chats.map { chat -> Int64 in
-                try Outbox.enqueue(db, .send(OutboundMessage(chatID: chat, html: html ?? "reply \(chat)")), at: now)
+                try Outbox.enqueueReturningID(db, OutboundMessage(chatID: chat, html: html ?? "reply \(chat)"), at: now)
             }
         }
     }

@@ -85,7 +85,7 @@ public struct AlertScheduler: Sendable {
                         "SELECT outbox_id FROM alerts WHERE line_id = ? AND chat_id = ? AND id <> ? AND state = 'queued' AND outbox_id IS NOT NULL",
                         candidate.lineID, candidate.chatID, alertID
                     ) { $0.int64(0) }, reason: "superseded by a later reminder of the same line")
-                let outboxID = try Outbox.enqueue(db, candidate.planned.message, priority: .bulk, at: now, expiresAt: candidate.usefulUntil)
+                let outboxID = try Outbox.enqueueReturningID(db, candidate.planned.message, priority: .bulk, at: now, expiresAt: candidate.usefulUntil)
                 try db.execute("UPDATE alerts SET outbox_id = ? WHERE id = ?", outboxID, alertID)
                 queued.append(candidate.planned)
             }

@@ -387,12 +387,11 @@ public actor OutboxSender {
                     let outcome = outcomes.first { $0.item.id == attempt.item.id }?.outcome ?? .retryLater
                     try Self.recordPaymentAttempt(attempt, outcome: outcome, notices: notices, payments: payments, db: db, at: now)
                 }
-                var count = 0
+                var sent: [Int64] = []
                 for (item, outcome) in outcomes {
                     switch outcome {
                     case .delivered:
-                        try Outbox.markSent(db, id: item.id, at: now)
-                        count += 1
+                        sent.append(item.id)
                         // An earlier attempt failed after the request may have reached
                         // Telegram (a counted attempt): the customer may now have it twice.
                         if item.attempts > 0 {
@@ -409,6 +408,8 @@ public actor OutboxSender {
                         logger.warning("outbox.dead_letter", ["chat": .int(item.chatID), "item": .int(item.id), "reason": .string(reason)])
                     }
                 }
+                try Outbox.markSent(db, ids: sent, at: now)
+                let count = sent.count
                 // Parts of texts that reached Telegram before a later part failed.
                 for p in progress { try Outbox.recordProgress(db, id: p.id, partsSent: p.partsSent, lateNotice: p.lateNotice) }
                 // The API is back after a long outage: what waited past its time is given

@@ -131,7 +131,7 @@ import BaohaoSupport
             try Outbox.enqueue(db, OutboundMessage(chatID: 3, html: "reply"), priority: .live, at: now)
             let items = try Outbox.pending(db)
             for item in items { try Outbox.markSent(db, id: item.id, at: now) }
-            let dead = try Outbox.enqueue(db, OutboundMessage(chatID: 4, html: "alert c"), priority: .bulk, at: now)
+            let dead = try Outbox.enqueueReturningID(db, OutboundMessage(chatID: 4, html: "alert c"), priority: .bulk, at: now)
             try Outbox.markDead(db, id: dead, reason: "Bad Request: chat not found", at: now)
         }
         let catalogue = ShippedAssistantData.catalogue, replies = ShippedAssistantData.replies

@@ -45,6 +45,19 @@ struct OutboxClaimTests {
         }
     }
 
+    @Test func aRoundsDeliveriesAreMarkedSentTogetherAndNothingElse() async throws {
+        let database = try await Database.open(path: temporaryDatabase("mark-sent"), migrations: BaohaoSchema.migrations)
+        let states = try await database.write { db in
+            try Self.fill(db)
+            let ids = try db.query("SELECT id FROM outbox ORDER BY id") { $0.int64(0) }
+            try Outbox.markSent(db, ids: [ids[0], ids[2], ids[4]], at: Self.now)  // three: padded to four
+            try Outbox.markSent(db, ids: [], at: Self.now)
+            return try db.query("SELECT state, attempts, coalesce(sent_at, '-') FROM outbox ORDER BY id") { "\($0.string(0))/\($0.int(1))/\($0.string(2))" }
+        }
+        let sent = "sent/1/\(Self.now.description)"
+        #expect(states == [sent, "pending/0/-", sent, "pending/0/-", sent])
+    }
+
     @Test(.requiresPostgres) func rowsAnotherTransactionHoldsArePassedOverWithoutWaiting() async throws {
         let url = try PostgresCluster.shared().makeDatabase()
         _ = try await Database.open(path: url, migrations: BaohaoSchema.migrations)
