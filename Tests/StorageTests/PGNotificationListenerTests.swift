@@ -50,7 +50,7 @@ struct PGNotificationListenerTests {
         #expect(heard.all.dropFirst(3).sorted() == ["faq", "jobs"])
         // The server ends the listener's session: it connects again and rescans.
         let ended = try other.queryFirst(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
         ) { $0.int(0) }
         #expect(ended == 1)
         #expect(await heard.wait { $0.count >= 7 })
