@@ -48,6 +48,9 @@ enum RunCommand {
         let alerts = AlertScheduler(catalogue: catalogue, replies: knowledge.replies, settings: AssistantSettings(configuration: config))
         // Loading the knowledge and training the label model leave megabytes free but resident.
         csystem_release_free_memory()
+        // And the code and read-only data only start-up read (clean file pages).
+        let released = StartupPages.release()
+        logger.debug("run.startup_pages_released", ["kb": .int(Int64(released))])
         do {
             if config.database.engine == .postgres, let botID = Int64(token.botID) {
                 // Several instances may serve one PostgreSQL database: the lease holder leads.
