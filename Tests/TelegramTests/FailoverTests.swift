@@ -32,6 +32,8 @@ import Glibc
         let samples = Mutex<[(epoch: Int64, offset: Int64)]>([])
         let sampling = Atomic<Bool>(true)
 
+        static let config = #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "info", "lease_ttl_seconds": 2"#
+
         /// On `cluster` (the shared one unless a scenario restarts its own).
         init(cluster: PostgresCluster? = nil) throws {
             double = try BotAPIDouble()
@@ -39,17 +41,23 @@ import Glibc
             url = try (cluster ?? PostgresCluster.shared()).makeDatabase()
             let (directory, base) = try CrashRestartTests.botEnvironment(
                 double: double,
-                config: #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "info", "lease_ttl_seconds": 2}"#)
+                config: Self.config + "}")
             var environment = base
             environment["BAOHAO_DB"] = url
             self.directory = directory
             self.environment = environment
         }
 
-        /// Starts `baohao run`, on `database` when given (a proxied URL) rather than `url`.
-        func start(_ name: String, database: String? = nil) throws -> pid_t {
+        /// Starts `baohao run`, on `database` when given (a proxied URL) rather than `url`, and
+        /// serving `/healthz` and `/metrics` on `metricsPort` when given.
+        func start(_ name: String, database: String? = nil, metricsPort: Int? = nil) throws -> pid_t {
             var environment = self.environment
             if let database { environment["BAOHAO_DB"] = database }
+            if let metricsPort {
+                let path = directory + "/\(name).json"
+                try (Self.config + #", "metrics": {"listen": "127.0.0.1:\#(metricsPort)"}}"#).write(toFile: path, atomically: true, encoding: .utf8)
+                environment["BAOHAO_CONFIG"] = path
+            }
             return try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
         }
 
@@ -232,6 +240,52 @@ import Glibc
 
     /// (e) SIGTERM while a long poll is open: the leader finishes its term and releases the
     /// lease, and the standby takes over without waiting for the TTL.
+    /// With `metrics.listen`, both instances serve `/healthz` and `/metrics` across their
+    /// terms: the standby answers 200 "standby" (healthy, ready), the leader its bot's report;
+    /// after a hand-over the roles, and the answers, swap.
+    @Test func aStandbyAnswersHealthAsAStandbyAndTakesTheLeadersPageWhenItLeads() async throws {
+        let rig = try await Self.offPool { try Rig() }
+        let ports = try (0..<2).map { _ in
+            let socket = try RunProcessTests.listeningSocket()
+            close(socket.fd)
+            return socket.port
+        }
+        let leaderPort = ports[0], standbyPort = ports[1]
+        let a = try rig.start("a", metricsPort: leaderPort)
+        var pids = [a]
+        defer { rig.stop(pids) }
+        _ = try #require(await rig.waitUntilLeading(a), "\(rig.log("a"))")
+        let b = try rig.start("b", metricsPort: standbyPort)
+        pids.append(b)
+        // B listens before it first tries the lease.
+        for _ in 0..<600 where !rig.log("b").contains("event=lease.standby") { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(rig.log("b").contains("event=monitoring.listening address=127.0.0.1:\(standbyPort)"), "\(rig.log("b"))")
+        func get(_ port: Int, _ path: String) async throws -> MonitoringHTTP.Response {
+            try await Self.offPool { try MonitoringHTTP.request("http://127.0.0.1:\(port)\(path)") }
+        }
+        let sent = rig.inject(total: 20, chats: 5)
+        #expect(await Self.allAnswered(rig, sent))
+        let standby = try await get(standbyPort, "/healthz")
+        #expect(standby.status == 200 && standby.body.contains(#""status": "standby""#) && standby.body.contains("/\(b)"), "\(standby.body)")
+        #expect(try await get(standbyPort, "/metrics").body.contains("baohao_lease_leading 0"))
+        let leader = try await get(leaderPort, "/healthz")
+        #expect(leader.body.contains(#""checks""#) && !leader.body.contains("standby"), "\(leader.body)")
+        let leaderMetrics = try await get(leaderPort, "/metrics").body
+        #expect(leaderMetrics.contains("baohao_lease_leading 1") && leaderMetrics.contains("baohao_updates_handled_total 20"), "\(leaderMetrics)")
+        // The hand-over: B's page becomes the leader's.
+        kill(a, SIGTERM)
+        _ = try await Self.offPool { InstanceLockTests.waitForExit(a) }
+        _ = try #require(await rig.waitUntilLeading(b, seconds: 30))
+        // (The lease row moves first; the term's bot answers once it has started.)
+        var taken = try await get(standbyPort, "/healthz")
+        for _ in 0..<200 where taken.body.contains("standby") {
+            try await Task.sleep(for: .milliseconds(50))
+            taken = try await get(standbyPort, "/healthz")
+        }
+        #expect(taken.body.contains(#""checks""#) && !taken.body.contains("standby"), "\(taken.body)")
+        #expect(try await get(standbyPort, "/metrics").body.contains("baohao_lease_leading 1"))
+    }
+
     @Test func sigtermHandsTheLeaseOverAtOnce() async throws {
         let rig = try await Self.offPool { try Rig() }
         let a = try rig.start("a")

@@ -1,5 +1,6 @@
 import BaohaoCore
 import CSystem
+import Monitoring
 import Storage
 import Telegram
 import BaohaoSupport
@@ -60,14 +61,31 @@ enum RunCommand {
                 let election = LeaderElection(
                     store: store, database: try await Database.open(location: config.database, migrations: BaohaoSchema.migrations), fence: fence,
                     configuration: LeaderLease.Configuration(ttl: ttl), logger: logger)
-                logger.info("lease.standby", ["holder": .string(store.holder), "ttl_seconds": .int(Int64(config.leaseTTLSeconds))])
-                try await election.run(shutdown: ShutdownSignals.stream()) { signals in
-                    // A new bot for each term: its sender and poll state start from the database.
-                    let bot = TelegramBot(
-                        baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant,
-                        settings: TelegramBot.Settings(configuration: config), alerts: alerts, fence: BatchFence(fence: fence, store: store),
-                        logger: logger)
-                    try await bot.run(shutdown: signals)
+                // `/healthz` and `/metrics` are served across terms: a standby answers too.
+                let monitoring = config.metrics.listen == nil ? nil : LeaseMonitoring(holder: store.holder)
+                let elect = {
+                    logger.info("lease.standby", ["holder": .string(store.holder), "ttl_seconds": .int(Int64(config.leaseTTLSeconds))])
+                    try await election.run(shutdown: ShutdownSignals.stream()) { signals in
+                        // A new bot for each term: its sender and poll state start from the database.
+                        let bot = TelegramBot(
+                            baseURL: config.apiBaseURL, token: token.secret, database: database, assistant: assistant,
+                            settings: TelegramBot.Settings(configuration: config), alerts: alerts, fence: BatchFence(fence: fence, store: store),
+                            monitoring: monitoring, logger: logger)
+                        try await bot.run(shutdown: signals)
+                    }
+                }
+                if let monitoring, let address = TelegramBot.Settings(configuration: config).metricsListen {
+                    let server = MonitoringServer(address: address, routes: monitoring.routes)
+                    do {
+                        try await server.serve { port in
+                            logger.info("monitoring.listening", ["address": .string(address.withPort(port).description), "paths": "/healthz /metrics"])
+                            try await elect()
+                        }
+                    } catch let error as MonitoringServer.StartError {
+                        throw CommandFailure(exitCode: error.isAddressInUse ? ExitCode.busy : ExitCode.config, message: error.description)
+                    }
+                } else {
+                    try await elect()
                 }
             } else {
                 let bot = TelegramBot(

@@ -93,10 +93,12 @@ public final class TelegramBot: Sendable {
     public let monitor: BotMonitor
     /// The `/healthz` and `/metrics` endpoint, when `metricsListen` is set.
     let monitoringServer: MonitoringServer?
+    /// The server of the instance's terms, when the lease's: this term answers it while it runs.
+    let monitoring: LeaseMonitoring?
 
     public init(
         baseURL: String, token: String, database: Database, assistant: Assistant, settings: Settings, alerts: AlertScheduler? = nil,
-        fence: BatchFence? = nil, logger: Logger
+        fence: BatchFence? = nil, monitoring: LeaseMonitoring? = nil, logger: Logger
     ) {
         pollAPI = BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "poll"))
         checkoutAPI = assistant.settings.paymentMode == .off ? nil : BotAPI(baseURL: baseURL, token: token, client: HTTPClient(label: "checkout"))
@@ -106,7 +108,9 @@ public final class TelegramBot: Sendable {
             replies: assistant.knowledge.replies, defaultLanguage: assistant.settings.defaultLanguage, operatorChatID: assistant.settings.operatorChatID)
         let monitor = BotMonitor(thresholds: HealthThresholds(settings: settings), redactor: logger.redactor)
         self.monitor = monitor
-        monitoringServer = settings.metricsListen.map { MonitoringServer(address: $0, routes: monitor.routes) }
+        // Under a lease the server outlives the term (`LeaseMonitoring`): this bot only answers through it.
+        monitoringServer = monitoring == nil ? settings.metricsListen.map { MonitoringServer(address: $0, routes: monitor.routes) } : nil
+        self.monitoring = monitoring
         sender = OutboxSender(
             database: database, clients: clients, limits: settings.limits, lifetime: settings.lifetime, notices: notices, monitor: monitor,
             payments: PaymentContext(providerToken: settings.paymentToken, catalogue: assistant.catalogue), clock: assistant.clock,
@@ -183,6 +187,15 @@ public final class TelegramBot: Sendable {
     /// the health probe runs as long; an address it cannot listen on stops the bot at once
     /// (`StartError.monitoring`), before it calls Telegram.
     public func run(shutdown: AsyncStream<Int32>) async throws {
+        if let monitoring {
+            monitoring.lead(monitor)
+            defer { monitoring.standBy() }
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await self.healthLoop() }
+                defer { group.cancelAll() }
+                try await self.serve(shutdown: shutdown)
+            }
+        }
         guard let server = monitoringServer else { return try await serve(shutdown: shutdown) }
         do {
             try await server.serve { port in
