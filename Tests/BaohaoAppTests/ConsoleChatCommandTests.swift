@@ -1,3 +1,4 @@
+import Storage
 import Synchronization
 import Testing
 import TestSupport
@@ -71,5 +72,19 @@ import TestSupport
         let runAnyway = await Self.run(["run", "--db", database], bad, input: ["my balance"])
         #expect(runAnyway.code == 0, "\(runAnyway.err)")
         #expect(runAnyway.out.contains("Status: recycled"))
+    }
+
+    /// On PostgreSQL the lease is kept per bot id, taken from the token: an id too long for one
+    /// is refused before anything runs (two instances would otherwise both poll and send).
+    @Test(.requiresPostgres) func runOnPostgreSQLRefusesABotIDThatCannotNameALease() async throws {
+        let url = try PostgresCluster.shared().makeDatabase()
+        let environment = ["BAOHAO_CONFIG": writeTemporaryFile("{}"), "BOT_TOKEN": "12345678901234567890123:secret-part", "BAOHAO_DB": url]
+        let run = await Self.run(["run"], environment)
+        #expect(run.code == 78, "\(run.err)")
+        #expect(run.err.contains("on PostgreSQL the bot's id before the colon must be a number of at most 19 digits"), "\(run.err)")
+        #expect(!run.err.contains("secret-part"))
+        // Nothing was opened: the database is as empty as it was made.
+        let tables = try PGConnection(url).queryFirst("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") { $0.int(0) }
+        #expect(tables == 0)
     }
 }

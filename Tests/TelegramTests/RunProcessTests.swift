@@ -91,6 +91,37 @@ import Glibc
         #expect(double.calls().isEmpty)
     }
 
+    /// SIGTERM while Telegram cannot be reached yet (getMe retried with back-off) stops the
+    /// bot at once, with status 0, instead of after a retry that may never succeed.
+    @Test func sigtermDuringTheStartRetriesStopsTheBot() async throws {
+        let double = try BotAPIDouble()
+        double.start()
+        defer { double.stop() }
+        // Nothing listens on this port: every getMe fails to connect.
+        let socket = try Self.listeningSocket()
+        close(socket.fd)
+        var (directory, environment) = try CrashRestartTests.botEnvironment(double: double, config: #"{"poll_timeout_seconds": 1}"#)
+        environment["BAOHAO_API_BASE"] = "http://127.0.0.1:\(socket.port)"
+        let bot = try InstanceLockTests.spawn(environment, stderr: directory + "/run.log")
+        func log() -> String { (try? String(contentsOfFile: directory + "/run.log", encoding: .utf8)) ?? "" }
+        // Two failed attempts: it is waiting in its back-off.
+        for _ in 0..<1500 where log().components(separatedBy: "event=bot.start_retry").count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(log().components(separatedBy: "event=bot.start_retry").count >= 3, "\(log())")
+        kill(bot, SIGTERM)
+        var status: Int32 = 0, exited = false
+        for _ in 0..<1000 where !exited {  // up to 20 s; the back-off alone would never end
+            exited = waitpid(bot, &status, WNOHANG) == bot
+            if !exited { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        if !exited {
+            kill(bot, SIGKILL)
+            _ = InstanceLockTests.waitForExit(bot)
+        }
+        #expect(exited, "SIGTERM did not stop the start retries\n\(log())")
+        #expect(status == 0, "status \(status)\n\(log())")
+        #expect(log().contains("event=bot.signal signal=15 during=start"), "\(log())")
+    }
+
     /// `InstanceLockTests.waitForExit` without blocking a thread of Swift's cooperative pool
     /// (2 threads here) while the bot starts: it asks every 20 ms.
     static func exitStatus(_ pid: pid_t) async -> Int32 {

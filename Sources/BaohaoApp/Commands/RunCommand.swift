@@ -18,6 +18,14 @@ enum RunCommand {
             if let listen = config.metrics.listen { context.io.err("metrics.listen (\(listen)) is ignored in the console chat: /healthz and /metrics are served with a token.") }
             return try await ConsoleChatCommand.run(context, runFallback: true)
         }
+        // On PostgreSQL the leader lease is kept per bot id: without one, two instances would
+        // both poll and send. Refused before anything is opened.
+        let leaseBotID = config.database.engine == .postgres ? Int64(token.botID) : nil
+        if config.database.engine == .postgres, leaseBotID == nil {
+            throw CommandFailure(
+                exitCode: ExitCode.config,
+                message: "BOT_TOKEN: on PostgreSQL the bot's id before the colon must be a number of at most 19 digits (it names the leader lease)")
+        }
         if let pretendedNow { logger.warning("run.baohao_now_ignored", ["value": .string(pretendedNow), "clock": .string("system")]) }
         // The regression set is read at the first FAQ change; that it can be is checked now.
         try RegressionGate.checkRegressionSetFile(path: config.regressionSetFile)
@@ -53,7 +61,7 @@ enum RunCommand {
         let released = StartupPages.release()
         logger.debug("run.startup_pages_released", ["kb": .int(Int64(released))])
         do {
-            if config.database.engine == .postgres, let botID = Int64(token.botID) {
+            if let botID = leaseBotID {
                 // Several instances may serve one PostgreSQL database: the lease holder leads.
                 let ttl = Duration.seconds(config.leaseTTLSeconds)
                 let store = PGLeaseStore(botID: botID, holder: LeaderElection.holderName, ttl: ttl)

@@ -214,7 +214,11 @@ public final class TelegramBot: Sendable {
     /// The bot itself: start-up calls, then polling, sending, alerts and FAQ reloads until a
     /// signal (or a refused token), then the drain.
     private func serve(shutdown: AsyncStream<Int32>) async throws {
-        let me = try await start()
+        // A signal while Telegram cannot be reached yet stops the retries: nothing was
+        // polled or sent, so there is nothing to confirm or drain.
+        let (signal, relay) = SignalLatch.relaying(shutdown)
+        defer { relay.cancel() }
+        guard let me = try await startUnlessSignalled(signal) else { return }
         logger.info("bot.started", ["bot": .string(me.username ?? String(me.id))])
         // Pre-checkout answers read on a connection of their own when payments are on (an
         // in-memory database has only the one; without payments no invoice is sent, and a
@@ -249,10 +253,7 @@ public final class TelegramBot: Sendable {
                 }
             }
             group.addTask {
-                for await number in shutdown {
-                    self.logger.info("bot.signal", ["signal": .int(Int64(number))])
-                    return
-                }
+                if let number = await signal.wait(), number != 0 { self.logger.info("bot.signal", ["signal": .int(Int64(number))]) }
             }
             // Whatever ends first (a signal, or a fatal poll error) stops the rest.
             defer { group.cancelAll() }
@@ -288,6 +289,19 @@ public final class TelegramBot: Sendable {
                 logger.error("health.probe_failed", ["error": .string("\(error)")])
             } catch {}
             try? await Task.sleep(nanoseconds: UInt64(settings.healthProbeIntervalSeconds * 1e9))
+        }
+    }
+
+    /// `start`, or nil as soon as a signal arrives (the retries stop).
+    private func startUnlessSignalled(_ signal: SignalLatch) async throws -> TelegramUser? {
+        try await withThrowingTaskGroup(of: TelegramUser?.self) { group in
+            group.addTask { try await self.start() }
+            group.addTask {
+                if let number = await signal.wait(), number != 0 { self.logger.info("bot.signal", ["signal": .int(Int64(number)), "during": "start"]) }
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
