@@ -1,13 +1,12 @@
-import Testing
-import TestSupport
+public import Testing
 
 /// Gates a suite on a PostgreSQL server being installed: without one, each of its tests is
 /// skipped (not run, never passed) with the reason, and counted for the line the process
-/// prints at exit (`PostgresCluster.noteNotRun`). The same trait as StorageTests' and BaohaoCoreTests'.
-struct RequiresPostgres: TestTrait, SuiteTrait {
-    var isRecursive: Bool { true }
+/// prints at exit (`PostgresCluster.noteNotRun`).
+public struct RequiresPostgres: TestTrait, SuiteTrait {
+    public var isRecursive: Bool { true }
 
-    func prepare(for test: Test) async throws {
+    public func prepare(for test: Test) async throws {
         guard let reason = PostgresCluster.unavailableReason else { return }
         if !test.isSuite { PostgresCluster.noteNotRun() }
         try await ConditionTrait.disabled(Comment(rawValue: "\(reason): not run")).prepare(for: test)
@@ -16,5 +15,5 @@ struct RequiresPostgres: TestTrait, SuiteTrait {
 
 extension Trait where Self == RequiresPostgres {
     /// Runs the suite only where a throwaway PostgreSQL cluster can be started.
-    static var requiresPostgres: Self { RequiresPostgres() }
+    public static var requiresPostgres: Self { RequiresPostgres() }
 }
