@@ -64,10 +64,12 @@ let package = Package(
         .executableTarget(name: "baohao", dependencies: ["BaohaoApp", "CSystem"], swiftSettings: strictSettings),
         // `make bench`: figures against the budgets of DESIGN.md.
         .executableTarget(
-            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble", "BaohaoSupport"],
+            name: "BaohaoBench", dependencies: ["Understanding", "BaohaoCore", "Storage", "Telegram", "BaohaoApp", "BotAPIDouble", "BaohaoSupport", "ThrowawayPostgres"],
             swiftSettings: strictSettings),
         // Helpers the test targets share (temporary files, the repository root).
-        .target(name: "TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["ThrowawayPostgres"], swiftSettings: strictSettings),
+        // A throwaway PostgreSQL server (initdb, pg_ctl) for the tests' cluster and the bench's.
+        .target(name: "ThrowawayPostgres", swiftSettings: strictSettings),
 
         // libFuzzer harnesses, one executable each. `make fuzz` builds them with
         // `-sanitize=fuzzer,address -DFUZZING` into .build/fuzz-pkg and runs them; any other

@@ -162,3 +162,23 @@ struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Runs the end-to-end benchmark `runs` times (`run` makes one run) and returns its two rows,
+/// keyed `<key>_msgs_per_s` (budget: at least `minimumRate`) and `<key>_peak_rss_mb` (at most
+/// 30 MB), labelled for `engine` (nil: SQLite, the default), and the start-up times.
+func endToEndRows(key: String, engine: String?, minimumRate: Double, runs: Int, _ run: () throws -> EndToEndBench.Figures) throws -> (rows: [Row], startup: Sample) {
+    var rates: [Double] = [], memory: [Double] = [], startups: [Double] = []
+    for _ in 0..<runs {
+        let figures = try run()
+        rates.append(figures.messagesPerSecond)
+        memory.append(figures.peakResidentMB)
+        startups.append(figures.startupMilliseconds)
+    }
+    let rate = Sample(rates), peak = Sample(memory)
+    let rateLabel = "messages answered per second, end to end" + (engine.map { " (\($0) on loopback)" } ?? "")
+    let memoryLabel = "peak resident memory, end-to-end run" + (engine.map { " (\($0))" } ?? "")
+    return ([
+        Row(key: key + "_msgs_per_s", label: rateLabel, sample: rate, unit: "/s", budget: "≥ \(Int(minimumRate))", withinBudget: rate.median >= minimumRate),
+        Row(key: key + "_peak_rss_mb", label: memoryLabel, sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30),
+    ], Sample(startups))
+}

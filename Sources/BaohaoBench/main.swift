@@ -59,17 +59,9 @@ do {
 
 if only.isEmpty || only == "e2e" {
     do {
-        var rates: [Double] = [], memory: [Double] = [], startups: [Double] = []
-        for _ in 0..<min(runs, 3) {
-            let e2e = try EndToEndBench.run(root: root, messages: messages)
-            rates.append(e2e.messagesPerSecond)
-            memory.append(e2e.peakResidentMB)
-            startups.append(e2e.startupMilliseconds)
-        }
-        let rate = Sample(rates), peak = Sample(memory), startup = Sample(startups)
-        rows.append(Row(key: "e2e_msgs_per_s", label: "messages answered per second, end to end", sample: rate, unit: "/s", budget: "≥ 5000", withinBudget: rate.median >= 5000))
-        rows.append(Row(key: "e2e_peak_rss_mb", label: "peak resident memory, end-to-end run", sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30))
-        print("start-up with an empty database: \(format(startup.median)) ms")
+        let e2e = try endToEndRows(key: "e2e", engine: nil, minimumRate: 5000, runs: min(runs, 3)) { try EndToEndBench.run(root: root, messages: messages) }
+        rows += e2e.rows
+        print("start-up with an empty database: \(format(e2e.startup.median)) ms")
     } catch {
         print("baohao-bench: end to end: \(error)")
     }
@@ -92,11 +84,10 @@ if only.isEmpty || only == "e2e-pg" {
             defer { server.stop() }
             print("PostgreSQL for end to end: a throwaway local server on 127.0.0.1 (TCP), \(server.settings)")
             let verbose = ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil
-            var rates: [Double] = [], memory: [Double] = [], startups: [Double] = []
-            for _ in 0..<min(runs, 3) {
+            let e2e = try endToEndRows(key: "e2e_pg", engine: "PostgreSQL", minimumRate: 2000, runs: min(runs, 3)) {
                 let database = try server.makeDatabase()
                 let before = verbose ? try server.counters(database: database) : [:]
-                let e2e = try EndToEndBench.run(root: root, messages: messages, database: database, serverCPUSeconds: { server.cpuSeconds() })
+                let run = try EndToEndBench.run(root: root, messages: messages, database: database, serverCPUSeconds: { server.cpuSeconds() })
                 if verbose {
                     // The bot's session has ended; give the server a moment to publish its statistics.
                     usleep(1_500_000)
@@ -111,14 +102,10 @@ if only.isEmpty || only == "e2e-pg" {
                         print("    \(format(calls, 3))  \(statement.dropFirst("statement: ".count))")
                     }
                 }
-                rates.append(e2e.messagesPerSecond)
-                memory.append(e2e.peakResidentMB)
-                startups.append(e2e.startupMilliseconds)
+                return run
             }
-            let rate = Sample(rates), peak = Sample(memory), startup = Sample(startups)
-            rows.append(Row(key: "e2e_pg_msgs_per_s", label: "messages answered per second, end to end (PostgreSQL on loopback)", sample: rate, unit: "/s", budget: "≥ 2000", withinBudget: rate.median >= 2000))
-            rows.append(Row(key: "e2e_pg_peak_rss_mb", label: "peak resident memory, end-to-end run (PostgreSQL)", sample: peak, unit: "MB", budget: "≤ 30", withinBudget: peak.median <= 30))
-            print("start-up with an empty PostgreSQL database (migrations included): \(format(startup.median)) ms")
+            rows += e2e.rows
+            print("start-up with an empty PostgreSQL database (migrations included): \(format(e2e.startup.median)) ms")
         } catch {
             print("baohao-bench: end to end on PostgreSQL: \(error)")
         }

@@ -31,6 +31,8 @@ import Glibc
         /// (epoch, offset) as sampled from the lease row every 20 ms while the scenario runs.
         let samples = Mutex<[(epoch: Int64, offset: Int64)]>([])
         let sampling = Atomic<Bool>(true)
+        /// Every `baohao run` started, stopped by `stop`.
+        let started = Mutex<[pid_t]>([])
 
         static let config = #"{"poll_timeout_seconds": 1, "rate_limits": {"enabled": false}, "log_level": "info", "lease_ttl_seconds": 2"#
 
@@ -58,7 +60,9 @@ import Glibc
                 try (Self.config + #", "metrics": {"listen": "127.0.0.1:\#(metricsPort)"}}"#).write(toFile: path, atomically: true, encoding: .utf8)
                 environment["BAOHAO_CONFIG"] = path
             }
-            return try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
+            let pid = try InstanceLockTests.spawn(environment, stderr: directory + "/\(name).log")
+            started.withLock { $0.append(pid) }
+            return pid
         }
 
         func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
@@ -136,8 +140,13 @@ import Glibc
             return duplicates
         }
 
-        func stop(_ pids: [pid_t]) {
-            for pid in pids {
+        /// Ends every process started and still running (continued first, if paused), the
+        /// sampling and the double.
+        func stop() {
+            for pid in started.withLock({ $0 }) {
+                // One the test already reaped is skipped: its pid may be another process's now.
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) != 0 { continue }
                 kill(pid, SIGCONT)
                 kill(pid, SIGKILL)
                 _ = InstanceLockTests.waitForExit(pid)
@@ -171,6 +180,34 @@ import Glibc
         }
     }
 
+    /// What `burstWithFault` leaves: the first epoch, both instances, the messages sent per
+    /// chat, the replies when the fault came and the instance it hit.
+    struct Faulted {
+        let first: Int64
+        let a: pid_t
+        let b: pid_t
+        let sent: [Int64: Int]
+        let repliesAtFault: Int
+        let leader: pid_t?
+
+        /// The instance the fault did not hit, and the names of both (for their logs).
+        var standby: (pid: pid_t, name: String, faultedName: String) { leader == a ? (b, "b", "a") : (a, "a", "b") }
+    }
+
+    /// A (on `database` when given) leads and B waits; the lease row is sampled; a burst of
+    /// `burst` messages from 150 chats arrives, and `fault` hits the lease holder after 300
+    /// replies, which must be inside the burst.
+    static func burstWithFault(_ rig: Rig, database: String? = nil, _ fault: @escaping @Sendable (pid_t) throws -> Void) async throws -> Faulted {
+        let a = try rig.start("a", database: database)
+        let first = try #require(await rig.waitUntilLeading(a))
+        let b = try rig.start("b")
+        rig.startSampling()
+        let sent = rig.inject(total: Self.burst, chats: 150)
+        let (count, leader) = try await Self.faultAfter300(rig, fault)
+        #expect(count < Self.burst, "the fault came after the burst was answered (\(count) replies); it proves nothing")
+        return Faulted(first: first, a: a, b: b, sent: sent, repliesAtFault: count, leader: leader)
+    }
+
     /// Waits until every chat got at least as many replies as it sent messages.
     static func allAnswered(_ rig: Rig, _ sent: [Int64: Int], seconds: Double = 60) async -> Bool {
         await rig.double.waitAsync(timeout: seconds) { sent.allSatisfy { rig.double.sentMessages(to: $0.key).count >= $0.value } }
@@ -179,19 +216,11 @@ import Glibc
     /// (a) The leader is killed with SIGKILL in the middle of a burst.
     @Test func aLeaderKilledMidBatchIsReplacedAndNothingIsLostOrDoubled() async throws {
         let rig = try await Self.offPool { try Rig() }
-        let a = try rig.start("a")
-        var pids = [a]
-        defer { rig.stop(pids) }
-        let first = try #require(await rig.waitUntilLeading(a))
-        let b = try rig.start("b")
-        pids.append(b)
-        rig.startSampling()
-        let sent = rig.inject(total: Self.burst, chats: 150)
-        let fault = try await Self.faultAfter300(rig) { kill($0, SIGKILL) }
-        let killedAt = fault.count
-        let leader = try #require(fault.leader, "no leader to kill")
-        let (standby, standbyName) = leader == a ? (b, "b") : (a, "a")
-        #expect(killedAt < Self.burst, "the fault came after the burst was answered (killedAt: \(killedAt)); it proves nothing")
+        defer { rig.stop() }
+        let run = try await Self.burstWithFault(rig) { kill($0, SIGKILL) }
+        let (first, sent, killedAt) = (run.first, run.sent, run.repliesAtFault)
+        let leader = try #require(run.leader, "no leader to kill")
+        let (standby, standbyName, _) = run.standby
         _ = try await Self.offPool { InstanceLockTests.waitForExit(leader) }
         let took = ContinuousClock.now
         let second = try #require(await rig.waitUntilLeading(standby, seconds: 30), "the standby never took over\n\(rig.log(standbyName))")
@@ -208,19 +237,11 @@ import Glibc
     /// stops it, and it becomes a standby.
     @Test func aPausedLeaderIsFencedWhenItWakesAndStepsDown() async throws {
         let rig = try await Self.offPool { try Rig() }
-        let a = try rig.start("a")
-        var pids = [a]
-        defer { rig.stop(pids) }
-        let first = try #require(await rig.waitUntilLeading(a))
-        let b = try rig.start("b")
-        pids.append(b)
-        rig.startSampling()
-        let sent = rig.inject(total: Self.burst, chats: 150)
-        let fault = try await Self.faultAfter300(rig) { kill($0, SIGSTOP) }
-        let pausedAt = fault.count
-        let paused = try #require(fault.leader, "no leader to pause")
-        let (standby, pausedName) = paused == a ? (b, "a") : (a, "b")
-        #expect(pausedAt < Self.burst, "the fault came after the burst was answered (pausedAt: \(pausedAt)); it proves nothing")
+        defer { rig.stop() }
+        let run = try await Self.burstWithFault(rig) { kill($0, SIGSTOP) }
+        let (first, sent, pausedAt) = (run.first, run.sent, run.repliesAtFault)
+        let paused = try #require(run.leader, "no leader to pause")
+        let (standby, _, pausedName) = run.standby
         let second = try #require(await rig.waitUntilLeading(standby, seconds: 30), "the standby never took over")
         #expect(second > first)
         // Let the new leader commit a few batches, then wake the old one.
@@ -238,8 +259,6 @@ import Glibc
         #expect(duplicates <= 2 * 2)
     }
 
-    /// (e) SIGTERM while a long poll is open: the leader finishes its term and releases the
-    /// lease, and the standby takes over without waiting for the TTL.
     /// With `metrics.listen`, both instances serve `/healthz` and `/metrics` across their
     /// terms: the standby answers 200 "standby" (healthy, ready), the leader its bot's report;
     /// after a hand-over the roles, and the answers, swap.
@@ -252,11 +271,9 @@ import Glibc
         }
         let leaderPort = ports[0], standbyPort = ports[1]
         let a = try rig.start("a", metricsPort: leaderPort)
-        var pids = [a]
-        defer { rig.stop(pids) }
+        defer { rig.stop() }
         _ = try #require(await rig.waitUntilLeading(a), "\(rig.log("a"))")
         let b = try rig.start("b", metricsPort: standbyPort)
-        pids.append(b)
         // B listens before it first tries the lease.
         for _ in 0..<600 where !rig.log("b").contains("event=lease.standby") { try await Task.sleep(for: .milliseconds(50)) }
         #expect(rig.log("b").contains("event=monitoring.listening address=127.0.0.1:\(standbyPort)"), "\(rig.log("b"))")
@@ -286,14 +303,14 @@ import Glibc
         #expect(try await get(standbyPort, "/metrics").body.contains("baohao_lease_leading 1"))
     }
 
+    /// (e) SIGTERM while a long poll is open: the leader finishes its term and releases the
+    /// lease, and the standby takes over without waiting for the TTL.
     @Test func sigtermHandsTheLeaseOverAtOnce() async throws {
         let rig = try await Self.offPool { try Rig() }
         let a = try rig.start("a")
-        var pids = [a]
-        defer { rig.stop(pids) }
+        defer { rig.stop() }
         let first = try #require(await rig.waitUntilLeading(a))
         let b = try rig.start("b")
-        pids.append(b)
         rig.startSampling()
         var sent = rig.inject(total: 300, chats: 60)
         #expect(await Self.allAnswered(rig, sent))
@@ -324,18 +341,10 @@ import Glibc
         let proxy = try TCPProxy(targetPort: port)
         defer { proxy.stop() }
         let proxied = rig.url.replacingOccurrences(of: ":\(port)/", with: ":\(proxy.port)/")
-        let a = try rig.start("a", database: proxied)
-        var pids = [a]
-        defer { rig.stop(pids) }
-        let first = try #require(await rig.waitUntilLeading(a))
-        let b = try rig.start("b")
-        pids.append(b)
-        rig.startSampling()
-        let sent = rig.inject(total: Self.burst, chats: 150)
-        let fault = try await Self.faultAfter300(rig) { _ in proxy.pause() }
-        let cutAt = fault.count
-        #expect(fault.leader == a, "the instance cut off was the leader")
-        #expect(cutAt < Self.burst, "the fault came after the burst was answered (cutAt: \(cutAt)); it proves nothing")
+        defer { rig.stop() }
+        let run = try await Self.burstWithFault(rig, database: proxied) { _ in proxy.pause() }
+        let (first, a, b, sent, cutAt) = (run.first, run.a, run.b, run.sent, run.repliesAtFault)
+        #expect(run.leader == a, "the instance cut off was the leader")
         let cut = ContinuousClock.now
         let second = try #require(await rig.waitUntilLeading(b, seconds: 40), "the standby never took over\n\(rig.log("b"))")
         let takeover = ContinuousClock.now - cut
@@ -358,18 +367,10 @@ import Glibc
         let cluster = try await Self.offPool { try PostgresCluster() }
         defer { try? cluster.stop() }
         let rig = try await Self.offPool { try Rig(cluster: cluster) }
-        let a = try rig.start("a")
-        var pids = [a]
-        defer { rig.stop(pids) }
-        let first = try #require(await rig.waitUntilLeading(a))
-        let b = try rig.start("b")
-        pids.append(b)
-        rig.startSampling()
-        let sent = rig.inject(total: Self.burst, chats: 150)
-        let fault = try await Self.faultAfter300(rig) { _ in try cluster.restart(downtime: .seconds(3)) }
-        let restartedAt = fault.count
-        #expect(fault.leader != nil)
-        #expect(restartedAt < Self.burst, "the fault came after the burst was answered (restartedAt: \(restartedAt)); it proves nothing")
+        defer { rig.stop() }
+        let run = try await Self.burstWithFault(rig) { _ in try cluster.restart(downtime: .seconds(3)) }
+        let (first, sent, restartedAt) = (run.first, run.sent, run.repliesAtFault)
+        #expect(run.leader != nil)
         #expect(await Self.allAnswered(rig, sent, seconds: 90), "\(rig.double.sentMessages().count) replies\na:\n\(rig.log("a"))\nb:\n\(rig.log("b"))")
         let lease = try #require(rig.lease())
         #expect(lease.epoch > first, "the lease expired during the restart and was taken again")

@@ -59,7 +59,8 @@ enum MigrateCommand {
             throw CommandFailure(exitCode: ExitCode.dataError, message: "\(database) is not a SQLite database; \(unchanged)")
         }
         guard !InstanceLock.isHeld(databasePath: database) else {
-            throw CommandFailure(exitCode: ExitCode.busy, message: Self.serving(database, holder: nil))
+            throw CommandFailure(
+                exitCode: ExitCode.busy, message: OfflineDatabaseLock.serving(database, by: "a bot", lock: InstanceLock.path(forDatabase: database), then: "copy"))
         }
 
         let targetConnection: PGConnection
@@ -102,20 +103,8 @@ enum MigrateCommand {
         }
 
         // No bot may start on the source while it is copied: what it wrote would be missed.
-        let lockPath = InstanceLock.path(forDatabase: database)
-        let lockExisted = DatabaseFile.exists(lockPath)
-        let lock: InstanceLock
-        do {
-            lock = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
-        } catch {
-            switch error {
-            case .held(_, let holder, _): throw CommandFailure(exitCode: ExitCode.busy, message: Self.serving(database, holder: holder))
-            case .cannotOpen: throw CommandFailure(exitCode: ExitCode.ioError, message: error.description + "; " + unchanged)
-            }
-        }
+        let lock = try await OfflineDatabaseLock.take(database, then: "copy")
         defer { withExtendedLifetime(lock) {} }
-        // A lock file made here belongs to the bot's user, as `restore` leaves it.
-        if !lockExisted { DatabaseFile.giveOwnership(of: lockPath, like: DatabaseFile.directory(of: database)) }
 
         if sourceVersion < latest {
             let applied: [Int]
@@ -172,11 +161,6 @@ enum MigrateCommand {
             let which = error.sqlState == nil ? source : target.description
             throw CommandFailure(exitCode: ExitCode.ioError, message: "\(which): \(error.message); \(unchanged)")
         }
-    }
-
-    private static func serving(_ database: String, holder: Int32?) -> String {
-        let who = holder.map { "process \($0)" } ?? "a bot"
-        return "\(who) is serving \(database) (its instance lock is held): stop the bot first (systemctl stop baohao), then copy; nothing was changed"
     }
 
     /// True when the file at `path` starts with SQLite's header ("SQLite format 3" and a NUL):

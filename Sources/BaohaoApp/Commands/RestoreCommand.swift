@@ -42,26 +42,8 @@ enum RestoreCommand {
         }
 
         // No bot may serve the database while it is replaced, nor start meanwhile.
-        let lockPath = InstanceLock.path(forDatabase: database)
-        let lockExisted = DatabaseFile.exists(lockPath)
-        let lock: InstanceLock
-        do {
-            lock = try await InstanceLock.acquire(databasePath: database, waitSeconds: 0)
-        } catch {
-            switch error {
-            case .held(let path, let holder, _):
-                let who = holder.map { "process \($0)" } ?? "another process"
-                throw CommandFailure(
-                    exitCode: ExitCode.busy,
-                    message: "\(who) is serving \(database) (\(path) is locked): stop the bot first (systemctl stop baohao), then restore; nothing was changed")
-            case .cannotOpen:
-                throw CommandFailure(exitCode: ExitCode.ioError, message: error.description + "; nothing was changed")
-            }
-        }
+        let lock = try await OfflineDatabaseLock.take(database, then: "restore")
         defer { withExtendedLifetime(lock) {} }
-        // A lock file made here belongs to the owner of the database's directory (the bot's
-        // user), not to whoever runs restore (root, say): the bot must be able to open it.
-        if !lockExisted { DatabaseFile.giveOwnership(of: lockPath, like: DatabaseFile.directory(of: database)) }
         guard !DatabaseFile.exists(kept) else {
             throw CommandFailure(
                 exitCode: ExitCode.cantCreate,
